@@ -1,0 +1,26 @@
+// Unread counts. Both read only the partial index idx_messages_unread
+// (recipient_id, chat_id) WHERE read_at IS NULL (created in the init migration), so their cost
+// follows the number of unread messages, never the length of the history.
+import { Prisma, type Db } from '../db';
+
+export function unreadTotalQuery(recipientId: string): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS count FROM messages WHERE recipient_id = ${recipientId} AND read_at IS NULL`;
+}
+
+export function unreadInChatQuery(recipientId: string, chatId: string): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS count FROM messages
+    WHERE recipient_id = ${recipientId} AND chat_id = ${chatId} AND read_at IS NULL`;
+}
+
+type Queryable = Pick<Db, '$queryRaw'>;
+
+/** The recipient's unread messages over all chats (the seed's `getUnreadCount`). */
+export async function countUnread(db: Queryable, recipientId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ count: number }>>(unreadTotalQuery(recipientId));
+  return row?.count ?? 0;
+}
+
+export async function countUnreadInChat(db: Queryable, recipientId: string, chatId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ count: number }>>(unreadInChatQuery(recipientId, chatId));
+  return row?.count ?? 0;
+}

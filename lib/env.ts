@@ -1,0 +1,58 @@
+// The process environment, parsed once with zod when first imported. Every module reads
+// configuration from here, never from process.env directly. Defaults are documented in
+// .env.example; they make `npm run dev` work on a fresh machine.
+import { z } from 'zod';
+
+export const DEMO_SECRET = 'stayeasy-demo-secret-change-me-in-production';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // Absent in development: scripts/dev.ts starts an embedded PostgreSQL and sets it.
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    EMBEDDED_PG_PORT: port.default(54329),
+    EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+    PORT: port.default(3000),
+    REALTIME_PORT: port.default(3001),
+    FRONTEND_URL: z.string().url().default('http://localhost:3000'),
+    NEXT_PUBLIC_REALTIME_URL: z.string().url().default('http://localhost:3001'),
+    JWT_SECRET: z.string().min(16).default(DEMO_SECRET),
+    NEXTAUTH_SECRET: z.string().min(16).default(DEMO_SECRET),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+    UPLOAD_DIR: z.string().default('.data/uploads'),
+    UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((value, ctx) => {
+    if (value.NODE_ENV !== 'production') return;
+    for (const key of ['JWT_SECRET', 'NEXTAUTH_SECRET'] as const) {
+      if (value[key] === DEMO_SECRET) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'must be set to a real secret in production' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings (as left by `FOO=` in a .env file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export const env: Env = parseEnv(process.env);
+
+export function requireDatabaseUrl(): string {
+  if (!env.DATABASE_URL) {
+    throw new Error('DATABASE_URL is not set (npm run dev sets it for the embedded PostgreSQL)');
+  }
+  return env.DATABASE_URL;
+}

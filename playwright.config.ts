@@ -1,0 +1,67 @@
+// Browser flows on Debian's Chromium (Playwright cannot download its own browser here),
+// against the real dev stack started on an isolated, freshly wiped embedded database.
+import { defineConfig, devices } from '@playwright/test';
+
+const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3100);
+const REALTIME_PORT = Number(process.env.E2E_REALTIME_PORT ?? 3101);
+const PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
+export const E2E_BASE_URL = `http://localhost:${WEB_PORT}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: E2E_BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          // Root needs --no-sandbox; the rest keeps Chromium off the closed network.
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-quic',
+            '--no-first-run',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: 'node_modules/.bin/tsx scripts/dev.ts',
+    url: `${E2E_BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    env: {
+      DEV_RESET_DATA: '1',
+      EMBEDDED_PG_DIR: '.data/e2e/postgres',
+      EMBEDDED_PG_PORT: String(PG_PORT),
+      UPLOAD_DIR: '.data/e2e/uploads',
+      PORT: String(WEB_PORT),
+      REALTIME_PORT: String(REALTIME_PORT),
+      NEXT_DIST_DIR: '.next-e2e',
+      DATABASE_URL: '',
+      FRONTEND_URL: '',
+      NEXTAUTH_URL: '',
+      NEXT_PUBLIC_REALTIME_URL: '',
+    },
+  },
+});
