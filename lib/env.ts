@@ -2,6 +2,7 @@
 // configuration from here, never from process.env directly. Defaults are documented in
 // .env.example; they make `npm run dev` work on a fresh machine.
 import { z } from 'zod';
+import { parseSchedule } from './retention/schedule-spec';
 
 export const DEMO_SECRET = 'stayeasy-demo-secret-change-me-in-production';
 
@@ -25,6 +26,20 @@ const EnvSchema = z
     UPLOAD_DIR: z.string().default('.data/uploads'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Retention (npm run archive, lib/retention): messages older than ARCHIVE_AFTER_DAYS move to
+    // archived_messages; chats with no message at all and no activity for EMPTY_CHAT_DAYS are
+    // deleted. ARCHIVE_SCHEDULE unset: the job runs only when started by hand.
+    ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).default(365),
+    EMPTY_CHAT_DAYS: z.coerce.number().int().min(1).default(90),
+    ARCHIVE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
+    ARCHIVE_SCHEDULE: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        const parsed = parseSchedule(value);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+      }),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV !== 'production') return;

@@ -1,0 +1,31 @@
+// GET /api/attachments/:fileId: the file, to its uploader and the members of its chat only.
+import { db } from '@/lib/db';
+import { readAttachment } from '@/lib/attachments/attachments';
+import { storage } from '@/lib/attachments/storage';
+import { authenticateRequest } from '@/lib/auth/authenticate';
+import { fileIdParamsSchema } from '@/lib/chat';
+import { respond } from '@/lib/http/respond';
+import { parseInput } from '@/lib/validation';
+
+type Context = { params: Promise<{ fileId: string }> };
+
+export function GET(request: Request, context: Context) {
+  return respond(async () => {
+    const user = await authenticateRequest(request);
+    const { fileId } = parseInput(fileIdParamsSchema, await context.params, 'file id');
+    const { file, bytes } = await readAttachment(db, storage, user.id, fileId);
+    // Images show inline; anything else (PDF) downloads. The type is the sniffed one, and
+    // nosniff stops the browser from guessing another.
+    const disposition = file.mimeType.startsWith('image/') ? 'inline' : 'attachment';
+    return new Response(Buffer.from(bytes), {
+      headers: {
+        'content-type': file.mimeType,
+        'content-length': String(bytes.byteLength),
+        'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'private, max-age=3600',
+        'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+      },
+    });
+  });
+}

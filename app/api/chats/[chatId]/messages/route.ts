@@ -1,0 +1,28 @@
+// GET: a page of the chat's history. POST: send a message (201; idempotent by clientMessageId),
+// announced to the realtime server so the other party gets it live.
+import { db } from '@/lib/db';
+import { authenticateRequest } from '@/lib/auth/authenticate';
+import { chatIdParamsSchema, listMessages, listMessagesQuerySchema, sendMessage, sendMessageBodySchema } from '@/lib/chat';
+import { ok, queryOf, readJson, respond } from '@/lib/http/respond';
+import { parseInput } from '@/lib/validation';
+
+type Context = { params: Promise<{ chatId: string }> };
+
+export function GET(request: Request, context: Context) {
+  return respond(async () => {
+    const user = await authenticateRequest(request);
+    const { chatId } = parseInput(chatIdParamsSchema, await context.params, 'chat id');
+    const query = parseInput(listMessagesQuerySchema, queryOf(request), 'query');
+    return ok(await listMessages(db, user.id, chatId, query));
+  });
+}
+
+export function POST(request: Request, context: Context) {
+  return respond(async () => {
+    const user = await authenticateRequest(request);
+    const { chatId } = parseInput(chatIdParamsSchema, await context.params, 'chat id');
+    const body = parseInput(sendMessageBodySchema, await readJson(request), 'message');
+    const sent = await sendMessage(db, user.id, { ...body, chatId }, { publish: true });
+    return ok(sent.message, sent.duplicate ? 200 : 201);
+  });
+}

@@ -1,0 +1,61 @@
+// next-auth configuration: email + password (Credentials), JWT sessions whose token carries the
+// id of a database Session row (created at sign-in, revoked at sign-out), so the database can
+// end a session that a JWT alone would keep alive.
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { db } from '../db';
+import { env } from '../env';
+import { AppError } from '../errors';
+import { checkCredentials } from './accounts';
+import { credentialsSchema } from './schemas';
+import { createSession, revokeSession, SESSION_TTL_SECONDS } from './sessions';
+import { consumeSignInAttempt, resetSignInAttempts } from './sign-in-limits';
+
+export const authOptions: NextAuthOptions = {
+  secret: env.NEXTAUTH_SECRET,
+  session: { strategy: 'jwt', maxAge: SESSION_TTL_SECONDS },
+  pages: { signIn: '/login' },
+  providers: [
+    CredentialsProvider({
+      name: 'Email',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials, req) {
+        const parsed = credentialsSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
+        const ip = headers['x-forwarded-for']?.split(',')[0]?.trim() || headers['x-real-ip'] || 'unknown';
+        try {
+          await consumeSignInAttempt(parsed.data.email, ip);
+        } catch (error) {
+          // next-auth passes the message on as ?error=… to the sign-in page.
+          if (error instanceof AppError) throw new Error(error.code);
+          throw error;
+        }
+        const user = await checkCredentials(db, parsed.data.email, parsed.data.password);
+        if (!user) return null;
+        await resetSignInAttempts(parsed.data.email);
+        const session = await createSession(db, user.id, headers['user-agent']);
+        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionId: session.id };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        const u = user as unknown as { id: string; role: string; sessionId: string };
+        token.sub = u.id;
+        token.role = u.role;
+        token.sid = u.sessionId;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, user: { ...session.user, id: token.sub, role: token.role }, sessionId: token.sid };
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (typeof token?.sid === 'string') await revokeSession(db, token.sid);
+    },
+  },
+};

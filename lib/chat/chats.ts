@@ -1,0 +1,121 @@
+// The chats of a user: the inbox list and opening a conversation about a property.
+import { Prisma, type Db } from '../db';
+import { AppError, notFound } from '../errors';
+import type { OpenChatInput } from './schemas';
+
+const person = { select: { id: true, name: true, role: true } } as const;
+const chatInclude = {
+  guest: person,
+  owner: person,
+  property: { select: { id: true, name: true, city: true } },
+} as const satisfies Prisma.ChatInclude;
+
+interface LastMessageRow {
+  chat_id: string;
+  id: string;
+  sender_id: string;
+  content: string;
+  created_at: Date;
+  read_at: Date | null;
+  archived: boolean;
+  file_count: number;
+}
+
+type ChatRow = Prisma.ChatGetPayload<{ include: typeof chatInclude }>;
+
+/** A chat as its member `userId` sees it. */
+export function toChatDto(chat: ChatRow, userId: string) {
+  return {
+    id: chat.id,
+    property: chat.property,
+    guest: chat.guest,
+    owner: chat.owner,
+    otherParty: chat.guestId === userId ? chat.owner : chat.guest,
+    createdAt: chat.createdAt.toISOString(),
+    lastMessageAt: chat.lastMessageAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Every chat of the user, newest activity first, with the other party, the property, the last
+ * message and the user's unread count. Four queries however many chats and messages: the chats
+ * (with their people and property), one index probe per chat for its last message (live, or
+ * archived when all of it is), and one count over the partial unread index.
+ */
+export async function listChatsForUser(db: Db, userId: string) {
+  const chats = await db.chat.findMany({
+    where: { OR: [{ guestId: userId }, { ownerId: userId }] },
+    include: chatInclude,
+    orderBy: [{ lastMessageAt: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }, { id: 'asc' }],
+  });
+  if (chats.length === 0) return [];
+  const chatIds = chats.map((c) => c.id);
+
+  const [lastRows, unreadRows] = await Promise.all([
+    db.$queryRaw<LastMessageRow[]>`
+      SELECT c.id AS chat_id, m.id, m.sender_id, m.content, m.created_at, m.read_at, m.archived,
+             (SELECT count(*)::int FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id) AS file_count
+      FROM unnest(${chatIds}::text[]) AS c(id)
+      CROSS JOIN LATERAL (
+        (SELECT id, sender_id, content, created_at, read_at, false AS archived FROM messages
+          WHERE chat_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1)
+        UNION ALL
+        (SELECT id, sender_id, content, created_at, read_at, true AS archived FROM archived_messages
+          WHERE chat_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1)
+        ORDER BY created_at DESC, id DESC LIMIT 1
+      ) m`,
+    db.$queryRaw<Array<{ chat_id: string; count: number }>>`
+      SELECT chat_id, count(*)::int AS count FROM messages
+      WHERE recipient_id = ${userId} AND read_at IS NULL GROUP BY chat_id`,
+  ]);
+  const lastByChat = new Map(lastRows.map((r) => [r.chat_id, r]));
+  const unreadByChat = new Map(unreadRows.map((r) => [r.chat_id, r.count]));
+
+  return chats.map((chat) => {
+    const last = lastByChat.get(chat.id);
+    return {
+      ...toChatDto(chat, userId),
+      lastMessage: last
+        ? {
+            id: last.id,
+            senderId: last.sender_id,
+            content: last.content,
+            createdAt: last.created_at.toISOString(),
+            readAt: last.read_at?.toISOString() ?? null,
+            attachmentCount: last.file_count,
+            ...(last.archived ? { archived: true as const } : {}),
+          }
+        : null,
+      unreadCount: unreadByChat.get(chat.id) ?? 0,
+    };
+  });
+}
+
+export type ChatSummary = Awaited<ReturnType<typeof listChatsForUser>>[number];
+
+/**
+ * A guest opens the chat with a property's owner, or gets the existing one back (at most one
+ * per guest and property, enforced by a unique index, so two concurrent opens get the same chat).
+ */
+export async function openChat(db: Db, userId: string, input: OpenChatInput) {
+  const property = await db.property.findUnique({ where: { id: input.propertyId }, select: { id: true, ownerId: true } });
+  if (!property) throw notFound('Property');
+  if (property.ownerId === userId) {
+    throw new AppError('FORBIDDEN', 'You own this property: guests open chats with you, not the other way round');
+  }
+  const key = { guestId_propertyId: { guestId: userId, propertyId: property.id } };
+  const existing = await db.chat.findUnique({ where: key, include: chatInclude });
+  if (existing) return { chat: toChatDto(existing, userId), created: false };
+  try {
+    const chat = await db.chat.create({
+      data: { guestId: userId, ownerId: property.ownerId, propertyId: property.id },
+      include: chatInclude,
+    });
+    return { chat: toChatDto(chat, userId), created: true };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return { chat: toChatDto(await db.chat.findUniqueOrThrow({ where: key, include: chatInclude }), userId), created: false };
+    }
+    throw error;
+  }
+}

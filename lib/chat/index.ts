@@ -1,0 +1,10 @@
+// The chat domain: every rule about chats and messages, shared by the web app and the realtime
+// server. Functions take the database client first so tests and the realtime server can pass
+// their own.
+export { getChatForMember, type ChatMembership } from './access';
+export { listChatsForUser, openChat, type ChatSummary } from './chats';
+export { listMessages, markMessagesRead, sendMessage, type MessagePage, type ReadReceipt, type SentMessage } from './messages';
+export { toMessageDto, messageInclude, type MessageDto } from './message-dto';
+export { countUnread, countUnreadInChat } from './unread';
+export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';
+export * from './schemas';

@@ -1,0 +1,311 @@
+// Messages of a chat: history pages, sending and read receipts. Called by the route handlers
+// and by the realtime server alike; authorization is checked here, never by the caller.
+import { Prisma, type Db } from '../db';
+import { AppError } from '../errors';
+import { getChatForMember } from './access';
+import { encodeCursor, parseCursor, type Position } from './cursor';
+import { publishChatEvent } from './events';
+import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
+import type { ListMessagesQuery, MarkReadInput, SendMessageInput } from './schemas';
+import { countUnread, countUnreadInChat } from './unread';
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+export interface MessagePage {
+  messages: MessageDto[];
+  pagination: {
+    /** More messages exist beyond this page in the direction of travel (older for `before`/none, newer for `after`). */
+    hasMore: boolean;
+    /** Continue in the direction of travel. */
+    nextCursor: string | null;
+    /** Go the other way from this page. */
+    prevCursor: string | null;
+    // The seed's fields, present when it asked with `page`.
+    page?: number;
+    limit?: number;
+    total?: number;
+    totalPages?: number;
+  };
+}
+
+interface PageRow {
+  id: string;
+  created_at: Date;
+  archived: boolean;
+}
+
+/**
+ * A keyset page of a chat's history, live and archived messages alike, in chronological order.
+ * Both tables are read through their (chat_id, created_at, id) index with a row comparison, so
+ * a page costs the same at any depth.
+ */
+export async function listMessages(db: Db, userId: string, chatId: string, query: ListMessagesQuery): Promise<MessagePage> {
+  await getChatForMember(db, userId, chatId);
+  const forward = query.after !== undefined;
+  const cursor = query.after ?? query.before;
+  const position = cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
+
+  if (query.page !== undefined) return listMessagesByPage(db, chatId, query.page, query.limit, position);
+
+  const rows = await pageRows(db, chatId, position, forward, query.limit + 1, 0);
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (!forward) page.reverse();
+  const messages = await loadMessages(db, page);
+  const first = messages[0];
+  const last = messages.at(-1);
+  const older = first ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null;
+  const newer = last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : cursor ?? null;
+  return {
+    messages,
+    pagination: forward
+      ? { hasMore, nextCursor: newer, prevCursor: older }
+      : { hasMore, nextCursor: hasMore ? older : null, prevCursor: newer },
+  };
+}
+
+/** The seed's OFFSET paging (page 1 = newest), kept for its clients; it slows with depth. */
+async function listMessagesByPage(db: Db, chatId: string, page: number, limit: number, before: Position | null): Promise<MessagePage> {
+  const rows = await pageRows(db, chatId, before, false, limit, (page - 1) * limit);
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    SELECT ((SELECT count(*) FROM messages WHERE chat_id = ${chatId} ${beforeClause(before)})
+          + (SELECT count(*) FROM archived_messages WHERE chat_id = ${chatId} ${beforeClause(before)}))::int AS total`;
+  const messages = await loadMessages(db, rows.reverse());
+  const totalPages = Math.ceil(total / limit);
+  const first = messages[0];
+  const last = messages.at(-1);
+  return {
+    messages,
+    pagination: {
+      hasMore: page < totalPages,
+      nextCursor: page < totalPages && first ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null,
+      prevCursor: last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
+      page,
+      limit,
+      total,
+      totalPages,
+    },
+  };
+}
+
+function beforeClause(position: Position | null): Prisma.Sql {
+  if (!position) return Prisma.empty;
+  return position.id === null
+    ? Prisma.sql`AND created_at < ${position.createdAt}`
+    : Prisma.sql`AND (created_at, id) < (${position.createdAt}, ${position.id})`;
+}
+
+function afterClause(position: Position | null): Prisma.Sql {
+  if (!position) return Prisma.empty;
+  return position.id === null
+    ? Prisma.sql`AND created_at > ${position.createdAt}`
+    : Prisma.sql`AND (created_at, id) > (${position.createdAt}, ${position.id})`;
+}
+
+/** The page's SQL, exported so a test can EXPLAIN exactly what runs. */
+export function pageQuery(chatId: string, position: Position | null, forward: boolean, take: number, skip: number): Prisma.Sql {
+  const where = forward ? afterClause(position) : beforeClause(position);
+  const order = forward ? Prisma.sql`created_at ASC, id ASC` : Prisma.sql`created_at DESC, id DESC`;
+  // Each side is limited on its own index; the merge sorts at most 2 × (skip + take) rows.
+  return Prisma.sql`
+    (SELECT id, created_at, false AS archived FROM messages
+      WHERE chat_id = ${chatId} ${where} ORDER BY ${order} LIMIT ${skip + take})
+    UNION ALL
+    (SELECT id, created_at, true AS archived FROM archived_messages
+      WHERE chat_id = ${chatId} ${where} ORDER BY ${order} LIMIT ${skip + take})
+    ORDER BY ${order} LIMIT ${take} OFFSET ${skip}`;
+}
+
+function pageRows(db: Db, chatId: string, position: Position | null, forward: boolean, take: number, skip: number) {
+  return db.$queryRaw<PageRow[]>(pageQuery(chatId, position, forward, take, skip));
+}
+
+async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[]> {
+  const liveIds = rows.filter((r) => !r.archived).map((r) => r.id);
+  const archivedIds = rows.filter((r) => r.archived).map((r) => r.id);
+  const [live, archived] = await Promise.all([
+    liveIds.length ? db.message.findMany({ where: { id: { in: liveIds } }, include: messageInclude }) : [],
+    archivedIds.length ? db.archivedMessage.findMany({ where: { id: { in: archivedIds } }, include: messageInclude }) : [],
+  ]);
+  const byId = new Map<string, MessageDto>([
+    ...live.map((m) => [m.id, toMessageDto(m)] as const),
+    ...archived.map((m) => [m.id, toMessageDto(m, true)] as const),
+  ]);
+  // A message archived between the two queries is simply absent from this page; the next
+  // request finds it in the archive.
+  return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
+}
+
+async function resolvePosition(db: Db, chatId: string, cursor: string, parameter: 'before' | 'after'): Promise<Position> {
+  const parsed = parseCursor(cursor, parameter);
+  if (parsed.kind === 'position') return { createdAt: parsed.createdAt, id: parsed.id };
+  const where = { id: parsed.id, chatId };
+  const found =
+    (await db.message.findFirst({ where, select: { id: true, createdAt: true } })) ??
+    (await db.archivedMessage.findFirst({ where, select: { id: true, createdAt: true } }));
+  if (!found) {
+    throw new AppError('VALIDATION', `"${parameter}" names a message that is not in this chat`, {
+      details: [{ path: [parameter], message: 'unknown message' }],
+    });
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending
+
+export interface SentMessage {
+  message: MessageDto;
+  /** True when this (sender, clientMessageId) was already stored: nothing new was written. */
+  duplicate: boolean;
+  recipientId: string;
+  /** The recipient's unread messages over all chats, and in this chat. */
+  unreadCount: number;
+  chatUnreadCount: number;
+}
+
+/**
+ * Stores a message, binds its attachments and moves the chat's lastMessageAt, in one
+ * transaction. Idempotent by (sender, clientMessageId), also for concurrent retries: the unique
+ * index decides, and the loser returns the winner's row.
+ * `publish`: also announce it to the realtime server (for sends that do not come through it).
+ */
+export async function sendMessage(
+  db: Db,
+  senderId: string,
+  input: SendMessageInput,
+  options: { publish?: boolean } = {},
+): Promise<SentMessage> {
+  const chat = await getChatForMember(db, senderId, input.chatId);
+  if (input.propertyId && input.propertyId !== chat.propertyId) {
+    throw new AppError('VALIDATION', 'propertyId does not match the chat', { details: [{ path: ['propertyId'], message: 'not this chat\'s property' }] });
+  }
+  if (input.clientMessageId) {
+    const existing = await findDuplicate(db, senderId, input.clientMessageId, chat.id);
+    if (existing) return existing;
+  }
+  const attachmentIds = [...new Set(input.attachments ?? [])];
+  try {
+    return await db.$transaction(async (tx) => {
+      const created = await tx.message.create({
+        data: {
+          chatId: chat.id,
+          senderId,
+          recipientId: chat.otherUserId,
+          propertyId: chat.propertyId,
+          content: input.content,
+          clientMessageId: input.clientMessageId ?? null,
+        },
+        select: { id: true, createdAt: true },
+      });
+      if (attachmentIds.length) {
+        // Only the sender's own uploads, each used once.
+        const bound = await tx.file.updateMany({
+          where: { id: { in: attachmentIds }, uploaderId: senderId, messageId: null, archivedMessageId: null },
+          data: { messageId: created.id },
+        });
+        if (bound.count !== attachmentIds.length) {
+          throw new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
+            details: [{ path: ['attachments'], message: 'unusable attachment' }],
+          });
+        }
+      }
+      // GREATEST: a slower concurrent send must not move the chat back in time.
+      await tx.$executeRaw`UPDATE chats SET last_message_at = GREATEST(last_message_at, ${created.createdAt}), updated_at = now() WHERE id = ${chat.id}`;
+      const row = await tx.message.findUniqueOrThrow({ where: { id: created.id }, include: messageInclude });
+      const [unreadCount, chatUnreadCount] = await Promise.all([
+        countUnread(tx, chat.otherUserId),
+        countUnreadInChat(tx, chat.otherUserId, chat.id),
+      ]);
+      if (options.publish) await publishChatEvent(tx, { type: 'message_created', messageId: row.id, chatId: chat.id });
+      return { message: toMessageDto(row), duplicate: false, recipientId: chat.otherUserId, unreadCount, chatUnreadCount };
+    });
+  } catch (error) {
+    if (input.clientMessageId && isUniqueViolation(error)) {
+      const existing = await findDuplicate(db, senderId, input.clientMessageId, chat.id);
+      if (existing) return existing;
+    }
+    throw error;
+  }
+}
+
+async function findDuplicate(db: Db, senderId: string, clientMessageId: string, chatId: string): Promise<SentMessage | null> {
+  const row = await db.message.findUnique({
+    where: { senderId_clientMessageId: { senderId, clientMessageId } },
+    include: messageInclude,
+  });
+  if (!row) return null;
+  if (row.chatId !== chatId) {
+    throw new AppError('CONFLICT', 'This clientMessageId was already used for a message in another chat');
+  }
+  const [unreadCount, chatUnreadCount] = await Promise.all([
+    countUnread(db, row.recipientId),
+    countUnreadInChat(db, row.recipientId, chatId),
+  ]);
+  return { message: toMessageDto(row), duplicate: true, recipientId: row.recipientId, unreadCount, chatUnreadCount };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read receipts
+
+export interface ReadReceipt {
+  chatId: string;
+  readerId: string;
+  /** The messages this call marked read (already-read ones are not repeated). */
+  messageIds: string[];
+  readAt: string;
+  /** The reader's unread messages after this, over all chats and in this chat. */
+  unreadCount: number;
+  chatUnreadCount: number;
+}
+
+/**
+ * Marks messages read for their recipient. Only messages sent to the reader in this chat can be
+ * named; naming any other (one's own, another chat's) changes nothing and is FORBIDDEN.
+ */
+export async function markMessagesRead(
+  db: Db,
+  readerId: string,
+  input: MarkReadInput,
+  options: { publish?: boolean } = {},
+): Promise<ReadReceipt> {
+  const chat = await getChatForMember(db, readerId, input.chatId);
+  const readAt = new Date();
+  return db.$transaction(async (tx) => {
+    let changed: Array<{ id: string }>;
+    if (input.messageIds) {
+      const ids = [...new Set(input.messageIds)];
+      const mine = await tx.message.count({ where: { id: { in: ids }, chatId: chat.id, recipientId: readerId } });
+      if (mine !== ids.length) {
+        throw new AppError('FORBIDDEN', 'You can only mark messages sent to you in this chat as read');
+      }
+      changed = await tx.$queryRaw`
+        UPDATE messages SET read_at = ${readAt}
+        WHERE id = ANY(${ids}::text[]) AND recipient_id = ${readerId} AND read_at IS NULL
+        RETURNING id`;
+    } else {
+      const upTo = await tx.message.findFirst({ where: { id: input.upToMessageId, chatId: chat.id }, select: { id: true, createdAt: true } });
+      if (!upTo) throw new AppError('NOT_FOUND', 'Message not found in this chat');
+      changed = await tx.$queryRaw`
+        UPDATE messages SET read_at = ${readAt}
+        WHERE chat_id = ${chat.id} AND recipient_id = ${readerId} AND read_at IS NULL
+          AND (created_at, id) <= (${upTo.createdAt}, ${upTo.id})
+        RETURNING id`;
+    }
+    const messageIds = changed.map((r) => r.id).sort();
+    const [unreadCount, chatUnreadCount] = await Promise.all([
+      countUnread(tx, readerId),
+      countUnreadInChat(tx, readerId, chat.id),
+    ]);
+    const receipt = { chatId: chat.id, readerId, messageIds, readAt: readAt.toISOString(), unreadCount, chatUnreadCount };
+    if (options.publish && messageIds.length) {
+      await publishChatEvent(tx, { type: 'messages_read', chatId: chat.id, readerId, messageIds, readAt: receipt.readAt });
+    }
+    return receipt;
+  });
+}

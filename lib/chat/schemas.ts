@@ -1,0 +1,77 @@
+// Wire payloads of the chat domain, as zod schemas shared by the route handlers, the realtime
+// server and the browser client. TypeScript types are inferred from them, never retyped.
+import { z } from 'zod';
+
+export const MAX_CONTENT_LENGTH = 4000;
+export const MAX_ATTACHMENTS = 10;
+export const MAX_MARK_READ_IDS = 500;
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 100;
+
+const id = z.string().regex(/^[a-z0-9]{8,64}$/, 'must be an id');
+
+/** A client's idempotency key for a send: the same key from the same sender is stored once. */
+export const clientMessageIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, "-" and "_"');
+
+// Shared by the socket payload (which names the chat) and the REST body (whose path does).
+const messageFields = {
+  content: z.string().max(MAX_CONTENT_LENGTH, `must be at most ${MAX_CONTENT_LENGTH} characters`),
+  propertyId: id.optional(),
+  // File ids returned by POST /api/attachments.
+  attachments: z.array(id).max(MAX_ATTACHMENTS).optional(),
+  clientMessageId: clientMessageIdSchema.optional(),
+};
+const hasTextOrAttachment: [(v: { content: string; attachments?: string[] }) => boolean, { message: string; path: string[] }] = [
+  (v) => v.content.trim().length > 0 || (v.attachments?.length ?? 0) > 0,
+  { message: 'a message needs text or an attachment', path: ['content'] },
+];
+
+export const sendMessageSchema = z.object({ chatId: id, ...messageFields }).refine(...hasTextOrAttachment);
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+export const sendMessageBodySchema = z.object(messageFields).refine(...hasTextOrAttachment);
+
+const readFields = {
+  messageIds: z.array(id).min(1).max(MAX_MARK_READ_IDS).optional(),
+  // "Everything up to and including this message."
+  upToMessageId: id.optional(),
+};
+const exactlyOneReadTarget: [(v: { messageIds?: string[]; upToMessageId?: string }) => boolean, { message: string; path: string[] }] = [
+  (v) => (v.messageIds ? 1 : 0) + (v.upToMessageId ? 1 : 0) === 1,
+  { message: 'give either messageIds or upToMessageId', path: ['messageIds'] },
+];
+
+export const markReadSchema = z.object({ chatId: id, ...readFields }).refine(...exactlyOneReadTarget);
+export type MarkReadInput = z.infer<typeof markReadSchema>;
+export const markReadBodySchema = z.object(readFields).refine(...exactlyOneReadTarget);
+
+const positiveInt = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max));
+
+export const listMessagesQuerySchema = z
+  .object({
+    limit: positiveInt(HISTORY_PAGE_MAX).default(HISTORY_PAGE_DEFAULT),
+    before: z.string().max(200).optional(),
+    after: z.string().max(200).optional(),
+    // The seed's offset paging, kept for compatibility (1-based).
+    page: positiveInt(1_000_000).optional(),
+  })
+  .refine((v) => !(v.before && v.after), { message: 'give before or after, not both', path: ['after'] })
+  .refine((v) => !(v.page && v.after), { message: 'page cannot be combined with after', path: ['page'] });
+export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
+
+export const openChatSchema = z.object({ propertyId: id });
+export type OpenChatInput = z.infer<typeof openChatSchema>;
+
+export const chatIdParamsSchema = z.object({ chatId: id });
+export const fileIdParamsSchema = z.object({ fileId: id });
+
+export const typingSchema = z.object({ chatId: id, isTyping: z.boolean() });
+export const joinChatSchema = z.object({ chatId: id });

@@ -1,0 +1,43 @@
+// The wire shape of every REST answer (DESIGN.md): `{ data }` on success, `{ error: { code,
+// message } }` with the code's status on failure. Unexpected errors are logged and answered as
+// INTERNAL without their details.
+import { AppError } from '../errors';
+import { logger } from '../logger';
+
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+export function ok(data: unknown, status = 200): Response {
+  return Response.json({ data }, { status });
+}
+
+export async function respond(handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (error) {
+    const appError = AppError.from(error);
+    if (appError.code === 'INTERNAL') logger.error({ err: error }, 'request failed');
+    return appError.toResponse();
+  }
+}
+
+/** The JSON body, bounded in size; malformed JSON is a VALIDATION error, not a crash. */
+export async function readJson(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  if (!text.trim()) throw new AppError('VALIDATION', 'The request body is empty; send JSON');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('VALIDATION', 'The request body is not valid JSON');
+  }
+}
+
+export function queryOf(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}
+
+function tooLarge(): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_JSON_BODY_BYTES / 1024} KB`);
+}

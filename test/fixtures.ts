@@ -1,0 +1,38 @@
+// Test data builders over the real database, and credentials exactly as the app issues them
+// (a Session row plus the next-auth cookie, or a realtime token).
+import { randomBytes } from 'node:crypto';
+import { encode } from 'next-auth/jwt';
+import type { Db } from '../lib/db';
+import { env } from '../lib/env';
+import { createSession } from '../lib/auth/sessions';
+import { issueRealtimeToken } from '../lib/auth/realtime-token';
+
+const unique = () => randomBytes(4).toString('hex');
+
+export async function createUser(db: Db, role: 'GUEST' | 'OWNER' = 'GUEST', name?: string) {
+  const tag = unique();
+  return db.user.create({
+    data: { email: `${role.toLowerCase()}-${tag}@example.test`, name: name ?? `${role} ${tag}`, passwordHash: 'not-a-hash', role },
+  });
+}
+
+/** An owner with a property, a guest, and the chat between them. */
+export async function createChat(db: Db) {
+  const owner = await createUser(db, 'OWNER');
+  const guest = await createUser(db, 'GUEST');
+  const property = await db.property.create({ data: { ownerId: owner.id, name: `Villa ${unique()}` } });
+  const chat = await db.chat.create({ data: { guestId: guest.id, ownerId: owner.id, propertyId: property.id } });
+  return { owner, guest, property, chat };
+}
+
+export async function sessionCookie(db: Db, userId: string): Promise<{ cookie: string; sessionId: string }> {
+  const session = await createSession(db, userId, 'vitest');
+  const token = await encode({ token: { sub: userId, sid: session.id }, secret: env.NEXTAUTH_SECRET });
+  return { cookie: `next-auth.session-token=${token}`, sessionId: session.id };
+}
+
+export async function bearerToken(db: Db, userId: string): Promise<{ token: string; sessionId: string }> {
+  const session = await createSession(db, userId, 'vitest');
+  const { token } = await issueRealtimeToken({ userId, sessionId: session.id });
+  return { token, sessionId: session.id };
+}
