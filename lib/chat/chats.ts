@@ -38,9 +38,10 @@ export function toChatDto(chat: ChatRow, userId: string) {
 
 /**
  * Every chat of the user, newest activity first, with the other party, the property, the last
- * message and the user's unread count. Four queries however many chats and messages: the chats
- * (with their people and property), one index probe per chat for its last message (live, or
- * archived when all of it is), and one count over the partial unread index.
+ * message and the user's unread count, in six queries however many chats and messages there
+ * are: the chats with their people and property (four: Prisma loads each relation in one query),
+ * the last messages (one index probe per chat; the archive when a chat's live history is
+ * empty), and the unread counts (one pass over the partial unread index).
  */
 export async function listChatsForUser(db: Db, userId: string) {
   const chats = await db.chat.findMany({

@@ -107,13 +107,17 @@ function afterClause(position: Position | null): Prisma.Sql {
 export function pageQuery(chatId: string, position: Position | null, forward: boolean, take: number, skip: number): Prisma.Sql {
   const where = forward ? afterClause(position) : beforeClause(position);
   const order = forward ? Prisma.sql`created_at ASC, id ASC` : Prisma.sql`created_at DESC, id DESC`;
-  // Each side is limited on its own index; the merge sorts at most 2 × (skip + take) rows.
+  // Ordering by the whole index key (chat_id is constant here) keeps the planner on
+  // (chat_id, created_at, id) even for a chat that holds most of the table, where the plain
+  // created_at index would otherwise look as cheap. Each side is limited on its own index;
+  // the merge handles at most 2 × (skip + take) rows.
+  const indexOrder = forward ? Prisma.sql`chat_id ASC, ${order}` : Prisma.sql`chat_id DESC, ${order}`;
   return Prisma.sql`
     (SELECT id, created_at, false AS archived FROM messages
-      WHERE chat_id = ${chatId} ${where} ORDER BY ${order} LIMIT ${skip + take})
+      WHERE chat_id = ${chatId} ${where} ORDER BY ${indexOrder} LIMIT ${skip + take})
     UNION ALL
     (SELECT id, created_at, true AS archived FROM archived_messages
-      WHERE chat_id = ${chatId} ${where} ORDER BY ${order} LIMIT ${skip + take})
+      WHERE chat_id = ${chatId} ${where} ORDER BY ${indexOrder} LIMIT ${skip + take})
     ORDER BY ${order} LIMIT ${take} OFFSET ${skip}`;
 }
 
