@@ -35,7 +35,7 @@ async function call(method: string, path: string, options: { headers?: Record<st
 
 function upload(auth: Record<string, string>, bytes: Buffer, name: string, type: string) {
   const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), name);
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
   return call('POST', '/api/attachments', { headers: auth, body: form });
 }
 
