@@ -9,6 +9,10 @@
 //      come before 3: files.message_id is ON DELETE SET NULL, so deleting first would silently
 //      detach every attachment.
 //   3. DELETE the same ids from messages; the count must equal step 1's or the batch rolls back.
+// Why a transaction of three statements and not one `WITH moved AS (DELETE … RETURNING …)
+// INSERT …` statement: the files' link has to move too, and inside one statement the files
+// UPDATE and the ON DELETE SET NULL action fired by the DELETE would touch the same rows in an
+// order PostgreSQL does not promise. Separate statements make the order explicit.
 // Killed at any moment, a batch is either committed whole or not at all, so every message is in
 // exactly one of the two tables and a new run simply continues with what is left.
 import type pg from 'pg';

@@ -8,7 +8,13 @@ import { z } from 'zod';
 // instead of being coerced into something the operator did not mean.
 const wholeNumber = (min: number, max: number) =>
   z
-    .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
+    .union([z.number(), z.string()])
+    .transform((value, ctx) => {
+      if (typeof value === 'number') return value;
+      if (/^\d+$/.test(value)) return Number(value);
+      ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
+      return z.NEVER;
+    })
     .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 export const ArchiveOptionsSchema = z.object({

@@ -42,7 +42,7 @@ export interface RunArchiveJobParams {
   databaseUrl: string;
   options: ArchiveOptions;
   /** One line per event (progress, summary); the CLI prints them, the worker logs them. */
-  log?: (line: string) => void;
+  log?: (line: string, level: 'info' | 'error') => void;
   /** Aborting stops the run between batches (the open batch commits first). */
   signal?: AbortSignal;
   /** Test seam, see cleanup-chats.ts. */
@@ -51,7 +51,7 @@ export interface RunArchiveJobParams {
 
 export async function runArchiveJob(params: RunArchiveJobParams): Promise<ArchiveJobResult> {
   const { options } = params;
-  const log = params.log ?? (() => {});
+  const log: Log = (line, level = 'info') => params.log?.(line, level);
   const started = performance.now();
   const result: ArchiveJobResult = {
     outcome: 'completed',
@@ -83,7 +83,7 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
   } catch (error) {
     result.outcome = 'failed';
     result.error = `cannot reach the database: ${describeError(error)}`;
-    log(`archive: failed: ${result.error}`);
+    log(`archive: failed: ${result.error}`, 'error');
     return finish();
   }
 
@@ -95,7 +95,7 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
       // Changes nothing, not even the audit log: the run holding the lock writes its own row.
       result.outcome = 'already-running';
       result.error = ALREADY_RUNNING_MESSAGE;
-      log(`archive: ${ALREADY_RUNNING_MESSAGE}`);
+      log(`archive: ${ALREADY_RUNNING_MESSAGE}`, 'error');
       return finish();
     }
 
@@ -104,12 +104,12 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
     } catch (error) {
       result.outcome = 'failed';
       result.error = describeError(error);
-      log(`archive: failed: ${result.error}`);
+      log(`archive: failed: ${result.error}`, 'error');
     }
     finish();
     await writeAudit(client, params.databaseUrl, result).catch((error) => {
       result.auditError = describeError(error);
-      log(`archive: could not write the audit log: ${result.auditError}`);
+      log(`archive: could not write the audit log: ${result.auditError}`, 'error');
     });
     return result;
   } finally {
@@ -118,7 +118,9 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
   }
 }
 
-async function work(client: pg.Client, params: RunArchiveJobParams, result: ArchiveJobResult, log: (line: string) => void) {
+type Log = (line: string, level?: 'info' | 'error') => void;
+
+async function work(client: pg.Client, params: RunArchiveJobParams, result: ArchiveJobResult, log: Log) {
   const { options, signal } = params;
   // A batch waits at most this long for a lock it cannot skip (e.g. a file row being edited);
   // failing the run beats hanging behind a stuck transaction.
