@@ -1,23 +1,66 @@
-// The realtime process entry point (placeholder until the realtime issue lands): answers
-// /health and /ready so `npm run dev` can supervise it.
-import { createServer } from 'node:http';
-import { env } from '../lib/env';
+// The realtime process: environment → createRealtimeServer → listen on REALTIME_PORT. SIGTERM
+// (and Ctrl-C) closes it gracefully: no new connections or sends, the sends in flight commit
+// and are acked, then the process exits. A second signal exits at once.
 import { db } from '../lib/db';
+import { env, requireDatabaseUrl } from '../lib/env';
+import { logger as rootLogger } from '../lib/logger';
+import { createRealtimeServer } from './server';
 
-const server = createServer(async (req, res) => {
-  if (req.url === '/health') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
-    return;
-  }
-  if (req.url === '/ready') {
-    try {
-      await db.$queryRaw`SELECT 1`;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ready' }));
-    } catch {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'database unreachable' }));
+const logger = rootLogger.child({ component: 'realtime' });
+
+// Optional tuning, read here only: the shared lib/env holds what every process needs.
+const intFromEnv = (name: string): number | undefined => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
+  return value;
+};
+
+async function main() {
+  const server = await createRealtimeServer({
+    db,
+    databaseUrl: requireDatabaseUrl(),
+    port: env.REALTIME_PORT,
+    redisUrl: env.REDIS_URL,
+    corsOrigin: env.FRONTEND_URL,
+    logger,
+    processMetrics: true,
+    rateLimits: {
+      sendPoints: intFromEnv('REALTIME_SEND_LIMIT'),
+      sendDurationSeconds: intFromEnv('REALTIME_SEND_LIMIT_SECONDS'),
+      typingPoints: intFromEnv('REALTIME_TYPING_LIMIT'),
+      typingDurationSeconds: intFromEnv('REALTIME_TYPING_LIMIT_SECONDS'),
+    },
+    maxSocketsPerUser: intFromEnv('REALTIME_MAX_SOCKETS_PER_USER'),
+  });
+  logger.info({ port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL }, `realtime listening on :${server.port}`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
     }
-    return;
-  }
-  res.writeHead(404).end();
+    stopping = true;
+    logger.info({ signal, inFlight: server.inFlightCount() }, 'shutting down: finishing in-flight sends');
+    server
+      .close()
+      .then(() => db.$disconnect())
+      .then(() => {
+        logger.info('realtime stopped');
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'realtime failed to start');
+  process.exit(1);
 });
-server.listen(env.REALTIME_PORT, () => console.log(`realtime listening on :${env.REALTIME_PORT}`));

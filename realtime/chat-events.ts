@@ -1,0 +1,126 @@
+// Messages and receipts that did not come through a socket (REST sends and reads, published by
+// lib/chat with PostgreSQL NOTIFY on commit) reach the sockets from here. Each node LISTENs on a
+// dedicated connection (LISTEN needs one session; a pool would hand it around) and emits with
+// `io.local`, to its own sockets only: every node hears every NOTIFY, so each socket gets each
+// event exactly once however many nodes run. The connection is re-opened after any error.
+// NOTIFYs sent while it is down are lost to live delivery; clients still get them from the
+// history API when they catch up (DESIGN.md "Delivery guarantees").
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { CHAT_EVENTS_CHANNEL, countUnread, countUnreadInChat, messageInclude, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
+import type { Db } from '../lib/db';
+import type { RealtimeIo } from './context';
+import { deliverNewMessage, deliverReadReceipt } from './deliveries';
+import type { RealtimeMetrics } from './metrics';
+
+export interface ChatEventsListener {
+  /** Resolves once the first LISTEN is in place. */
+  ready: Promise<void>;
+  listening(): boolean;
+  close(): Promise<void>;
+}
+
+export function listenForChatEvents(deps: {
+  connectionString: string;
+  logger: Logger;
+  metrics: RealtimeMetrics;
+  onEvent: (event: ChatEvent) => Promise<void>;
+  retryMs?: number;
+}): ChatEventsListener {
+  const { logger, metrics } = deps;
+  const retryMs = deps.retryMs ?? 1000;
+  let client: pg.Client | null = null;
+  let active = false;
+  let closed = false;
+  let retry: NodeJS.Timeout | null = null;
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const reconnectLater = (failed: pg.Client) => {
+    if (client !== failed) return; // already handled for this connection
+    client = null;
+    active = false;
+    failed.end().catch(() => {});
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      void connect();
+    }, retryMs);
+  };
+
+  async function connect(): Promise<void> {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: deps.connectionString, keepAlive: true });
+    client = c;
+    c.on('error', (error) => {
+      metrics.dbErrors.inc({ operation: 'listen' });
+      logger.warn({ err: error }, 'chat events connection failed; reconnecting');
+      reconnectLater(c);
+    });
+    c.on('end', () => reconnectLater(c));
+    c.on('notification', (notification) => {
+      if (notification.channel !== CHAT_EVENTS_CHANNEL || !notification.payload) return;
+      const event = parseChatEvent(notification.payload);
+      if (!event) {
+        logger.warn({ payload: notification.payload.slice(0, 200) }, 'ignoring a malformed chat event');
+        return;
+      }
+      metrics.chatEventsReceived.inc({ type: event.type });
+      deps.onEvent(event).catch((error: unknown) => {
+        metrics.dbErrors.inc({ operation: 'relay' });
+        logger.error({ err: error, event }, 'could not relay a chat event');
+      });
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHAT_EVENTS_CHANNEL}`);
+      if (client !== c) return;
+      active = true;
+      markReady();
+    } catch (error) {
+      metrics.dbErrors.inc({ operation: 'listen' });
+      logger.warn({ err: error }, 'could not LISTEN for chat events; retrying');
+      reconnectLater(c);
+    }
+  }
+
+  void connect();
+  return {
+    ready,
+    listening: () => active,
+    async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const c = client;
+      client = null;
+      active = false;
+      if (c) await c.end().catch(() => {});
+    },
+  };
+}
+
+/** Emits a REST-originated event to this node's own sockets, exactly as a socket send would. */
+export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: RealtimeMetrics }) {
+  const { io, db, metrics } = deps;
+  return async (event: ChatEvent): Promise<void> => {
+    if (event.type === 'message_created') {
+      const row = await db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
+      if (!row) return; // archived or deleted since: history has it, live delivery does not
+      const [unreadCount, chatUnreadCount] = await Promise.all([
+        countUnread(db, row.recipientId),
+        countUnreadInChat(db, row.recipientId, row.chatId),
+      ]);
+      deliverNewMessage(io.local, { message: toMessageDto(row), recipientId: row.recipientId, unreadCount, chatUnreadCount });
+      metrics.messagesDelivered.inc({ source: 'rest' });
+      return;
+    }
+    const chat = await db.chat.findUnique({ where: { id: event.chatId }, select: { guestId: true, ownerId: true } });
+    if (!chat) return;
+    const otherUserId = chat.guestId === event.readerId ? chat.ownerId : chat.guestId;
+    const [unreadCount, chatUnreadCount] = await Promise.all([
+      countUnread(db, event.readerId),
+      countUnreadInChat(db, event.readerId, event.chatId),
+    ]);
+    deliverReadReceipt(io.local, { ...event, unreadCount, chatUnreadCount }, otherUserId);
+  };
+}

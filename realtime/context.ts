@@ -1,0 +1,125 @@
+// The dependencies every handler factory receives (socket.io "basic CRUD" style: handlers are
+// built from their dependencies, never import globals), the typed Server/Socket aliases, and the
+// one place a client event's outcome becomes an acknowledgement, metrics and logs.
+import type { Logger } from 'pino';
+import type { BroadcastOperator, Server, Socket } from 'socket.io';
+import type { Db } from '../lib/db';
+import { AppError } from '../lib/errors';
+import type { AckError, AckResponse, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events';
+import type { RealtimeMetrics } from './metrics';
+import type { Presence } from './presence';
+import type { RateLimits } from './rate-limits';
+
+export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type Broadcaster = BroadcastOperator<ServerToClientEvents, SocketData>;
+
+export interface HandlerDeps {
+  io: RealtimeIo;
+  db: Db;
+  logger: Logger;
+  metrics: RealtimeMetrics;
+  limits: RateLimits;
+  presence: Presence;
+  inFlight: InFlight;
+  typing: { ttlMs: number; throttleMs: number };
+}
+
+/**
+ * Socket.IO passes whatever the client sent: the payload may be missing (the callback then comes
+ * first) and the "callback" may be any value. Normalises both; a missing ack is fine (the seed's
+ * client listens for message_sent / message_error instead).
+ */
+export function eventArgs(args: unknown[]): { payload: unknown; ack: ((response: unknown) => void) | null } {
+  const [first, second] = args;
+  if (typeof first === 'function') return { payload: undefined, ack: first as (r: unknown) => void };
+  return { payload: first, ack: typeof second === 'function' ? (second as (r: unknown) => void) : null };
+}
+
+export function toAckError(error: AppError): AckError {
+  const body = error.toBody();
+  return {
+    code: body.code,
+    message: body.message,
+    ...(body.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: body.retryAfterSeconds }),
+    ...(body.details === undefined ? {} : { details: body.details }),
+  };
+}
+
+/**
+ * Runs one client event: `work` validates and calls the domain; its result or error becomes the
+ * ack. Counts errors by code, observes ack latency, and logs anything INTERNAL (whose cause never
+ * goes on the wire). Returns the response so the caller can emit after acking.
+ */
+export async function runEvent<T>(
+  deps: Pick<HandlerDeps, 'metrics' | 'logger'>,
+  socket: RealtimeSocket,
+  event: keyof ClientToServerEvents,
+  ack: ((response: unknown) => void) | null,
+  work: () => Promise<T>,
+): Promise<AckResponse<T>> {
+  const started = performance.now();
+  let response: AckResponse<T>;
+  try {
+    response = { ok: true, data: await work() };
+  } catch (caught) {
+    const error = AppError.from(caught);
+    if (!(caught instanceof AppError)) {
+      // Not an AppError: in these handlers that is the database (or Redis) failing.
+      deps.metrics.dbErrors.inc({ operation: event });
+      deps.logger.error({ err: caught, event, userId: socket.data.userId }, 'client event failed');
+    } else if (error.code === 'RATE_LIMITED') {
+      deps.metrics.rateLimited.inc({ event });
+    }
+    deps.metrics.eventErrors.inc({ event, code: error.code });
+    response = { ok: false, error: toAckError(error) };
+  }
+  if (ack) {
+    try {
+      ack(response);
+    } catch (error) {
+      deps.logger.warn({ err: error, event }, 'ack failed');
+    }
+  }
+  deps.metrics.ackLatency.observe({ event }, (performance.now() - started) / 1000);
+  return response;
+}
+
+/**
+ * Work in progress that SIGTERM must let finish: every write a client is waiting an ack for.
+ * `drain()` resolves when none is left; after `stop()` new work is refused (the client retries on
+ * another node with the same clientMessageId).
+ */
+export class InFlight {
+  private count = 0;
+  private stopping = false;
+  private waiters: Array<() => void> = [];
+
+  get size(): number {
+    return this.count;
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.stopping) throw new AppError('INTERNAL', 'The server is restarting; please retry');
+    this.count++;
+    try {
+      return await work();
+    } finally {
+      this.count--;
+      if (this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
+    }
+  }
+
+  drain(): Promise<void> {
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}

@@ -1,0 +1,44 @@
+// Who receives what when a message is stored or read, in one place for both paths: a send over
+// the socket (broadcast through the adapter, minus the sending socket, which has its ack) and a
+// send over REST relayed from PostgreSQL NOTIFY (`io.local`: every node emits to its own sockets
+// only, as every node hears the NOTIFY). Socket.IO sends a broadcast to several rooms once per
+// socket, so a socket in both the chat room and a personal room still gets one copy.
+import type { MessageDto, ReadReceipt } from '../lib/chat';
+import type { Broadcaster } from './context';
+import { chatRoom, userRoom } from './events';
+
+export interface StoredMessage {
+  message: MessageDto;
+  recipientId: string;
+  unreadCount: number;
+  chatUnreadCount: number;
+}
+
+export function deliverNewMessage(from: Broadcaster, sent: StoredMessage): void {
+  const { message } = sent;
+  // The chat's open views, and every tab of the sender (their own message shows everywhere).
+  from.to(chatRoom(message.chatId)).to(userRoom(message.senderId)).emit('new_message', message);
+  // Every tab of the recipient, for the badge and the inbox list, whether the chat is open or not.
+  from.to(userRoom(sent.recipientId)).emit('message_notification', {
+    chatId: message.chatId,
+    message,
+    unreadCount: sent.unreadCount,
+    chatUnreadCount: sent.chatUnreadCount,
+  });
+}
+
+export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt, otherUserId: string): void {
+  if (receipt.messageIds.length === 0) return; // nothing changed: nothing to tell
+  const { chatId, readerId, messageIds, readAt } = receipt;
+  // The senders of those messages (the other member, even with the chat closed) and open views.
+  from.to(chatRoom(chatId)).to(userRoom(otherUserId)).except(userRoom(readerId)).emit('messages_read', { chatId, readerId, messageIds, readAt });
+  // The reader's tabs also get their new unread counts, so every badge drops.
+  from.to(userRoom(readerId)).emit('messages_read', {
+    chatId,
+    readerId,
+    messageIds,
+    readAt,
+    unreadCount: receipt.unreadCount,
+    chatUnreadCount: receipt.chatUnreadCount,
+  });
+}

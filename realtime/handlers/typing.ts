@@ -1,0 +1,64 @@
+// typing: relayed to the other member's tabs only. Throttled per socket and chat (a keystroke
+// stream becomes at most one relay per `throttleMs`), and it expires by itself: `ttlMs` after the
+// last isTyping:true the server relays isTyping:false, so a closed laptop does not "type" forever.
+// Sending a message, leaving the chat or disconnecting stops it too.
+import { typingSchema } from '../../lib/chat';
+import { parseInput } from '../../lib/validation';
+import { eventArgs, runEvent, type HandlerDeps, type RealtimeSocket } from '../context';
+import { userRoom } from '../events';
+import { membershipOf } from '../membership';
+
+interface TypingState {
+  otherUserId: string;
+  lastRelayAt: number;
+  expiry: NodeJS.Timeout;
+}
+
+export function createTypingHandlers(deps: HandlerDeps) {
+  const { io, typing } = deps;
+  return (socket: RealtimeSocket) => {
+    const active = new Map<string, TypingState>();
+
+    const relay = (chatId: string, otherUserId: string, isTyping: boolean) =>
+      io.to(userRoom(otherUserId)).emit('typing', { chatId, userId: socket.data.userId, isTyping });
+
+    const stop = (chatId: string): boolean => {
+      const state = active.get(chatId);
+      if (!state) return false;
+      clearTimeout(state.expiry);
+      active.delete(chatId);
+      relay(chatId, state.otherUserId, false);
+      return true;
+    };
+
+    socket.on('typing', async (...args: unknown[]) => {
+      const { payload, ack } = eventArgs(args);
+      await runEvent(deps, socket, 'typing', ack, async () => {
+        await deps.limits.consume('typing', socket.data.userId);
+        const { chatId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
+        const chat = await membershipOf(deps.db, socket, chatId);
+        if (!isTyping) return { relayed: stop(chat.id) };
+
+        const state = active.get(chat.id);
+        const now = Date.now();
+        if (state) clearTimeout(state.expiry);
+        const expiry = setTimeout(() => stop(chat.id), typing.ttlMs);
+        expiry.unref();
+        if (state && now - state.lastRelayAt < typing.throttleMs) {
+          active.set(chat.id, { ...state, expiry });
+          return { relayed: false };
+        }
+        active.set(chat.id, { otherUserId: chat.otherUserId, lastRelayAt: now, expiry });
+        relay(chat.id, chat.otherUserId, true);
+        return { relayed: true };
+      });
+    });
+
+    return {
+      stop,
+      stopAll: () => {
+        for (const chatId of [...active.keys()]) stop(chatId);
+      },
+    };
+  };
+}

@@ -1,0 +1,79 @@
+// Prometheus metrics of one realtime node, on its own Registry (never prom-client's global one,
+// so several servers in one process — tests, two nodes — do not collide). docs/alerts.yml is
+// written against these names.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createRealtimeMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'stayeasy_realtime_' });
+
+  return {
+    registry,
+    connectedSockets: new Gauge({
+      name: 'stayeasy_realtime_connected_sockets',
+      help: 'Sockets connected to this node',
+      registers: [registry],
+    }),
+    connectionsRejected: new Counter({
+      name: 'stayeasy_realtime_connections_rejected_total',
+      help: 'Handshakes refused, by error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    messagesReceived: new Counter({
+      name: 'stayeasy_realtime_messages_received_total',
+      help: 'send_message events received',
+      registers: [registry],
+    }),
+    messagesDelivered: new Counter({
+      name: 'stayeasy_realtime_messages_delivered_total',
+      help: 'Messages stored and broadcast (source=socket: acked to the sender; source=rest: relayed from a REST send)',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    messagesDuplicate: new Counter({
+      name: 'stayeasy_realtime_messages_duplicate_total',
+      help: 'Sends whose clientMessageId was already stored (acked again, not re-broadcast)',
+      registers: [registry],
+    }),
+    messagesFailed: new Counter({
+      name: 'stayeasy_realtime_messages_failed_total',
+      help: 'send_message events answered with an error, by error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    eventErrors: new Counter({
+      name: 'stayeasy_realtime_event_errors_total',
+      help: 'Client events (any) answered with an error, by event and code',
+      labelNames: ['event', 'code'] as const,
+      registers: [registry],
+    }),
+    ackLatency: new Histogram({
+      name: 'stayeasy_realtime_ack_latency_seconds',
+      help: 'Time from receiving a client event to acknowledging it, by event',
+      labelNames: ['event'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'stayeasy_realtime_rate_limited_total',
+      help: 'Client events refused by a rate limit, by event',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    dbErrors: new Counter({
+      name: 'stayeasy_realtime_db_errors_total',
+      help: 'Database failures seen by the realtime node, by operation',
+      labelNames: ['operation'] as const,
+      registers: [registry],
+    }),
+    chatEventsReceived: new Counter({
+      name: 'stayeasy_realtime_chat_events_total',
+      help: 'Chat events received from PostgreSQL NOTIFY (REST sends and reads), by type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type RealtimeMetrics = ReturnType<typeof createRealtimeMetrics>;

@@ -1,0 +1,56 @@
+// Per-user rate limits of the write events (send_message, typing), with rate-limiter-flexible:
+// in memory on a single node, in Redis when REDIS_URL is set so N nodes share one budget per
+// user (a user with tabs on two nodes cannot double it). Redis failing must not stop chat: an
+// in-memory insurance limiter takes over until it is back.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppError } from '../lib/errors';
+
+export interface RateLimitOptions {
+  /** send_message: `sendPoints` per `sendDurationSeconds` per user. */
+  sendPoints: number;
+  sendDurationSeconds: number;
+  /** typing: the client should throttle itself; this stops a flood. */
+  typingPoints: number;
+  typingDurationSeconds: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
+  sendPoints: 30,
+  sendDurationSeconds: 10,
+  typingPoints: 20,
+  typingDurationSeconds: 10,
+};
+
+export type LimitedEvent = 'send_message' | 'typing';
+
+export interface RateLimits {
+  /** Takes one point for the user, or throws RATE_LIMITED with the seconds to wait. */
+  consume(event: LimitedEvent, userId: string): Promise<void>;
+}
+
+export function createRateLimits(options: RateLimitOptions, redis?: unknown): RateLimits {
+  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+    if (!redis) return memory;
+    return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory });
+  };
+  const limiters: Record<LimitedEvent, RateLimiterAbstract> = {
+    send_message: make('stayeasy_rl_send', options.sendPoints, options.sendDurationSeconds),
+    typing: make('stayeasy_rl_typing', options.typingPoints, options.typingDurationSeconds),
+  };
+  return {
+    async consume(event, userId) {
+      try {
+        await limiters[event].consume(userId);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) {
+          const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+          throw new AppError('RATE_LIMITED', `Too many ${event === 'typing' ? 'typing events' : 'messages'}; retry in ${retryAfterSeconds} s`, {
+            retryAfterSeconds,
+          });
+        }
+        throw rejection;
+      }
+    },
+  };
+}

@@ -1,0 +1,211 @@
+// The realtime server factory: one HTTP server carrying Socket.IO plus /health, /ready and
+// /metrics, the handshake middleware, the event handlers, the adapter (Redis streams when
+// REDIS_URL is set, so N nodes act as one and connection state recovery keeps working; else in
+// memory), the NOTIFY relay for REST-sent events, and a graceful close. main.ts and the tests
+// build it the same way (tests on port 0).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Logger } from 'pino';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import type { Db } from '../lib/db';
+import { logger as defaultLogger } from '../lib/logger';
+import { lastRunFromAuditLog, registerArchiveMetrics } from '../lib/retention/metrics';
+import { createAuthMiddleware, SocketSlots } from './auth';
+import { createChatEventRelay, listenForChatEvents, type ChatEventsListener } from './chat-events';
+import { InFlight, type HandlerDeps, type RealtimeIo } from './context';
+import { userRoom } from './events';
+import { createMessageHandlers } from './handlers/messages';
+import { createReceiptHandlers } from './handlers/receipts';
+import { createRoomHandlers } from './handlers/rooms';
+import { createTypingHandlers } from './handlers/typing';
+import { createRealtimeMetrics, type RealtimeMetrics } from './metrics';
+import { createPresence } from './presence';
+import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limits';
+
+export interface RealtimeServerOptions {
+  db: Db;
+  /** Where to LISTEN for REST-sent events. Unset: REST sends are not delivered live. */
+  databaseUrl?: string;
+  /** 0 (the default) picks a free port; `port` on the result says which. */
+  port?: number;
+  host?: string;
+  /** Set: Redis streams adapter, Redis-backed rate limits and presence "last seen". */
+  redisUrl?: string;
+  /** The web app's origin(s): the only ones allowed to open a socket from a browser. */
+  corsOrigin: string | string[];
+  logger?: Logger;
+  rateLimits?: Partial<RateLimitOptions>;
+  maxSocketsPerUser?: number;
+  /** Largest packet a client may send; bigger ones close that client's connection only. */
+  maxHttpBufferSize?: number;
+  /** How long a disconnected client's missed broadcasts are kept for connection state recovery. */
+  maxDisconnectionDurationMs?: number;
+  typing?: Partial<HandlerDeps['typing']>;
+  /** Node process metrics (CPU, memory, event loop) on /metrics. Off by default (tests run many servers). */
+  processMetrics?: boolean;
+}
+
+export interface RealtimeServer {
+  io: RealtimeIo;
+  httpServer: ReturnType<typeof createServer>;
+  port: number;
+  url: string;
+  metrics: RealtimeMetrics;
+  /** Resolves once REST-sent events are being listened for (immediately without databaseUrl). */
+  chatEventsReady(): Promise<void>;
+  /** Sends waiting for their commit and ack right now. */
+  inFlightCount(): number;
+  /** Stops accepting, lets in-flight sends finish and ack, then closes everything. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_HTTP_BUFFER_SIZE = 64 * 1024;
+export const DEFAULT_MAX_SOCKETS_PER_USER = 20;
+
+export async function createRealtimeServer(options: RealtimeServerOptions): Promise<RealtimeServer> {
+  const { db } = options;
+  const logger = options.logger ?? defaultLogger.child({ component: 'realtime' });
+  const metrics = createRealtimeMetrics({ defaultMetrics: options.processMetrics });
+  registerArchiveMetrics(metrics.registry, lastRunFromAuditLog(db));
+  const inFlight = new InFlight();
+
+  let redis: ReturnType<typeof createClient> | undefined;
+  if (options.redisUrl) {
+    redis = createClient({ url: options.redisUrl });
+    redis.on('error', (error) => {
+      metrics.dbErrors.inc({ operation: 'redis' });
+      logger.warn({ err: error }, 'redis error');
+    });
+    await redis.connect();
+  }
+
+  const httpServer = createServer((req, res) => void answerHttp(req, res));
+
+  const io: RealtimeIo = new Server(httpServer, {
+    serveClient: false,
+    cors: { origin: options.corsOrigin, credentials: true },
+    maxHttpBufferSize: options.maxHttpBufferSize ?? DEFAULT_MAX_HTTP_BUFFER_SIZE,
+    // skipMiddlewares: false, so a recovered connection is authenticated again (revocation).
+    connectionStateRecovery: { maxDisconnectionDuration: options.maxDisconnectionDurationMs ?? 2 * 60_000, skipMiddlewares: false },
+    ...(redis ? { adapter: createAdapter(redis) as unknown as NonNullable<ConstructorParameters<typeof Server>[1]>['adapter'] } : {}),
+  });
+
+  const presence = createPresence({ io, db, logger, metrics, redis });
+  const deps: HandlerDeps = {
+    io,
+    db,
+    logger,
+    metrics,
+    limits: createRateLimits({ ...DEFAULT_RATE_LIMITS, ...definedOnly(options.rateLimits) }, redis),
+    presence,
+    inFlight,
+    typing: { ttlMs: 5_000, throttleMs: 2_000, ...definedOnly(options.typing) },
+  };
+  const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);
+  io.use(createAuthMiddleware({ db, metrics, logger, slots, accepting: () => !inFlight.stopped }));
+
+  const attachTyping = createTypingHandlers(deps);
+  const attachRooms = createRoomHandlers(deps);
+  const attachMessages = createMessageHandlers(deps);
+  const attachReceipts = createReceiptHandlers(deps);
+
+  io.on('connection', (socket) => {
+    metrics.connectedSockets.inc();
+    void socket.join(userRoom(socket.data.userId));
+    const typing = attachTyping(socket);
+    attachRooms(socket, { left: (chatId) => typing.stop(chatId) });
+    attachMessages(socket, { sent: (chatId) => typing.stop(chatId) });
+    attachReceipts(socket);
+    logger.debug({ userId: socket.data.userId, socketId: socket.id, recovered: socket.recovered }, 'socket connected');
+    void presence.connected(socket);
+    socket.on('disconnect', (reason) => {
+      metrics.connectedSockets.dec();
+      typing.stopAll();
+      logger.debug({ userId: socket.data.userId, socketId: socket.id, reason }, 'socket disconnected');
+      void presence.disconnected(socket);
+    });
+  });
+
+  let listener: ChatEventsListener | null = null;
+  if (options.databaseUrl) {
+    listener = listenForChatEvents({
+      connectionString: options.databaseUrl,
+      logger,
+      metrics,
+      onEvent: createChatEventRelay({ io, db, metrics }),
+    });
+  } else {
+    logger.warn('no databaseUrl: messages sent over REST will not be delivered live');
+  }
+
+  async function answerHttp(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '/').split('?')[0];
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    try {
+      if (path === '/health') return json(200, { status: 'ok' });
+      if (path === '/ready') {
+        if (inFlight.stopped) return json(503, { status: 'shutting down' });
+        try {
+          await db.$queryRaw`SELECT 1`;
+        } catch {
+          metrics.dbErrors.inc({ operation: 'ready' });
+          return json(503, { status: 'database unreachable' });
+        }
+        if (redis && !redis.isReady) return json(503, { status: 'redis unreachable' });
+        return json(200, { status: 'ready', listening: listener?.listening() ?? false });
+      }
+      if (path === '/metrics') {
+        const body = await metrics.registry.metrics();
+        return res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body);
+      }
+      return json(404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
+    } catch (error) {
+      logger.error({ err: error, path }, 'http request failed');
+      if (!res.headersSent) json(500, { error: { code: 'INTERNAL', message: 'Something went wrong' } });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+
+  let closing: Promise<void> | null = null;
+  return {
+    io,
+    httpServer,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    metrics,
+    chatEventsReady: () => listener?.ready ?? Promise.resolve(),
+    inFlightCount: () => inFlight.size,
+    close() {
+      closing ??= (async () => {
+        // 1. Stop accepting: no new TCP connections, no new handshakes, no new sends.
+        inFlight.stop();
+        const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // 2. Sends already running commit and are acked over their still-open sockets.
+        await inFlight.drain();
+        // 3. Then everything goes.
+        await listener?.close();
+        await io.close();
+        httpServer.closeAllConnections();
+        await httpClosed;
+        if (redis) await redis.close().catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Drops undefined entries, so `{ x: undefined }` from an unset variable keeps the default. */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
