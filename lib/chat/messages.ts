@@ -218,10 +218,9 @@ export async function sendMessage(
       // GREATEST: a slower concurrent send must not move the chat back in time.
       await tx.$executeRaw`UPDATE chats SET last_message_at = GREATEST(last_message_at, ${created.createdAt}), updated_at = now() WHERE id = ${chat.id}`;
       const row = await tx.message.findUniqueOrThrow({ where: { id: created.id }, include: messageInclude });
-      const [unreadCount, chatUnreadCount] = await Promise.all([
-        countUnread(tx, chat.otherUserId),
-        countUnreadInChat(tx, chat.otherUserId, chat.id),
-      ]);
+      // One query at a time: a transaction is one connection.
+      const unreadCount = await countUnread(tx, chat.otherUserId);
+      const chatUnreadCount = await countUnreadInChat(tx, chat.otherUserId, chat.id);
       if (options.publish) await publishChatEvent(tx, { type: 'message_created', messageId: row.id, chatId: chat.id });
       return { message: toMessageDto(row), duplicate: false, recipientId: chat.otherUserId, unreadCount, chatUnreadCount };
     });
@@ -302,10 +301,8 @@ export async function markMessagesRead(
         RETURNING id`;
     }
     const messageIds = changed.map((r) => r.id).sort();
-    const [unreadCount, chatUnreadCount] = await Promise.all([
-      countUnread(tx, readerId),
-      countUnreadInChat(tx, readerId, chat.id),
-    ]);
+    const unreadCount = await countUnread(tx, readerId);
+    const chatUnreadCount = await countUnreadInChat(tx, readerId, chat.id);
     const receipt = { chatId: chat.id, readerId, messageIds, readAt: readAt.toISOString(), unreadCount, chatUnreadCount };
     if (options.publish && messageIds.length) {
       await publishChatEvent(tx, { type: 'messages_read', chatId: chat.id, readerId, messageIds, readAt: receipt.readAt });

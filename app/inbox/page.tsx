@@ -1,0 +1,8 @@
+export default function InboxHome() {
+  return (
+    <div className="hidden h-full flex-col items-center justify-center gap-2 p-8 text-center text-slate-500 md:flex dark:text-slate-400">
+      <p className="text-lg font-medium text-slate-700 dark:text-slate-200">Select a conversation</p>
+      <p className="text-sm">Your messages with hosts and guests appear on the left.</p>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+'use client';
+// Writing a message: the draft (kept per chat across reloads), typing notices, attachments with
+// preview and upload progress, Enter to send (Shift+Enter for a new line).
+import { useRef, useState } from 'react';
+import type { FileDto } from '@/lib/attachments/attachments';
+import { MAX_CONTENT_LENGTH } from '@/lib/chat/schemas';
+import { useInboxStore } from '@/lib/client/store';
+import { uploadWithProgress } from '@/lib/client/upload';
+import { useRealtime } from './realtime-provider';
+
+interface PendingUpload {
+  key: string;
+  name: string;
+  previewUrl: string | null;
+  progress: number;
+  file?: FileDto;
+  error?: string;
+}
+
+export function Composer({ chatId }: { chatId: string }) {
+  const { client } = useRealtime();
+  const draft = useInboxStore((s) => s.drafts[chatId] ?? '');
+  const setDraft = useInboxStore((s) => s.setDraft);
+  const [uploads, setUploads] = useState<PendingUpload[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const ready = uploads.every((u) => u.file || u.error);
+  const attachmentIds = uploads.flatMap((u) => (u.file ? [u.file.id] : []));
+  const canSend = ready && (draft.trim().length > 0 || attachmentIds.length > 0);
+
+  function send() {
+    if (!canSend) return;
+    setError(null);
+    client.sendMessage({ chatId, content: draft, attachments: attachmentIds }).catch((e: Error) => setError(e.message));
+    client.typing(chatId, false);
+    setDraft(chatId, '');
+    uploads.forEach((u) => u.previewUrl && URL.revokeObjectURL(u.previewUrl));
+    setUploads([]);
+  }
+
+  function addFiles(files: FileList | null) {
+    for (const file of Array.from(files ?? [])) {
+      const key = `${file.name}-${file.size}-${Math.random()}`;
+      const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : null;
+      setUploads((list) => [...list, { key, name: file.name, previewUrl, progress: 0 }]);
+      const patch = (p: Partial<PendingUpload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...p } : u)));
+      uploadWithProgress(file, (progress) => patch({ progress }))
+        .then((stored) => patch({ file: stored, progress: 1 }))
+        .catch((e: Error) => patch({ error: e.message }));
+    }
+  }
+
+  return (
+    <form
+      className="border-t border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      {uploads.length > 0 && (
+        <ul className="mb-2 flex flex-wrap gap-2" aria-label="Attachments">
+          {uploads.map((u) => (
+            <li key={u.key} className="relative flex items-center gap-2 rounded-lg border border-slate-200 p-1.5 pr-7 text-xs dark:border-slate-700" data-testid="upload">
+              {u.previewUrl ? (
+                // eslint-disable-next-line @next/next/no-img-element -- local preview
+                <img src={u.previewUrl} alt="" className="size-10 rounded object-cover" />
+              ) : (
+                <span aria-hidden className="grid size-10 place-items-center rounded bg-slate-100 text-[10px] font-semibold text-slate-600 dark:bg-slate-800 dark:text-slate-300">PDF</span>
+              )}
+              <span className="max-w-32 truncate">{u.name}</span>
+              {u.error ? (
+                <span className="text-red-600" role="alert">{u.error}</span>
+              ) : u.file ? (
+                <span className="text-emerald-600" data-testid="upload-done">Ready</span>
+              ) : (
+                <progress max={1} value={u.progress} className="w-16" aria-label={`Uploading ${u.name}`} />
+              )}
+              <button
+                type="button"
+                aria-label={`Remove ${u.name}`}
+                className="absolute top-1 right-1.5 text-slate-400 hover:text-slate-700"
+                onClick={() => setUploads((list) => list.filter((x) => x.key !== u.key))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error && <p role="alert" className="mb-2 text-sm text-red-600">{error}</p>}
+      <div className="flex items-end gap-2">
+        <input ref={fileInput} type="file" accept="image/*,application/pdf" multiple hidden onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} data-testid="file-input" />
+        <button
+          type="button"
+          onClick={() => fileInput.current?.click()}
+          className="grid size-10 shrink-0 place-items-center rounded-full text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:hover:bg-slate-800"
+          aria-label="Attach a photo or PDF"
+        >
+          <PaperclipIcon />
+        </button>
+        <label className="sr-only" htmlFor={`composer-${chatId}`}>
+          Message
+        </label>
+        <textarea
+          id={`composer-${chatId}`}
+          rows={1}
+          value={draft}
+          maxLength={MAX_CONTENT_LENGTH}
+          placeholder="Write a message…"
+          className="max-h-40 min-h-10 flex-1 resize-none rounded-2xl border border-slate-300 bg-white px-4 py-2 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950"
+          onChange={(e) => {
+            setDraft(chatId, e.target.value);
+            client.typing(chatId, e.target.value.length > 0);
+          }}
+          onBlur={() => client.typing(chatId, false)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button
+          type="submit"
+          disabled={!canSend}
+          className="h-10 shrink-0 rounded-full bg-brand-600 px-5 font-medium text-white shadow-sm hover:bg-brand-700 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2 focus-visible:outline-none disabled:opacity-40"
+        >
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function PaperclipIcon() {
+  return (
+    <svg aria-hidden viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round">
+      <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />
+    </svg>
+  );
+}

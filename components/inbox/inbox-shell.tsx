@@ -1,0 +1,40 @@
+'use client';
+// The inbox frame: header, connection banner, chat list and thread side by side on wide
+// screens; on a phone either the list (/inbox) or the thread (/inbox/:id).
+import Link from 'next/link';
+import { useSelectedLayoutSegment } from 'next/navigation';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { ChatList } from './chat-list';
+import { ConnectionBanner } from './connection-banner';
+import { useRealtime } from './realtime-provider';
+
+export function InboxShell({ children }: { children: React.ReactNode }) {
+  const { user } = useRealtime();
+  const chatOpen = useSelectedLayoutSegment() !== null;
+  return (
+    <div className="flex h-dvh flex-col">
+      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
+        <Link href="/inbox" className="flex items-center gap-2 font-semibold tracking-tight">
+          <span aria-hidden className="grid size-8 place-items-center rounded-lg bg-brand-600 text-white">S</span>
+          StayEasy <span className="font-normal text-slate-500 dark:text-slate-400">Inbox</span>
+        </Link>
+        <div className="flex items-center gap-3 text-sm">
+          <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
+            {user.name} · {user.role === 'OWNER' ? 'Host' : 'Guest'}
+          </span>
+          <SignOutButton />
+        </div>
+      </header>
+      <ConnectionBanner />
+      <div className="flex min-h-0 flex-1">
+        <nav
+          aria-label="Conversations"
+          className={`${chatOpen ? 'hidden md:flex' : 'flex'} w-full shrink-0 flex-col border-r border-slate-200 md:w-80 lg:w-96 dark:border-slate-800`}
+        >
+          <ChatList />
+        </nav>
+        <main className={`${chatOpen ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col bg-slate-50 dark:bg-slate-950`}>{children}</main>
+      </div>
+    </div>
+  );
+}

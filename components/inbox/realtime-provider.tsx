@@ -1,0 +1,120 @@
+'use client';
+// Owns the signed-in user's ChatClient: creates it (fresh socket token from the web app before
+// every connect, outbox in IndexedDB per user), and turns its events into React Query cache
+// updates and zustand state. Also keeps the tab title's unread total and shows a browser
+// notification for a message that arrives while the tab is hidden.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState } from 'react';
+import { ChatClient } from '@/lib/client/chat-client';
+import { apiFetch, ApiError } from '@/lib/client/api';
+import { indexedDbOutboxStorage, Outbox } from '@/lib/client/outbox';
+import {
+  addMessagesToThread,
+  applyMessageToChatList,
+  applyReadToThread,
+  catchUpThreads,
+  chatQueries,
+  setChatUnread,
+} from '@/lib/client/queries';
+import { useInboxStore } from '@/lib/client/store';
+
+export interface CurrentUser {
+  id: string;
+  name: string;
+  role: 'GUEST' | 'OWNER';
+}
+
+const RealtimeContext = createContext<{ client: ChatClient; user: CurrentUser } | null>(null);
+
+export function useRealtime() {
+  const value = useContext(RealtimeContext);
+  if (!value) throw new Error('useRealtime outside <RealtimeProvider>');
+  return value;
+}
+
+async function fetchToken(): Promise<string> {
+  try {
+    return (await apiFetch<{ token: string }>('/api/realtime/token')).token;
+  } catch (error) {
+    // The session ended (signed out elsewhere, revoked): back to the sign-in page.
+    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') window.location.assign('/login?callbackUrl=/inbox');
+    throw error;
+  }
+}
+
+export function RealtimeProvider({ user, realtimeUrl, children }: { user: CurrentUser; realtimeUrl: string; children: React.ReactNode }) {
+  const queryClient = useQueryClient();
+  const [client] = useState(
+    () => new ChatClient(realtimeUrl, '', { getToken: fetchToken, outbox: new Outbox(indexedDbOutboxStorage(`outbox:${user.id}`)) }),
+  );
+
+  useEffect(() => {
+    const store = useInboxStore.getState();
+    const offs = [
+      client.on('connection', (event) => {
+        useInboxStore.getState().setConnection(event.status);
+        if (event.status === 'connected' && !event.initial && !event.recovered) {
+          void catchUpThreads(queryClient, (chatId, afterId) => client.fetchMissedMessages(chatId, afterId));
+        }
+      }),
+      client.on('outbox', (items) => useInboxStore.getState().setOutbox(items)),
+      client.on('sent', (message) => {
+        addMessagesToThread(queryClient, message.chatId, [message]);
+        if (!applyMessageToChatList(queryClient, message)) void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
+      }),
+      client.on('message', (message) => {
+        addMessagesToThread(queryClient, message.chatId, [message]);
+        useInboxStore.getState().setTyping(message.chatId, message.senderId, false);
+        if (message.senderId === user.id && !applyMessageToChatList(queryClient, message)) {
+          void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
+        }
+      }),
+      client.on('notification', ({ chatId, message, chatUnreadCount }) => {
+        addMessagesToThread(queryClient, chatId, [message]);
+        if (!applyMessageToChatList(queryClient, message, chatUnreadCount)) void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
+        notifyIfHidden(message.sender.name, message.content || 'sent an attachment', chatId);
+      }),
+      client.on('read', ({ chatId, readerId, messageIds, readAt, chatUnreadCount }) => {
+        applyReadToThread(queryClient, chatId, messageIds, readAt);
+        if (readerId === user.id && chatUnreadCount !== undefined) setChatUnread(queryClient, chatId, chatUnreadCount);
+      }),
+      client.on('typing', ({ chatId, userId, isTyping }) => useInboxStore.getState().setTyping(chatId, userId, isTyping)),
+      client.on('presence', (presence) => useInboxStore.getState().setPresence(presence)),
+    ];
+    const goOffline = () => store.setConnection('offline');
+    window.addEventListener('offline', goOffline);
+    void client.outbox.load();
+    client.connect().catch(() => useInboxStore.getState().setConnection('offline'));
+    return () => {
+      offs.forEach((off) => off());
+      window.removeEventListener('offline', goOffline);
+      client.disconnect();
+    };
+  }, [client, queryClient, user.id]);
+
+  return (
+    <RealtimeContext.Provider value={{ client, user }}>
+      <UnreadTitle />
+      {children}
+    </RealtimeContext.Provider>
+  );
+}
+
+function UnreadTitle() {
+  const { data } = useQuery(chatQueries.list());
+  const total = data?.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0;
+  useEffect(() => {
+    document.title = total > 0 ? `(${total}) Inbox · StayEasy` : 'Inbox · StayEasy';
+  }, [total]);
+  return null;
+}
+
+function notifyIfHidden(title: string, body: string, chatId: string) {
+  if (typeof document === 'undefined' || document.visibilityState !== 'hidden') return;
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const notification = new Notification(title, { body: body.slice(0, 140), tag: `chat-${chatId}` });
+  notification.onclick = () => {
+    window.focus();
+    window.location.assign(`/inbox/${chatId}`);
+  };
+}

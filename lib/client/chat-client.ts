@@ -1,0 +1,311 @@
+// ChatClient: the browser's (and any script's) connection to the realtime server, with the seed's
+// public API (`new ChatClient(url, token)`, connect, joinChat, sendMessage, on, fetchMissedMessages).
+// Unlike the seed it never loses or doubles a message:
+// - every send goes through the persistent Outbox and keeps one clientMessageId for all retries;
+// - acknowledgements are per emit (timeout + emitWithAck), never matched by event name;
+// - Socket.IO's own backoff reconnects, each attempt with a fresh token (the `auth` callback);
+// - after a reconnect that Socket.IO could not recover, it re-joins every chat and announces
+//   `connection { status: 'connected', recovered: false }` so the caller catches up over REST.
+import { io, type Socket } from 'socket.io-client';
+import type { MessageDto } from '../chat/message-dto';
+import type {
+  AckResponse,
+  ClientToServerEvents,
+  ConnectErrorData,
+  JoinChatResult,
+  MessageNotificationPayload,
+  MessagesReadPayload,
+  PresencePayload,
+  ServerToClientEvents,
+  TypingEventPayload,
+} from '../../realtime/events';
+import type { ErrorCode } from '../errors';
+import type { ReadReceipt } from '../chat/messages';
+import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from './outbox';
+
+export const ACK_TIMEOUT_MS = 10_000;
+const TYPING_THROTTLE_MS = 2_000;
+/** Codes that will not change by trying again: the message is marked failed at once. */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set(['VALIDATION', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNAUTHENTICATED']);
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface ConnectionEvent {
+  status: ConnectionStatus;
+  /** On `connected`: whether Socket.IO replayed what was missed (false: catch up over REST). */
+  recovered?: boolean;
+  /** True on the first successful connection of this client. */
+  initial?: boolean;
+}
+
+export interface ChatClientEvents {
+  message: MessageDto;
+  notification: MessageNotificationPayload;
+  read: MessagesReadPayload;
+  typing: TypingEventPayload;
+  presence: PresencePayload;
+  connection: ConnectionEvent;
+  /** One of this client's own messages was stored (from the outbox; replaces the optimistic copy). */
+  sent: MessageDto;
+  outbox: readonly OutboxItem[];
+}
+
+export interface ChatClientOptions {
+  /** A fresh token before each (re)connect, e.g. from GET /api/realtime/token. */
+  getToken?: () => Promise<string>;
+  /** Base URL of the REST API (the web app). Default: the page's origin, else the server URL. */
+  apiBaseUrl?: string;
+  outbox?: Outbox;
+  ackTimeoutMs?: number;
+  /** Extra Socket.IO client options (tests use `forceNew`, `reconnectionDelay`). */
+  socketOptions?: Parameters<typeof io>[1];
+}
+
+type Handler<T> = (payload: T) => void;
+type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class ChatClient {
+  private socket: AppSocket | null = null;
+  private token: string;
+  private readonly handlers = new Map<keyof ChatClientEvents, Set<Handler<never>>>();
+  private readonly joined = new Set<string>();
+  private readonly waiters = new Map<string, { resolve: (m: MessageDto) => void; reject: (e: Error) => void }>();
+  private readonly outboxInstance: Outbox;
+  private readonly ackTimeoutMs: number;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastTyping = new Map<string, number>();
+  private everConnected = false;
+
+  constructor(
+    private readonly serverUrl: string = 'http://localhost:3001',
+    authToken: string,
+    private readonly options: ChatClientOptions = {},
+  ) {
+    this.token = authToken;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? ACK_TIMEOUT_MS;
+    this.outboxInstance = options.outbox ?? new Outbox(memoryOutboxStorage());
+    this.outboxInstance.subscribe((items) => {
+      this.emit('outbox', items);
+      for (const item of items) {
+        const waiter = this.waiters.get(item.clientMessageId);
+        if (waiter && item.status === 'failed') {
+          this.waiters.delete(item.clientMessageId);
+          waiter.reject(Object.assign(new Error(item.lastError?.message ?? 'Message could not be sent'), { code: item.lastError?.code }));
+        }
+      }
+    });
+  }
+
+  get outbox(): Outbox {
+    return this.outboxInstance;
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  /** Connects, resolving once connected; rejects if the server refuses the credentials for good. */
+  connect(): Promise<void> {
+    if (this.socket) return this.socket.connected ? Promise.resolve() : new Promise((r) => this.socket!.once('connect', () => r()));
+    const socket: AppSocket = io(this.serverUrl, {
+      // Called before every attempt: each reconnect presents a fresh token.
+      auth: (cb) => {
+        const fresh = this.options.getToken ? this.options.getToken().catch(() => this.token) : Promise.resolve(this.token);
+        void fresh.then((token) => {
+          this.token = token;
+          cb({ token });
+        });
+      },
+      transports: ['websocket', 'polling'],
+      ...this.options.socketOptions,
+    });
+    this.socket = socket;
+    this.wire(socket);
+    this.emit('connection', { status: 'connecting' });
+    return new Promise((resolve, reject) => {
+      const onConnect = () => {
+        socket.off('connect_error', onError);
+        resolve();
+      };
+      const onError = (error: Error & { data?: ConnectErrorData }) => {
+        // A refusal by the server's middleware stops Socket.IO's own retries (socket.active is
+        // false): with a token source, try once more with a fresh token; otherwise give up.
+        if (socket.active) return;
+        socket.off('connect', onConnect);
+        reject(Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'UNAUTHENTICATED' }));
+      };
+      socket.once('connect', onConnect);
+      socket.on('connect_error', onError);
+    });
+  }
+
+  disconnect(): void {
+    clearTimeout(this.retryTimer);
+    this.socket?.disconnect();
+    this.socket = null;
+    this.emit('connection', { status: 'offline' });
+  }
+
+  /** Joins a chat's live room (again after every unrecovered reconnect). */
+  async joinChat(chatId: string): Promise<JoinChatResult> {
+    this.joined.add(chatId);
+    return this.request('join_chat', { chatId });
+  }
+
+  async leaveChat(chatId: string): Promise<void> {
+    this.joined.delete(chatId);
+    if (this.socket?.connected) await this.request('leave_chat', { chatId });
+  }
+
+  /**
+   * Sends a message and resolves with it once the server has stored it. Offline, it waits in the
+   * outbox (which survives reloads) and goes out when the connection returns.
+   */
+  async sendMessage(data: { chatId: string; content: string; attachments?: string[] }): Promise<MessageDto> {
+    const item = await this.outboxInstance.add(data);
+    const stored = new Promise<MessageDto>((resolve, reject) => this.waiters.set(item.clientMessageId, { resolve, reject }));
+    void this.flushOutbox();
+    return stored;
+  }
+
+  /** Retries a failed message with its original clientMessageId. */
+  async retryMessage(clientMessageId: string): Promise<void> {
+    await this.outboxInstance.retry(clientMessageId);
+    void this.flushOutbox();
+  }
+
+  deleteFailedMessage(clientMessageId: string): Promise<void> {
+    return this.outboxInstance.remove(clientMessageId);
+  }
+
+  markRead(chatId: string, target: { messageIds: string[] } | { upToMessageId: string }): Promise<ReadReceipt> {
+    return this.request('mark_read', { chatId, ...target });
+  }
+
+  /** Tells the other member we are typing; repeated calls within a couple of seconds are dropped. */
+  typing(chatId: string, isTyping: boolean): void {
+    if (!this.socket?.connected) return;
+    const now = Date.now();
+    if (isTyping && now - (this.lastTyping.get(chatId) ?? 0) < TYPING_THROTTLE_MS) return;
+    this.lastTyping.set(chatId, isTyping ? now : 0);
+    this.socket.timeout(this.ackTimeoutMs).emit('typing', { chatId, isTyping }, () => {});
+  }
+
+  on<E extends keyof ChatClientEvents>(event: E, handler: Handler<ChatClientEvents[E]>): () => void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    set.add(handler as Handler<never>);
+    return () => set.delete(handler as Handler<never>);
+  }
+
+  /** Every message of the chat after `afterId` (a message id or cursor), oldest first. */
+  async fetchMissedMessages(chatId: string, afterId: string): Promise<MessageDto[]> {
+    const out: MessageDto[] = [];
+    let after = afterId;
+    for (let guard = 0; guard < 1000; guard++) {
+      const params = new URLSearchParams({ after, limit: '100' });
+      const response = await fetch(`${this.apiBaseUrl()}/api/chats/${encodeURIComponent(chatId)}/messages?${params}`, {
+        headers: { authorization: `Bearer ${this.token}` },
+        credentials: 'include',
+      });
+      if (!response.ok) throw new Error(`Failed to fetch messages: ${response.status} ${response.statusText}`);
+      const { data } = (await response.json()) as { data: { messages: MessageDto[]; pagination: { hasMore: boolean; nextCursor: string | null } } };
+      out.push(...data.messages);
+      if (!data.pagination.hasMore || !data.pagination.nextCursor) break;
+      after = data.pagination.nextCursor;
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private apiBaseUrl(): string {
+    return this.options.apiBaseUrl ?? (globalThis as { location?: Location }).location?.origin ?? this.serverUrl;
+  }
+
+  private wire(socket: AppSocket) {
+    socket.on('connect', () => {
+      const initial = !this.everConnected;
+      this.everConnected = true;
+      if (!socket.recovered) {
+        for (const chatId of this.joined) void this.request('join_chat', { chatId }).catch(() => {});
+      }
+      this.emit('connection', { status: 'connected', recovered: socket.recovered, initial });
+      void this.flushOutbox();
+    });
+    socket.on('disconnect', (reason) => {
+      // "io server disconnect": the server dropped us on purpose (e.g. revoked session); Socket.IO
+      // will not retry by itself, so try once with a fresh token.
+      if (reason === 'io server disconnect') socket.connect();
+      this.emit('connection', { status: socket.active ? 'reconnecting' : 'offline' });
+    });
+    socket.on('connect_error', (error: Error & { data?: ConnectErrorData }) => {
+      if (!socket.active && error.data?.code === 'UNAUTHENTICATED' && this.options.getToken) {
+        // The token expired between attempts; the auth callback fetches a new one.
+        setTimeout(() => this.socket === socket && socket.connect(), 1000);
+      }
+      this.emit('connection', { status: this.everConnected ? 'reconnecting' : 'connecting' });
+    });
+    socket.on('new_message', (message) => this.emit('message', message));
+    socket.on('message_notification', (payload) => this.emit('notification', payload));
+    socket.on('messages_read', (payload) => this.emit('read', payload));
+    socket.on('typing', (payload) => this.emit('typing', payload));
+    socket.on('presence', (payload) => this.emit('presence', payload));
+  }
+
+  private flushOutbox(): Promise<void> {
+    return this.outboxInstance.flush((item) => this.trySend(item));
+  }
+
+  private async trySend(item: OutboxItem): Promise<SendOutcome> {
+    const socket = this.socket;
+    if (!socket?.connected) return { kind: 'unavailable', code: 'OFFLINE', message: 'Not connected' };
+    let response: AckResponse<{ message: MessageDto; duplicate: boolean }>;
+    try {
+      response = await socket.timeout(this.ackTimeoutMs).emitWithAck('send_message', {
+        chatId: item.chatId,
+        content: item.content,
+        attachments: item.attachments.length ? item.attachments : undefined,
+        clientMessageId: item.clientMessageId,
+      });
+    } catch {
+      this.scheduleRetry(2_000);
+      return { kind: 'unavailable', code: 'TIMEOUT', message: 'The server did not confirm in time' };
+    }
+    if (response.ok) {
+      const waiter = this.waiters.get(item.clientMessageId);
+      this.waiters.delete(item.clientMessageId);
+      this.emit('sent', response.data.message);
+      waiter?.resolve(response.data.message);
+      return { kind: 'stored' };
+    }
+    const { code, message, retryAfterSeconds } = response.error;
+    if (FINAL_CODES.has(code)) return { kind: 'rejected', code, message };
+    this.scheduleRetry((retryAfterSeconds ?? 2) * 1000);
+    return { kind: 'unavailable', code, message };
+  }
+
+  private scheduleRetry(delayMs: number) {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.flushOutbox(), delayMs);
+  }
+
+  private async request<T>(event: 'join_chat' | 'leave_chat' | 'mark_read', payload: object): Promise<T> {
+    if (!this.socket) throw new Error('Not connected: call connect() first');
+    const response = (await this.socket
+      .timeout(this.ackTimeoutMs)
+      .emitWithAck(event as 'join_chat', payload as { chatId: string })) as AckResponse<T>;
+    if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
+    return response.data;
+  }
+
+  private emit<E extends keyof ChatClientEvents>(event: E, payload: ChatClientEvents[E]) {
+    for (const handler of this.handlers.get(event) ?? []) {
+      try {
+        (handler as Handler<ChatClientEvents[E]>)(payload);
+      } catch (error) {
+        console.error(`ChatClient: a ${event} handler threw`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Reconciliation of a chat's messages in the browser. Messages reach the client by several
+// roads (history pages, live events, acks of its own sends, catch-up after a reconnect), often
+// twice; this pure merge is the single place that makes them one ordered list.
+// Rules: one entry per id; a stored message replaces the optimistic copy with the same
+// clientMessageId; stored messages are ordered by (createdAt, id), the server's order; messages
+// still waiting in the outbox follow, in the order they were typed.
+import type { MessageDto } from '../chat/message-dto';
+
+export type DeliveryStatus = 'sending' | 'failed';
+
+/** A message on screen: stored (from the server) or pending (optimistic, from the outbox). */
+export type ThreadMessage = MessageDto & { status?: DeliveryStatus };
+
+export function isPending(message: ThreadMessage): boolean {
+  return message.status !== undefined;
+}
+
+function compareStored(a: ThreadMessage, b: ThreadMessage): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function mergeMessages(existing: readonly ThreadMessage[], incoming: readonly ThreadMessage[]): ThreadMessage[] {
+  const stored = new Map<string, ThreadMessage>();
+  const pending = new Map<string, ThreadMessage>(); // by clientMessageId, insertion order kept
+  for (const message of [...existing, ...incoming]) {
+    if (isPending(message)) {
+      if (message.clientMessageId) pending.set(message.clientMessageId, message);
+      continue;
+    }
+    const previous = stored.get(message.id);
+    // A later copy of the same stored message wins only when it knows more (e.g. readAt).
+    stored.set(message.id, previous && !message.readAt && previous.readAt ? { ...message, readAt: previous.readAt } : message);
+  }
+  const storedKeys = new Set<string>();
+  for (const message of stored.values()) if (message.clientMessageId) storedKeys.add(message.clientMessageId);
+  const stillPending = [...pending.values()].filter((m) => !storedKeys.has(m.clientMessageId!));
+  return [...[...stored.values()].sort(compareStored), ...stillPending];
+}
+
+/** Sets readAt on the given ids (a read receipt), leaving everything else as it is. */
+export function applyReadReceipt(messages: readonly ThreadMessage[], messageIds: readonly string[], readAt: string): ThreadMessage[] {
+  const ids = new Set(messageIds);
+  return messages.map((m) => (ids.has(m.id) && !m.readAt ? { ...m, readAt } : m));
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from './outbox';
+
+function recorder(outcomes: Array<SendOutcome | ((item: OutboxItem) => SendOutcome)>) {
+  const tries: Array<{ clientMessageId: string; content: string }> = [];
+  const send = async (item: OutboxItem): Promise<SendOutcome> => {
+    tries.push({ clientMessageId: item.clientMessageId, content: item.content });
+    const next = outcomes.shift() ?? { kind: 'stored' };
+    return typeof next === 'function' ? next(item) : next;
+  };
+  return { tries, send };
+}
+
+const offline: SendOutcome = { kind: 'unavailable', code: 'TIMEOUT', message: 'no ack' };
+
+describe('Outbox', () => {
+  it('sends in the order typed and empties itself', async () => {
+    const outbox = new Outbox(memoryOutboxStorage());
+    for (const content of ['one', 'two', 'three']) await outbox.add({ chatId: 'c', content });
+    const { tries, send } = recorder([]);
+    await outbox.flush(send);
+    expect(tries.map((t) => t.content)).toEqual(['one', 'two', 'three']);
+    expect(outbox.items()).toEqual([]);
+  });
+
+  it('keeps the clientMessageId through every retry, and later messages never overtake', async () => {
+    const outbox = new Outbox(memoryOutboxStorage());
+    const first = await outbox.add({ chatId: 'c', content: 'first' });
+    await outbox.add({ chatId: 'c', content: 'second' });
+    const { tries, send } = recorder([offline, offline]);
+    await outbox.flush(send); // times out, stops
+    await outbox.flush(send); // times out again
+    await outbox.flush(send); // goes through, then the second one
+    expect(tries.map((t) => t.content)).toEqual(['first', 'first', 'first', 'second']);
+    expect(new Set(tries.slice(0, 3).map((t) => t.clientMessageId))).toEqual(new Set([first.clientMessageId]));
+    expect(outbox.items()).toEqual([]);
+  });
+
+  it('survives a reload: a new Outbox on the same storage sends what was left', async () => {
+    const storage = memoryOutboxStorage();
+    const before = new Outbox(storage);
+    const a = await before.add({ chatId: 'c', content: 'typed offline 1' });
+    const b = await before.add({ chatId: 'c', content: 'typed offline 2' });
+    await before.flush(recorder([offline]).send);
+
+    const after = new Outbox(storage); // the page was reloaded
+    await after.load();
+    expect(after.items().map((i) => i.clientMessageId)).toEqual([a.clientMessageId, b.clientMessageId]);
+    const { tries, send } = recorder([]);
+    await after.flush(send);
+    expect(tries.map((t) => t.clientMessageId)).toEqual([a.clientMessageId, b.clientMessageId]);
+    expect(await storage.load()).toEqual([]);
+  });
+
+  it('marks a message failed after the last attempt, and lets the user retry or delete it', async () => {
+    const outbox = new Outbox(memoryOutboxStorage(), 3);
+    const item = await outbox.add({ chatId: 'c', content: 'doomed' });
+    const { send } = recorder([offline, offline, offline]);
+    for (let i = 0; i < 3; i++) await outbox.flush(send);
+    expect(outbox.items()[0]).toMatchObject({ status: 'failed', attempts: 3, lastError: { code: 'TIMEOUT' } });
+    await outbox.flush(send); // a failed message is not retried by itself
+    expect(outbox.items()[0]!.attempts).toBe(3);
+
+    await outbox.retry(item.clientMessageId);
+    expect(outbox.items()[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    const { tries, send: ok } = recorder([]);
+    await outbox.flush(ok);
+    expect(tries[0]!.clientMessageId).toBe(item.clientMessageId);
+    expect(outbox.items()).toEqual([]);
+
+    const other = await outbox.add({ chatId: 'c', content: 'never mind' });
+    await outbox.remove(other.clientMessageId);
+    expect(outbox.items()).toEqual([]);
+  });
+
+  it('marks a rejected message failed at once and goes on with the next', async () => {
+    const outbox = new Outbox(memoryOutboxStorage());
+    await outbox.add({ chatId: 'gone', content: 'to a chat I left' });
+    await outbox.add({ chatId: 'c', content: 'fine' });
+    const { tries, send } = recorder([{ kind: 'rejected', code: 'NOT_FOUND', message: 'Chat not found' }]);
+    await outbox.flush(send);
+    expect(tries.map((t) => t.content)).toEqual(['to a chat I left', 'fine']);
+    expect(outbox.items()).toEqual([expect.objectContaining({ content: 'to a chat I left', status: 'failed', attempts: 1 })]);
+  });
+
+  it('shares one run between concurrent flushes, so nothing is sent twice at once', async () => {
+    const outbox = new Outbox(memoryOutboxStorage());
+    await outbox.add({ chatId: 'c', content: 'a' });
+    await outbox.add({ chatId: 'c', content: 'b' });
+    const { tries, send } = recorder([]);
+    await Promise.all([outbox.flush(send), outbox.flush(send), outbox.flush(send)]);
+    expect(tries.map((t) => t.content)).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,102 @@
+// React Query is the browser's source of truth for server data. Query keys and fetchers come
+// from these factories only; the cache updaters below apply live events in place (no refetch
+// storm), through the same pure merge the catch-up uses.
+import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import type { ChatSummary } from '../chat/chats';
+import type { MessagePage } from '../chat/messages';
+import type { MessageDto } from '../chat/message-dto';
+import { apiFetch } from './api';
+import { applyReadReceipt, mergeMessages } from './merge';
+
+export const HISTORY_PAGE_SIZE = 50;
+
+export const chatQueries = {
+  all: () => ['chats'] as const,
+  list: () =>
+    queryOptions({
+      queryKey: [...chatQueries.all(), 'list'] as const,
+      queryFn: () => apiFetch<ChatSummary[]>('/api/chats'),
+      staleTime: 30_000,
+    }),
+  thread: (chatId: string) =>
+    infiniteQueryOptions({
+      queryKey: [...chatQueries.all(), chatId, 'messages'] as const,
+      // Pages go back in time: page 0 is the newest, each next page is older.
+      queryFn: ({ pageParam }) => {
+        const params = new URLSearchParams({ limit: String(HISTORY_PAGE_SIZE) });
+        if (pageParam) params.set('before', pageParam);
+        return apiFetch<MessagePage>(`/api/chats/${chatId}/messages?${params}`);
+      },
+      initialPageParam: undefined as string | undefined,
+      getNextPageParam: (last) => (last.pagination.hasMore ? (last.pagination.nextCursor ?? undefined) : undefined),
+      // Live events keep it fresh; a refetch would drop the pages scrolled back to.
+      staleTime: Infinity,
+    }),
+};
+
+type Thread = InfiniteData<MessagePage, unknown>;
+
+/** Every stored message of a cached thread, oldest first. */
+export function threadMessages(data: Thread | undefined): MessageDto[] {
+  if (!data) return [];
+  return mergeMessages([], data.pages.flatMap((p) => p.messages));
+}
+
+/** Adds messages (live, acked or caught up) to a cached thread; no-op if the thread is not loaded. */
+export function addMessagesToThread(client: QueryClient, chatId: string, messages: MessageDto[]) {
+  if (!messages.length) return;
+  client.setQueryData<Thread>(chatQueries.thread(chatId).queryKey, (data) => {
+    if (!data?.pages.length) return data;
+    const [newest, ...older] = data.pages;
+    return { ...data, pages: [{ ...newest!, messages: mergeMessages(newest!.messages, messages) }, ...older] };
+  });
+}
+
+export function applyReadToThread(client: QueryClient, chatId: string, messageIds: string[], readAt: string) {
+  client.setQueryData<Thread>(chatQueries.thread(chatId).queryKey, (data) =>
+    data ? { ...data, pages: data.pages.map((p) => ({ ...p, messages: applyReadReceipt(p.messages, messageIds, readAt) })) } : data,
+  );
+}
+
+/**
+ * Moves a chat to the top of the cached list with its new last message and unread count.
+ * Returns false when the chat is not in the list (a new chat): the caller refetches the list.
+ */
+export function applyMessageToChatList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): boolean {
+  let found = false;
+  client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => {
+    if (!chats) return chats;
+    const chat = chats.find((c) => c.id === message.chatId);
+    if (!chat) return chats;
+    found = true;
+    const newer = !chat.lastMessage || chat.lastMessage.createdAt <= message.createdAt;
+    const updated: ChatSummary = {
+      ...chat,
+      lastMessageAt: newer ? message.createdAt : chat.lastMessageAt,
+      lastMessage: newer
+        ? { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length }
+        : chat.lastMessage,
+      unreadCount: chatUnreadCount ?? chat.unreadCount,
+    };
+    return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
+  });
+  return found;
+}
+
+export function setChatUnread(client: QueryClient, chatId: string, unreadCount: number) {
+  client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => chats?.map((c) => (c.id === chatId ? { ...c, unreadCount } : c)));
+}
+
+/** After a reconnect that was not recovered: fetch each open thread's messages after its newest. */
+export async function catchUpThreads(client: QueryClient, fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>) {
+  const threads = client.getQueriesData<Thread>({ queryKey: chatQueries.all() }).filter(([key]) => key[2] === 'messages');
+  await Promise.all(
+    threads.map(async ([key, data]) => {
+      const chatId = key[1] as string;
+      const newest = threadMessages(data).at(-1);
+      if (!newest) return client.invalidateQueries({ queryKey: key });
+      addMessagesToThread(client, chatId, await fetchAfter(chatId, newest.id));
+    }),
+  );
+  await client.invalidateQueries({ queryKey: chatQueries.list().queryKey });
+}
