@@ -122,8 +122,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     void presence.connected(socket);
     socket.on('disconnect', (reason) => {
       metrics.connectedSockets.dec();
-      typing.stopAll();
       logger.debug({ userId: socket.data.userId, socketId: socket.id, reason }, 'socket disconnected');
+      // A node shutting down says nothing: its clients reconnect to another node at once, and
+      // "offline" then "online" would only flap (and would go out after Redis is closed).
+      if (inFlight.stopped) return typing.cancelAll();
+      typing.stopAll();
       void presence.disconnected(socket);
     });
   });

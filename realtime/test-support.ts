@@ -105,11 +105,11 @@ export class Recorder {
 }
 
 /** Polls until `check` holds (for state on the server or in the database). */
-export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what = 'condition'): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, what = 'condition'): Promise<NonNullable<Exclude<T, false>>> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as NonNullable<Exclude<T, false>>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }

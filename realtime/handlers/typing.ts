@@ -59,6 +59,11 @@ export function createTypingHandlers(deps: HandlerDeps) {
       stopAll: () => {
         for (const chatId of [...active.keys()]) stop(chatId);
       },
+      /** Forgets without telling anyone (the server is shutting down). */
+      cancelAll: () => {
+        for (const state of active.values()) clearTimeout(state.expiry);
+        active.clear();
+      },
     };
   };
 }

@@ -1,0 +1,146 @@
+// Two realtime nodes on a real redis-server (started here on a free port, no persistence): the
+// Redis streams adapter makes them one. Sender on node A, recipient on node B: messages, read
+// receipts, presence (including "last seen" written by one node and read by the other) and
+// REST-sent messages each reach every socket exactly once; the per-user rate limit is one budget
+// across both nodes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendMessage } from '../lib/chat';
+import { db } from '../lib/db';
+import { freePort } from '../test/free-port';
+import { bearerToken, createChat } from '../test/fixtures';
+import type { RealtimeServer } from './server';
+import { connect, eventually, Recorder, startServer, type Client } from './test-support';
+
+const SEND_LIMIT = 50;
+
+let redisProcess: ChildProcess;
+let redisUrl: string;
+let nodeA: RealtimeServer;
+let nodeB: RealtimeServer;
+const clients: Client[] = [];
+const open = async (node: RealtimeServer, userId: string) => {
+  const c = await connect(node.url, (await bearerToken(db, userId)).token);
+  clients.push(c);
+  return c;
+};
+const sockets = (node: RealtimeServer, userId: string) => node.io.of('/').adapter.rooms.get(`user:${userId}`)?.size ?? 0;
+
+beforeAll(async () => {
+  const port = await freePort();
+  redisProcess = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  redisUrl = `redis://127.0.0.1:${port}`;
+  await eventually(async () => {
+    const probe = createClient({ url: redisUrl });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      probe.destroy();
+    }
+  }, 'redis-server to accept connections');
+  const options = { redisUrl, rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600 } };
+  [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
+  await Promise.all([nodeA.chatEventsReady(), nodeB.chatEventsReady()]);
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await Promise.all([nodeA?.close(), nodeB?.close()]);
+  redisProcess?.kill('SIGKILL');
+});
+
+describe('two nodes behind one Redis', () => {
+  it('deliver messages, receipts and REST sends across nodes, each once per socket', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const ownerOnB = await open(nodeB, owner.id);
+    const owner$ = new Recorder(ownerOnB);
+    await ownerOnB.emitWithAck('join_chat', { chatId: chat.id });
+    const guestOnA = await open(nodeA, guest.id);
+    const guestOnB = await open(nodeB, guest.id); // the guest's second tab, on the other node
+    const [guestA$, guestB$] = [new Recorder(guestOnA), new Recorder(guestOnB)];
+    await guestOnA.emitWithAck('join_chat', { chatId: chat.id });
+
+    // Presence crossed from A to B.
+    await owner$.waitFor('presence', (p) => p.userId === guest.id && p.online);
+
+    const ack = await guestOnA.emitWithAck('send_message', { chatId: chat.id, content: 'from A', clientMessageId: 'cluster-1' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const messageId = ack.data.message.id;
+    await owner$.waitFor('new_message', (m) => m.id === messageId);
+    expect(await owner$.waitFor('message_notification', (n) => n.message.id === messageId)).toMatchObject({ unreadCount: 1, chatUnreadCount: 1 });
+    await guestB$.waitFor('new_message', (m) => m.id === messageId);
+
+    // A retry reaching the other node is still one message.
+    const retry = await guestOnB.emitWithAck('send_message', { chatId: chat.id, content: 'from A', clientMessageId: 'cluster-1' });
+    expect(retry).toMatchObject({ ok: true, data: { duplicate: true, message: { id: messageId } } });
+
+    // Receipt from B reaches the sender on A.
+    const receipt = await ownerOnB.emitWithAck('mark_read', { chatId: chat.id, messageIds: [messageId] });
+    expect(receipt.ok).toBe(true);
+    expect(await guestA$.waitFor('messages_read')).toMatchObject({ chatId: chat.id, readerId: owner.id, messageIds: [messageId] });
+
+    // A REST send: both nodes hear the NOTIFY, each emits to its own sockets only.
+    const rest = await sendMessage(db, guest.id, { chatId: chat.id, content: 'over REST' }, { publish: true });
+    await owner$.waitFor('new_message', (m) => m.id === rest.message.id);
+    await guestA$.waitFor('new_message', (m) => m.id === rest.message.id);
+    await guestB$.waitFor('new_message', (m) => m.id === rest.message.id);
+
+    // Barrier through the same stream, then count.
+    const barrier = await guestOnA.emitWithAck('send_message', { chatId: chat.id, content: 'barrier' });
+    if (!barrier.ok) throw new Error(barrier.error.message);
+    await owner$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
+    await guestB$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
+    const restBarrier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'rest barrier' }, { publish: true });
+    for (const r of [owner$, guestA$, guestB$]) await r.waitFor('new_message', (m) => m.id === restBarrier.message.id);
+
+    expect(owner$.countMessage(messageId)).toBe(1);
+    expect(guestB$.countMessage(messageId)).toBe(1);
+    expect(guestA$.countMessage(messageId)).toBe(0); // the sending socket has its ack
+    for (const r of [owner$, guestA$, guestB$]) expect(r.countMessage(rest.message.id)).toBe(1);
+    expect(owner$.of('message_notification').filter((n) => n.message.id === messageId)).toHaveLength(1);
+    expect(owner$.of('message_notification').filter((n) => n.message.id === rest.message.id)).toHaveLength(1);
+    expect(guestA$.of('messages_read')).toHaveLength(1);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(4);
+  });
+
+  it('keep presence right across nodes: online until the last tab on any node closes', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const ownerOnB = await open(nodeB, owner.id);
+    const owner$ = new Recorder(ownerOnB);
+    const guestOnA = await open(nodeA, guest.id);
+    const guestOnB = await open(nodeB, guest.id);
+    await owner$.waitFor('presence', (p) => p.userId === guest.id && p.online);
+
+    // The tab on B (the owner's node) closes; the one on A keeps the guest online, seen from B.
+    guestOnB.close();
+    await eventually(() => sockets(nodeB, guest.id) === 0, 'node B to drop the tab');
+    const snapshot = await ownerOnB.emitWithAck('join_chat', { chatId: chat.id });
+    expect(snapshot).toMatchObject({ ok: true, data: { presence: { userId: guest.id, online: true } } });
+
+    // The last tab, on A, closes: offline, with a last-seen time node A wrote and node B reads.
+    guestOnA.close();
+    const offline = await owner$.waitFor('presence', (p) => p.userId === guest.id && !p.online);
+    expect(Number.isNaN(Date.parse(offline.lastSeen))).toBe(false);
+    const after = await ownerOnB.emitWithAck('join_chat', { chatId: chat.id });
+    expect(after).toMatchObject({ ok: true, data: { presence: { userId: guest.id, online: false, lastSeen: offline.lastSeen } } });
+    expect(owner$.of('presence').filter((p) => p.userId === guest.id && !p.online)).toHaveLength(1);
+  });
+
+  it('share one rate-limit budget per user across nodes (Redis-backed)', async () => {
+    const { guest, chat } = await createChat(db);
+    const [onA, onB] = [await open(nodeA, guest.id), await open(nodeB, guest.id)];
+    const send = (c: Client, i: number) => c.emitWithAck('send_message', { chatId: chat.id, content: `n${i}`, clientMessageId: `budget-${i}` });
+    const acks = await Promise.all(Array.from({ length: SEND_LIMIT + 10 }, (_, i) => send(i % 2 ? onA : onB, i)));
+    expect(acks.filter((a) => a.ok)).toHaveLength(SEND_LIMIT);
+    expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED')).toHaveLength(10);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(SEND_LIMIT);
+  });
+});
