@@ -58,6 +58,7 @@ export default defineConfig({
       PORT: String(WEB_PORT),
       REALTIME_PORT: String(REALTIME_PORT),
       NEXT_DIST_DIR: '.next-e2e',
+      DEV_REALTIME_PID_FILE: '.data/e2e/realtime.pid',
       DATABASE_URL: '',
       FRONTEND_URL: '',
       NEXTAUTH_URL: '',

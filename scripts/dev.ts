@@ -4,13 +4,17 @@
 // realtime server (REALTIME_PORT) with prefixed logs. Ctrl-C stops everything; data stays.
 // DEV_RESET_DATA=1 wipes the embedded data folder first (the browser tests use it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { env } from '../lib/env';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../lib/db/embedded';
 import { migrate } from '../lib/db/migrate';
 import { createDb } from '../lib/db/client';
 import { DEMO_ACCOUNTS, loadDemoData } from '../lib/db/demo-data';
+
+// Where the realtime server's pid is written, so a test can crash it on purpose.
+const REALTIME_PID_FILE = process.env.DEV_REALTIME_PID_FILE || '.data/realtime.pid';
 
 const COLORS = { db: 35, migrate: 33, web: 36, realtime: 32, dev: 37 } as const;
 function logger(name: keyof typeof COLORS) {
@@ -54,8 +58,17 @@ function run(name: 'web' | 'realtime', command: string, args: string[], extraEnv
   });
   createInterface({ input: child.stdout! }).on('line', out);
   createInterface({ input: child.stderr! }).on('line', out);
+  if (name === 'realtime' && child.pid) void writeFile(REALTIME_PID_FILE, String(child.pid)).catch(() => {});
   child.on('exit', (code, signal) => {
     if (stopping) return;
+    children.splice(children.indexOf(child), 1);
+    if (name === 'realtime') {
+      // Supervise the realtime server like production would: a crash is followed by a restart,
+      // and browsers reconnect and catch up by themselves.
+      log(`realtime exited (${signal ?? code}); restarting in 1 s`);
+      setTimeout(() => !stopping && run(name, command, args, extraEnv), 1000);
+      return;
+    }
     log(`${name} exited (${signal ?? code}); stopping the stack`);
     void shutdown(code || 1);
   });
@@ -94,6 +107,7 @@ try {
     NEXT_PUBLIC_REALTIME_URL: process.env.NEXT_PUBLIC_REALTIME_URL || `http://localhost:${env.REALTIME_PORT}`,
     NEXT_TELEMETRY_DISABLED: '1',
   };
+  await mkdir(path.dirname(REALTIME_PID_FILE), { recursive: true });
   run('web', 'node_modules/.bin/next', ['dev', '--port', String(env.PORT)], shared);
   run('realtime', 'node_modules/.bin/tsx', ['realtime/main.ts'], shared);
   log(`inbox: ${frontendUrl}   realtime: http://localhost:${env.REALTIME_PORT}   (Ctrl-C stops)`);

@@ -49,7 +49,6 @@ export function RealtimeProvider({ user, realtimeUrl, children }: { user: Curren
   );
 
   useEffect(() => {
-    const store = useInboxStore.getState();
     const offs = [
       client.on('connection', (event) => {
         useInboxStore.getState().setConnection(event.status);
@@ -81,13 +80,10 @@ export function RealtimeProvider({ user, realtimeUrl, children }: { user: Curren
       client.on('typing', ({ chatId, userId, isTyping }) => useInboxStore.getState().setTyping(chatId, userId, isTyping)),
       client.on('presence', (presence) => useInboxStore.getState().setPresence(presence)),
     ];
-    const goOffline = () => store.setConnection('offline');
-    window.addEventListener('offline', goOffline);
     void client.outbox.load();
     client.connect().catch(() => useInboxStore.getState().setConnection('offline'));
     return () => {
       offs.forEach((off) => off());
-      window.removeEventListener('offline', goOffline);
       client.disconnect();
     };
   }, [client, queryClient, user.id]);

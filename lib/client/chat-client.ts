@@ -121,6 +121,7 @@ export class ChatClient {
     });
     this.socket = socket;
     this.wire(socket);
+    this.followBrowserNetwork(socket);
     this.emit('connection', { status: 'connecting' });
     return new Promise((resolve, reject) => {
       const onConnect = () => {
@@ -141,6 +142,7 @@ export class ChatClient {
 
   disconnect(): void {
     clearTimeout(this.retryTimer);
+    this.stopFollowingNetwork?.();
     this.socket?.disconnect();
     this.socket = null;
     this.emit('connection', { status: 'offline' });
@@ -221,6 +223,31 @@ export class ChatClient {
 
   private apiBaseUrl(): string {
     return this.options.apiBaseUrl ?? (globalThis as { location?: Location }).location?.origin ?? this.serverUrl;
+  }
+
+  private stopFollowingNetwork: (() => void) | undefined;
+
+  /**
+   * In a browser, follow the network the page sees: a socket kept open across "offline" can
+   * swallow emits that never arrive, so drop it and let sends wait in the outbox; reconnect
+   * (and flush) as soon as the browser is back online.
+   */
+  private followBrowserNetwork(socket: AppSocket) {
+    if (typeof window === 'undefined' || typeof window.addEventListener !== 'function') return;
+    const offline = () => {
+      socket.disconnect();
+      this.emit('connection', { status: 'offline' });
+    };
+    const online = () => {
+      if (!socket.connected) socket.connect();
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    this.stopFollowingNetwork = () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+    };
+    if (navigator.onLine === false) offline();
   }
 
   private wire(socket: AppSocket) {
