@@ -13,6 +13,8 @@ import type { RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
 import type { RealtimeMetrics } from './metrics';
 
+export const LISTENER_APPLICATION_NAME = 'stayeasy-realtime-listen';
+
 export interface ChatEventsListener {
   /** Resolves once the first LISTEN is in place. */
   ready: Promise<void>;
@@ -50,7 +52,8 @@ export function listenForChatEvents(deps: {
 
   async function connect(): Promise<void> {
     if (closed) return;
-    const c = new pg.Client({ connectionString: deps.connectionString, keepAlive: true });
+    // Named, so operators (and the tests) can find this session in pg_stat_activity.
+    const c = new pg.Client({ connectionString: deps.connectionString, keepAlive: true, application_name: LISTENER_APPLICATION_NAME });
     client = c;
     c.on('error', (error) => {
       metrics.dbErrors.inc({ operation: 'listen' });

@@ -22,6 +22,7 @@ export interface HandlerDeps {
   limits: RateLimits;
   presence: Presence;
   inFlight: InFlight;
+  writes: Semaphore;
   typing: { ttlMs: number; throttleMs: number };
 }
 
@@ -121,5 +122,29 @@ export class InFlight {
   drain(): Promise<void> {
     if (this.count === 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/**
+ * Bounds the domain writes (sends, read receipts) running at once on this node. Without it a
+ * burst (200 sends from one tab) opens as many transactions, which queue on the same chat row
+ * lock and run into Prisma's interactive-transaction timeout; queued here instead, each waits
+ * its turn for as long as it takes and then runs a short transaction.
+ */
+export class Semaphore {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  constructor(readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.queue.shift();
+      if (next) next(); // the slot passes straight to the next in line
+      else this.active--;
+    }
   }
 }

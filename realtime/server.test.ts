@@ -9,6 +9,7 @@ import { db } from '../lib/db';
 import { bearerToken, createChat, createUser } from '../test/fixtures';
 import { connect, eventually, Recorder, startServer, type Client } from './test-support';
 import type { RealtimeServer } from './server';
+import { LISTENER_APPLICATION_NAME } from './chat-events';
 
 let server: RealtimeServer;
 const clients: Client[] = [];
@@ -194,6 +195,24 @@ describe('messages and receipts sent over REST', () => {
     expect(o.countMessage(sent.message.id)).toBe(1);
     expect(g.countMessage(sent.message.id)).toBe(1);
   });
+
+  it('are still delivered after the LISTEN connection is killed (it reconnects)', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const ownerTab = await open((await bearerToken(db, owner.id)).token);
+    const o = new Recorder(ownerTab);
+    const listeners = () =>
+      db.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`;
+    const [before] = await listeners();
+    expect(before).toBeDefined();
+    await db.$queryRaw`SELECT pg_terminate_backend(${before!.pid}::int)`;
+    await eventually(async () => {
+      const now = await listeners();
+      return now.length === 1 && now[0]!.pid !== before!.pid && (await metricValue(/^stayeasy_realtime_chat_events_listening /)) === 1;
+    }, 'the listener to reconnect');
+    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'after the reconnect' }, { publish: true });
+    await o.waitFor('message_notification', (n) => n.message.id === sent.message.id);
+    expect(await metricValue(/^stayeasy_realtime_db_errors_total\{operation="listen"\} /)).toBeGreaterThan(0);
+  });
 });
 
 describe('typing', () => {
@@ -323,5 +342,6 @@ describe('operations', () => {
     expect(await metricValue(/^stayeasy_realtime_connected_sockets /)).toBe(server.io.of('/').sockets.size);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(/^stayeasy_archive_last_run_success 0$/m); // the retention job never ran here
+    expect(text).toMatch(/^stayeasy_realtime_chat_events_listening 1$/m);
   });
 });

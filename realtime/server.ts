@@ -8,13 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
+import { Gauge } from 'prom-client';
 import { Server } from 'socket.io';
 import type { Db } from '../lib/db';
+import { env } from '../lib/env';
 import { logger as defaultLogger } from '../lib/logger';
 import { lastRunFromAuditLog, registerArchiveMetrics } from '../lib/retention/metrics';
 import { createAuthMiddleware, SocketSlots } from './auth';
 import { createChatEventRelay, listenForChatEvents, type ChatEventsListener } from './chat-events';
-import { InFlight, type HandlerDeps, type RealtimeIo } from './context';
+import { InFlight, Semaphore, type HandlerDeps, type RealtimeIo } from './context';
 import { userRoom } from './events';
 import { createMessageHandlers } from './handlers/messages';
 import { createReceiptHandlers } from './handlers/receipts';
@@ -43,6 +45,8 @@ export interface RealtimeServerOptions {
   /** How long a disconnected client's missed broadcasts are kept for connection state recovery. */
   maxDisconnectionDurationMs?: number;
   typing?: Partial<HandlerDeps['typing']>;
+  /** Sends and read receipts writing at once on this node; default half the DB pool. */
+  maxConcurrentWrites?: number;
   /** Node process metrics (CPU, memory, event loop) on /metrics. Off by default (tests run many servers). */
   processMetrics?: boolean;
 }
@@ -101,6 +105,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     limits: createRateLimits({ ...DEFAULT_RATE_LIMITS, ...definedOnly(options.rateLimits) }, redis),
     presence,
     inFlight,
+    writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
     typing: { ttlMs: 5_000, throttleMs: 2_000, ...definedOnly(options.typing) },
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);
@@ -142,6 +147,14 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   } else {
     logger.warn('no databaseUrl: messages sent over REST will not be delivered live');
   }
+  new Gauge({
+    name: 'stayeasy_realtime_chat_events_listening',
+    help: '1 while this node LISTENs for REST-sent chat events (PostgreSQL NOTIFY), else 0',
+    registers: [metrics.registry],
+    collect() {
+      this.set(listener?.listening() ? 1 : 0);
+    },
+  });
 
   async function answerHttp(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0];

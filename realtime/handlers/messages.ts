@@ -22,9 +22,10 @@ export function createMessageHandlers(deps: HandlerDeps) {
 
       const response = await runEvent<SendMessageResult>(deps, socket, 'send_message', ack, () =>
         deps.inFlight.run(async () => {
+          // Before validation on purpose: a flood of garbage is still a flood.
           await deps.limits.consume('send_message', socket.data.userId);
           const input = parseInput(sendMessageSchema, payload, 'message');
-          const sent = await sendMessage(db, socket.data.userId, input);
+          const sent = await deps.writes.run(() => sendMessage(db, socket.data.userId, input));
           outcome.sent = sent;
           return { message: sent.message, duplicate: sent.duplicate };
         }),

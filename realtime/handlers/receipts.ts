@@ -16,7 +16,7 @@ export function createReceiptHandlers(deps: HandlerDeps) {
         deps.inFlight.run(async () => {
           const input = parseInput(markReadSchema, payload, 'mark_read payload');
           otherUserId = (await membershipOf(deps.db, socket, input.chatId)).otherUserId;
-          return markMessagesRead(deps.db, socket.data.userId, input);
+          return deps.writes.run(() => markMessagesRead(deps.db, socket.data.userId, input));
         }),
       );
       if (response.ok) deliverReadReceipt(socket.broadcast, response.data, otherUserId);
