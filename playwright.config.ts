@@ -59,6 +59,8 @@ export default defineConfig({
       REALTIME_PORT: String(REALTIME_PORT),
       NEXT_DIST_DIR: '.next-e2e',
       DEV_REALTIME_PID_FILE: '.data/e2e/realtime.pid',
+      // Long enough for the restart flow to send over REST while the server is down.
+      DEV_REALTIME_RESTART_DELAY_MS: '4000',
       DATABASE_URL: '',
       FRONTEND_URL: '',
       NEXTAUTH_URL: '',

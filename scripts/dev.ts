@@ -16,6 +16,8 @@ import { DEMO_ACCOUNTS, loadDemoData } from '../lib/db/demo-data';
 // Where the realtime server's pid is written, so a test can crash it on purpose.
 const REALTIME_PID_FILE = process.env.DEV_REALTIME_PID_FILE || '.data/realtime.pid';
 
+const REALTIME_RESTART_DELAY_MS = Number(process.env.DEV_REALTIME_RESTART_DELAY_MS || 1000);
+
 const COLORS = { db: 35, migrate: 33, web: 36, realtime: 32, dev: 37 } as const;
 function logger(name: keyof typeof COLORS) {
   const prefix = `\x1b[${COLORS[name]}m[${name.padEnd(8)}]\x1b[0m`;
@@ -63,10 +65,15 @@ function run(name: 'web' | 'realtime', command: string, args: string[], extraEnv
     if (stopping) return;
     children.splice(children.indexOf(child), 1);
     if (name === 'realtime') {
+      // The wrapper may die alone (tsx runs the server in a child): end its whole group first so
+      // the restarted server finds its port free.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
       // Supervise the realtime server like production would: a crash is followed by a restart,
       // and browsers reconnect and catch up by themselves.
-      log(`realtime exited (${signal ?? code}); restarting in 1 s`);
-      setTimeout(() => !stopping && run(name, command, args, extraEnv), 1000);
+      log(`realtime exited (${signal ?? code}); restarting in ${REALTIME_RESTART_DELAY_MS} ms`);
+      setTimeout(() => !stopping && run(name, command, args, extraEnv), REALTIME_RESTART_DELAY_MS);
       return;
     }
     log(`${name} exited (${signal ?? code}); stopping the stack`);
