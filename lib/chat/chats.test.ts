@@ -75,6 +75,21 @@ describe('listChatsForUser', () => {
   });
 });
 
+it("keeps a chat's last message right when its whole history is archived", async () => {
+  const { guest, owner, chat } = await createChat(db);
+  await db.$executeRaw`
+    INSERT INTO archived_messages (id, chat_id, sender_id, recipient_id, content, created_at)
+    VALUES ('archold1', ${chat.id}, ${guest.id}, ${owner.id}, 'two years ago', now() - interval '730 days'),
+           ('archold2', ${chat.id}, ${owner.id}, ${guest.id}, 'a year and a half ago', now() - interval '550 days')`;
+  const [summary] = await listChatsForUser(db, guest.id);
+  expect(summary!.lastMessage).toMatchObject({ id: 'archold2', content: 'a year and a half ago', archived: true });
+  // A newer live message takes over.
+  const live = await sendMessage(db, guest.id, { chatId: chat.id, content: 'back again' });
+  const [after] = await listChatsForUser(db, guest.id);
+  expect(after!.lastMessage).toMatchObject({ id: live.message.id, content: 'back again' });
+  expect(after!.lastMessage!.archived).toBeUndefined();
+});
+
 describe('openChat', () => {
   it('opens a chat with the property owner once, and gives the same chat back after', async () => {
     const { property, owner } = await createChat(db);
