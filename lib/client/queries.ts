@@ -45,7 +45,15 @@ export function threadMessages(data: Thread | undefined): MessageDto[] {
 /** Adds messages (live, acked or caught up) to a cached thread; no-op if the thread is not loaded. */
 export function addMessagesToThread(client: QueryClient, chatId: string, messages: MessageDto[]) {
   if (!messages.length) return;
-  client.setQueryData<Thread>(chatQueries.thread(chatId).queryKey, (data) => {
+  const key = chatQueries.thread(chatId).queryKey;
+  const state = client.getQueryState(key);
+  if (state && !client.getQueryData(key)) {
+    // The thread's first page is still loading and may have been read before these messages
+    // were stored: fetch it again rather than lose them.
+    void client.invalidateQueries({ queryKey: key, exact: true });
+    return;
+  }
+  client.setQueryData<Thread>(key, (data) => {
     if (!data?.pages.length) return data;
     const [newest, ...older] = data.pages;
     return { ...data, pages: [{ ...newest!, messages: mergeMessages(newest!.messages, messages) }, ...older] };
