@@ -46,11 +46,14 @@ export function threadMessages(data: Thread | undefined): MessageDto[] {
 export function addMessagesToThread(client: QueryClient, chatId: string, messages: MessageDto[]) {
   if (!messages.length) return;
   const key = chatQueries.thread(chatId).queryKey;
-  const state = client.getQueryState(key);
-  if (state && !client.getQueryData(key)) {
-    // The thread's first page is still loading and may have been read before these messages
-    // were stored: fetch it again rather than lose them.
-    void client.invalidateQueries({ queryKey: key, exact: true });
+  if (client.getQueryState(key) && !client.getQueryData(key)) {
+    // The thread's first page is still loading, and its answer may predate these messages.
+    // (Invalidating would not help: React Query does not restart a first fetch in flight.)
+    // Wait for that fetch, then merge them in.
+    void client
+      .fetchInfiniteQuery(chatQueries.thread(chatId))
+      .then(() => addMessagesToThread(client, chatId, messages))
+      .catch(() => {});
     return;
   }
   client.setQueryData<Thread>(key, (data) => {

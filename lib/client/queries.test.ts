@@ -1,0 +1,45 @@
+import { QueryClient } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import type { MessagePage } from '../chat/messages';
+import type { MessageDto } from '../chat/message-dto';
+import { addMessagesToThread, chatQueries, threadMessages } from './queries';
+
+function message(id: string, createdAt: string): MessageDto {
+  return {
+    id, chatId: 'chat1', senderId: 'u1', recipientId: 'u2', propertyId: null, content: id, clientMessageId: null,
+    createdAt, readAt: null, sender: { id: 'u1', name: 'U1', role: 'GUEST' }, recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
+    property: null, files: [],
+  };
+}
+
+const emptyPage: MessagePage = { messages: [], pagination: { hasMore: false, nextCursor: null, prevCursor: null } };
+
+describe('addMessagesToThread', () => {
+  it('merges into a loaded thread, once per id, in order', async () => {
+    const client = new QueryClient();
+    await client.prefetchInfiniteQuery({ ...chatQueries.thread('chat1'), queryFn: async () => ({ ...emptyPage, messages: [message('a', '2026-01-01T00:00:01.000Z')] }) });
+    addMessagesToThread(client, 'chat1', [message('b', '2026-01-01T00:00:02.000Z'), message('a', '2026-01-01T00:00:01.000Z')]);
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['a', 'b']);
+  });
+
+  it('keeps a message that arrives while the first page is still loading with an older answer', async () => {
+    const client = new QueryClient();
+    let answer!: (page: MessagePage) => void;
+    // The first page was requested before the message was stored: its answer will not hold it.
+    const loading = client.prefetchInfiniteQuery({
+      ...chatQueries.thread('chat1'),
+      queryFn: () => new Promise<MessagePage>((resolve) => (answer = resolve)),
+    });
+    addMessagesToThread(client, 'chat1', [message('acked', '2026-01-01T00:00:05.000Z')]);
+    answer(emptyPage);
+    await loading;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+  });
+
+  it('leaves a thread that nobody loaded alone (it will fetch fresh when opened)', () => {
+    const client = new QueryClient();
+    addMessagesToThread(client, 'chat1', [message('x', '2026-01-01T00:00:00.000Z')]);
+    expect(client.getQueryData(chatQueries.thread('chat1').queryKey)).toBeUndefined();
+  });
+});
