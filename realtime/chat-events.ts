@@ -11,6 +11,7 @@ import { CHAT_EVENTS_CHANNEL, countUnread, countUnreadInChat, messageInclude, pa
 import type { Db } from '../lib/db';
 import type { RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
+import { userRoom } from './events';
 import type { RealtimeMetrics } from './metrics';
 
 export const LISTENER_APPLICATION_NAME = 'stayeasy-realtime-listen';
@@ -106,6 +107,13 @@ export function listenForChatEvents(deps: {
 export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: RealtimeMetrics }) {
   const { io, db, metrics } = deps;
   return async (event: ChatEvent): Promise<void> => {
+    if (event.type === 'sessions_revoked') {
+      const sockets = await io.local.in(userRoom(event.userId)).fetchSockets();
+      for (const socket of sockets) {
+        if (event.sessionIds === null || event.sessionIds.includes(socket.data.sessionId)) socket.disconnect(true);
+      }
+      return;
+    }
     if (event.type === 'message_created') {
       const row = await db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
       if (!row) return; // archived or deleted since: history has it, live delivery does not

@@ -2,6 +2,7 @@
 // short-lived socket token) names a row, and every request checks it, so a session can be
 // revoked (sign out, sign out everywhere) before its tokens expire.
 import type { Db } from '../db';
+import { publishChatEvent } from '../chat/events';
 
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
 
@@ -29,12 +30,23 @@ export async function getActiveSessionUser(db: Db, sessionId: string): Promise<A
   return { ...session.user, sessionId };
 }
 
+// Both revocations also tell the realtime server (on commit) to close the sockets opened with
+// the revoked sessions, which it otherwise checks only when a socket connects.
+
 export async function revokeSession(db: Db, sessionId: string): Promise<void> {
-  await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await db.$transaction(async (tx) => {
+    const session = await tx.session.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true } });
+    if (!session || session.revokedAt) return;
+    await tx.session.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });
+    await publishChatEvent(tx, { type: 'sessions_revoked', userId: session.userId, sessionIds: [sessionId] });
+  });
 }
 
 /** Sign out everywhere: every open session of the user ends now. */
 export async function revokeAllSessions(db: Db, userId: string): Promise<number> {
-  const { count } = await db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-  return count;
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await publishChatEvent(tx, { type: 'sessions_revoked', userId, sessionIds: null });
+    return count;
+  });
 }

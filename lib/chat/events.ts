@@ -11,6 +11,9 @@ export const CHAT_EVENTS_CHANNEL = 'stayeasy_chat_events';
 const IDS_PER_NOTIFICATION = 200;
 
 export const chatEventSchema = z.discriminatedUnion('type', [
+  // Sign-out (or sign out everywhere): sockets opened with these sessions must close now, not
+  // at their next reconnect. `sessionIds: null` means every session of the user.
+  z.object({ type: z.literal('sessions_revoked'), userId: z.string(), sessionIds: z.array(z.string()).nullable() }),
   z.object({ type: z.literal('message_created'), messageId: z.string(), chatId: z.string() }),
   z.object({
     type: z.literal('messages_read'),
