@@ -23,7 +23,10 @@ export const authOptions: NextAuthOptions = {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
         const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
-        const ip = headers['x-forwarded-for']?.split(',')[0]?.trim() || headers['x-real-ip'] || 'unknown';
+        // The right-most X-Forwarded-For entry is the one our own reverse proxy appended; entries
+        // to its left come from the client and can be forged. (Without a proxy in front, Next.js
+        // keeps a client-sent header, so deploy behind one; see README "Environment".)
+        const ip = headers['x-forwarded-for']?.split(',').at(-1)?.trim() || headers['x-real-ip'] || 'unknown';
         try {
           await consumeSignInAttempt(parsed.data.email, ip);
         } catch (error) {
