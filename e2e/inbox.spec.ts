@@ -30,6 +30,14 @@ test('guest sends, the owner sees it live with an unread badge, opens it, and th
   await owner.send('Yes, from 1 pm.');
   await expect(guest.message('Yes, from 1 pm.')).toBeVisible();
   await expect(guest.message('Yes, from 1 pm.')).toHaveCount(1);
+
+  // Markup is shown as the characters typed, never run or rendered.
+  const markup = '<script>window.__xss = 1</script><b>bold?</b><img src=x onerror="window.__xss = 2">';
+  await guest.send(markup);
+  const shown = owner.message(markup);
+  await expect(shown).toBeVisible();
+  await expect(shown.locator('b, script, img')).toHaveCount(0);
+  expect(await owner.page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
   await guest.context.close();
   await owner.context.close();
 });
