@@ -34,6 +34,7 @@ export function formatReport(r: any): string {
     out.push('', `**3. Idle authenticated sockets** (realtime process RSS; baseline ${mib(k.baselineRssBytes)})`, '');
     out.push('| sockets | RSS | RSS per socket | connect rate |', '| ---: | ---: | ---: | ---: |');
     for (const s of k.steps) out.push(`| ${s.count} | ${mib(s.rssBytes)} | ${(s.rssBytesPerSocket / 1024).toFixed(1)} KiB | ${s.connectsPerSec}/s |`);
+    out.push('', `RSS per socket at ${k.count}: **${(k.rssBytesPerSocket / 1024).toFixed(1)} KiB** (marginal, first to last step: ${(k.marginalRssBytesPerSocket / 1024).toFixed(1)} KiB).`);
   }
   if (r.history) {
     const h = r.history;
@@ -45,8 +46,8 @@ export function formatReport(r: any): string {
   if (r.unread) {
     const u = r.unread;
     out.push('', `**5. Unread count per notification** (recipient with ${u.unreadMessages} unread; min / p50 / p99 / max ms)`, '');
-    out.push('| read messages in chat | ours (countUnread + countUnreadInChat) | seed COUNT(*), our indexes | seed COUNT(*), seed\'s indexes |', '| ---: | --- | --- | --- |');
-    for (const n of Object.keys(u.ours)) out.push(`| ${Number(n).toLocaleString('en')} | ${lat(u.ours[n])} | ${lat(u.seedOurIndexes[n])} | ${lat(u.seedSeedIndexes[n])} |`);
+    out.push('| read messages in chat | ours (countUnread + countUnreadInChat) | seed COUNT(*), our indexes | seed COUNT(*), seed\'s indexes | seed COUNT(*), recipient_id index only |', '| ---: | --- | --- | --- | --- |');
+    for (const n of Object.keys(u.ours)) out.push(`| ${Number(n).toLocaleString('en')} | ${lat(u.ours[n])} | ${lat(u.seedOurIndexes[n])} | ${lat(u.seedSeedIndexes[n])} | ${lat(u.seedRecipientOnly?.[n])} |`);
   }
   return out.join('\n');
 }
