@@ -217,3 +217,30 @@ test('screenshots of the inbox and a thread at phone and desktop widths, light a
     }
   }
 });
+
+test('a message arriving in a hidden tab raises a browser notification (when the user allowed them)', async ({ browser }) => {
+  const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
+  // The tab is in the background and notifications are allowed; the page's Notification records
+  // what it is asked to show (headless Chromium has no notification centre to look at).
+  await owner.page.addInitScript(() => {
+    Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });
+    const shown: Array<{ title: string; body?: string }> = [];
+    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+    class RecordingNotification {
+      static permission = 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options?: { body?: string }) {
+        shown.push({ title, body: options?.body });
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
+  });
+  await owner.page.goto('/inbox');
+  const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Nora Notify');
+  await guest.sendOverRest(chatId, 'Are towels provided?');
+  await expect
+    .poll(() => owner.page.evaluate(() => (window as unknown as { __notifications: unknown[] }).__notifications))
+    .toEqual([{ title: 'Nora Notify', body: 'Are towels provided?' }]);
+  await guest.context.close();
+  await owner.context.close();
+});
