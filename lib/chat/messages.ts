@@ -2,12 +2,12 @@
 // and by the realtime server alike; authorization is checked here, never by the caller.
 import { Prisma, type Db } from '../db';
 import { AppError } from '../errors';
-import { getChatForMember } from './access';
+import { getChatForMember, getChatWithPeopleForMember } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
 import { publishChatEvent } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
 import type { ListMessagesQuery, MarkReadInput, SendMessageInput } from './schemas';
-import { countUnread, countUnreadInChat } from './unread';
+import { countUnread, countUnreadBoth, countUnreadInChat } from './unread';
 
 // ---------------------------------------------------------------------------------------------
 // History
@@ -181,14 +181,15 @@ export async function sendMessage(
   input: SendMessageInput,
   options: { publish?: boolean } = {},
 ): Promise<SentMessage> {
-  const chat = await getChatForMember(db, senderId, input.chatId);
+  // Six round trips without attachments: this lookup, then BEGIN, INSERT, UPDATE chats, both
+  // unread counts, COMMIT. The returned message is built from what the INSERT returned and this
+  // lookup (members, property) instead of being read back with its relations.
+  const chat = await getChatWithPeopleForMember(db, senderId, input.chatId);
   if (input.propertyId && input.propertyId !== chat.propertyId) {
     throw new AppError('VALIDATION', 'propertyId does not match the chat', { details: [{ path: ['propertyId'], message: 'not this chat\'s property' }] });
   }
-  if (input.clientMessageId) {
-    const existing = await findDuplicate(db, senderId, input.clientMessageId, chat.id);
-    if (existing) return existing;
-  }
+  // No look-up of the clientMessageId first: a retry is rare, and the unique index
+  // (sender_id, client_message_id) refuses it below, where the stored message is returned.
   const attachmentIds = [...new Set(input.attachments ?? [])];
   try {
     return await db.$transaction(async (tx) => {
@@ -201,8 +202,9 @@ export async function sendMessage(
           content: input.content,
           clientMessageId: input.clientMessageId ?? null,
         },
-        select: { id: true, createdAt: true },
+        select: { id: true, createdAt: true, content: true, clientMessageId: true, readAt: true },
       });
+      let files: Array<{ id: string; originalName: string; mimeType: string; size: number }> = [];
       if (attachmentIds.length) {
         // Only the sender's own uploads, each used once.
         const bound = await tx.file.updateMany({
@@ -214,15 +216,24 @@ export async function sendMessage(
             details: [{ path: ['attachments'], message: 'unusable attachment' }],
           });
         }
+        files = await tx.file.findMany({ where: { messageId: created.id }, ...messageInclude.files });
       }
       // GREATEST: a slower concurrent send must not move the chat back in time.
       await tx.$executeRaw`UPDATE chats SET last_message_at = GREATEST(last_message_at, ${created.createdAt}), updated_at = now() WHERE id = ${chat.id}`;
-      const row = await tx.message.findUniqueOrThrow({ where: { id: created.id }, include: messageInclude });
-      // One query at a time: a transaction is one connection.
-      const unreadCount = await countUnread(tx, chat.otherUserId);
-      const chatUnreadCount = await countUnreadInChat(tx, chat.otherUserId, chat.id);
-      if (options.publish) await publishChatEvent(tx, { type: 'message_created', messageId: row.id, chatId: chat.id });
-      return { message: toMessageDto(row), duplicate: false, recipientId: chat.otherUserId, unreadCount, chatUnreadCount };
+      const { unreadCount, chatUnreadCount } = await countUnreadBoth(tx, chat.otherUserId, chat.id);
+      const message = toMessageDto({
+        ...created,
+        chatId: chat.id,
+        senderId,
+        recipientId: chat.otherUserId,
+        propertyId: chat.propertyId,
+        sender: chat.me,
+        recipient: chat.other,
+        property: chat.property,
+        files,
+      });
+      if (options.publish) await publishChatEvent(tx, { type: 'message_created', messageId: message.id, chatId: chat.id });
+      return { message, duplicate: false, recipientId: chat.otherUserId, unreadCount, chatUnreadCount };
     });
   } catch (error) {
     if (input.clientMessageId && isUniqueViolation(error)) {

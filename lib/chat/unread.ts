@@ -12,6 +12,12 @@ export function unreadInChatQuery(recipientId: string, chatId: string): Prisma.S
     WHERE recipient_id = ${recipientId} AND chat_id = ${chatId} AND read_at IS NULL`;
 }
 
+/** Both counts in one pass over the recipient's unread entries (one round trip per send). */
+export function unreadCountsQuery(recipientId: string, chatId: string): Prisma.Sql {
+  return Prisma.sql`SELECT count(*)::int AS total, (count(*) FILTER (WHERE chat_id = ${chatId}))::int AS in_chat
+    FROM messages WHERE recipient_id = ${recipientId} AND read_at IS NULL`;
+}
+
 type Queryable = Pick<Db, '$queryRaw'>;
 
 /** The recipient's unread messages over all chats (the seed's `getUnreadCount`). */
@@ -23,4 +29,10 @@ export async function countUnread(db: Queryable, recipientId: string): Promise<n
 export async function countUnreadInChat(db: Queryable, recipientId: string, chatId: string): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ count: number }>>(unreadInChatQuery(recipientId, chatId));
   return row?.count ?? 0;
+}
+
+/** The recipient's unread messages over all chats and in this chat, in one query. */
+export async function countUnreadBoth(db: Queryable, recipientId: string, chatId: string): Promise<{ unreadCount: number; chatUnreadCount: number }> {
+  const [row] = await db.$queryRaw<Array<{ total: number; in_chat: number }>>(unreadCountsQuery(recipientId, chatId));
+  return { unreadCount: row?.total ?? 0, chatUnreadCount: row?.in_chat ?? 0 };
 }
