@@ -27,7 +27,7 @@ export function formatReport(r: any): string {
     out.push('', `**2. Send → recipient new_message latency** (${l.clients} clients in ${l.chats} chats; min / p50 / p99 / max ms)`, '');
     out.push('| target msg/s | sent/s | delivered/s | latency | sustained |', '| ---: | ---: | ---: | --- | --- |');
     for (const a of l.attempts) out.push(`| ${a.targetRate} | ${a.sentRate} | ${a.deliveredRate} | ${lat(a.latency)} | ${a.sustained ? 'yes' : 'no'} |`);
-    out.push('', `Highest sustained rate: **${l.rate} msg/s**, p99 **${ms(l.p99Ms)} ms**.`);
+    out.push('', `Highest sustained rate: **${l.rate} msg/s**, p99 **${ms(l.p99Ms)} ms**; highest sustained rate with p99 ≤ 25 ms: **${l.rateWithP99Within25Ms ?? 'none tried'}${l.rateWithP99Within25Ms ? ' msg/s' : ''}**.`);
   }
   if (r.sockets) {
     const k = r.sockets;

@@ -2,7 +2,7 @@
 // clients in 500 chats (both members connected, both with the chat open). A steady target rate is
 // spread round-robin over the members; the rate steps down from 1,000 msg/s until one is
 // sustained (≥ 95% of the target delivered during the window and everything delivered within
-// 3 s after it). Sends use our client's ack, but latency is taken at the recipient.
+// 3 s after it), and on until a sustained rate also has p99 ≤ 25 ms. Sends use our client's ack, but latency is taken at the recipient.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, makeChats, mapLimit, sleep, stats, tokenFor, type Stats } from '../common';
@@ -29,8 +29,12 @@ export interface LatencyResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The highest sustained rate whose p99 was ≤ 25 ms (the issue's target), if any was tried. */
+  rateWithP99Within25Ms: number | null;
   attempts: LatencyAttempt[];
 }
+
+const P99_TARGET_MS = 25;
 
 export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult> {
   const chatsN = ctx.quick ? 100 : 500;
@@ -119,12 +123,14 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     };
     attempts.push(attempt);
     ctx.log(`latency: ${rate} msg/s → delivered ${attempt.deliveredRate}/s, p99 ${attempt.latency.p99Ms} ms, sustained: ${attempt.sustained}`);
-    if (attempt.sustained) break;
+    // Past the first sustained rate, keep stepping down (bounded by the list) until p99 ≤ 25 ms.
+    if (attempt.sustained && attempt.latency.p99Ms <= P99_TARGET_MS) break;
     await sleep(1_000);
   }
   for (const m of members) m.socket.close();
   await server.stop();
   const best = attempts.find((a) => a.sustained) ?? attempts.at(-1)!;
+  const withinTarget = attempts.find((a) => a.sustained && a.latency.p99Ms <= P99_TARGET_MS);
   return {
     clients: members.length,
     chats: chatsN,
@@ -132,6 +138,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     p50Ms: best.latency.p50Ms,
     p99Ms: best.latency.p99Ms,
     maxMs: best.latency.maxMs,
+    rateWithP99Within25Ms: withinTarget?.targetRate ?? null,
     attempts,
   };
 }

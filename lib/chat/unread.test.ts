@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { db, Prisma } from '../db';
-import { countUnread, countUnreadInChat, unreadInChatQuery, unreadTotalQuery } from './unread';
+import { countUnread, countUnreadBoth, countUnreadInChat, unreadCountsQuery, unreadInChatQuery, unreadTotalQuery } from './unread';
 
 // A recipient whose chats hold many read messages and a few unread ones: the shape of a real
 // inbox after a year of use. The planner must count from the partial index, not scan history.
@@ -33,11 +33,15 @@ describe('unread counts', () => {
     expect(await countUnread(db, ownerId)).toBe(expectedTotal);
     expect(await countUnreadInChat(db, ownerId, chatIds[2]!)).toBe(2);
     expect(await countUnreadInChat(db, ownerId, chatIds[3]!)).toBe(0);
+    // Both at once (what a send returns) agree with the two separate counts.
+    expect(await countUnreadBoth(db, ownerId, chatIds[2]!)).toEqual({ unreadCount: expectedTotal, chatUnreadCount: 2 });
+    expect(await countUnreadBoth(db, ownerId, chatIds[3]!)).toEqual({ unreadCount: expectedTotal, chatUnreadCount: 0 });
   });
 
   it.each([
     ['the total', () => unreadTotalQuery(ownerId)],
     ['one chat', () => unreadInChatQuery(ownerId, chatIds[5]!)],
+    ['both counts', () => unreadCountsQuery(ownerId, chatIds[5]!)],
   ])('reads %s from the partial index idx_messages_unread, never a sequential scan', async (_what, query) => {
     const plan = await db.$queryRaw<Array<{ 'QUERY PLAN': string }>>(Prisma.sql`EXPLAIN ${query()}`);
     const text = plan.map((r) => r['QUERY PLAN']).join('\n');
