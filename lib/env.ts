@@ -18,8 +18,11 @@ const EnvSchema = z
     EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
     PORT: port.default(3000),
     REALTIME_PORT: port.default(3001),
-    FRONTEND_URL: z.string().url().default('http://localhost:3000'),
-    NEXT_PUBLIC_REALTIME_URL: z.string().url().default('http://localhost:3001'),
+    // Defaults follow PORT / REALTIME_PORT (see the transform below).
+    FRONTEND_URL: z.string().url().optional(),
+    NEXT_PUBLIC_REALTIME_URL: z.string().url().optional(),
+    // next-auth reads it itself; listed so a malformed value fails at start.
+    NEXTAUTH_URL: z.string().url().optional(),
     JWT_SECRET: z.string().min(16).default(DEMO_SECRET),
     NEXTAUTH_SECRET: z.string().min(16).default(DEMO_SECRET),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
@@ -48,9 +51,14 @@ const EnvSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: 'must be set to a real secret in production' });
       }
     }
-  });
+  })
+  .transform((value) => ({
+    ...value,
+    FRONTEND_URL: value.FRONTEND_URL ?? `http://localhost:${value.PORT}`,
+    NEXT_PUBLIC_REALTIME_URL: value.NEXT_PUBLIC_REALTIME_URL ?? `http://localhost:${value.REALTIME_PORT}`,
+  }));
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = z.output<typeof EnvSchema>;
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings (as left by `FOO=` in a .env file) mean "not set".

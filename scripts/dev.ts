@@ -106,12 +106,12 @@ try {
   log(`sign in as ${DEMO_ACCOUNTS.guest.email} / ${DEMO_ACCOUNTS.guest.password} (guest)`);
   log(`       or ${DEMO_ACCOUNTS.owner.email} / ${DEMO_ACCOUNTS.owner.password} (owner)`);
 
-  const frontendUrl = process.env.FRONTEND_URL || `http://localhost:${env.PORT}`;
+  const frontendUrl = env.FRONTEND_URL;
   const shared = {
     DATABASE_URL: databaseUrl,
     FRONTEND_URL: frontendUrl,
-    NEXTAUTH_URL: process.env.NEXTAUTH_URL || frontendUrl,
-    NEXT_PUBLIC_REALTIME_URL: process.env.NEXT_PUBLIC_REALTIME_URL || `http://localhost:${env.REALTIME_PORT}`,
+    NEXTAUTH_URL: env.NEXTAUTH_URL ?? frontendUrl,
+    NEXT_PUBLIC_REALTIME_URL: env.NEXT_PUBLIC_REALTIME_URL,
     NEXT_TELEMETRY_DISABLED: '1',
   };
   await mkdir(path.dirname(REALTIME_PID_FILE), { recursive: true });

@@ -170,6 +170,29 @@ describe('routes, happy paths', () => {
   });
 });
 
+describe('robustness', () => {
+  it("ignores another app's cookie that is not valid percent-encoding", async () => {
+    const res = await call('GET', '/api/chats', { headers: { cookie: `other_app=100%; ${guestAuth.cookie}` } });
+    expect(res.status).toBe(200);
+  });
+
+  it('limits sign-ups per client address (each costs a password hash)', async () => {
+    const from = { 'x-forwarded-for': '198.51.100.23' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await call('POST', '/api/auth/signup', { headers: from, json: { email: `many${i}@example.test`, name: 'Many', password: 'long-enough' } });
+      statuses.push(res.status);
+      if (res.status === 429) expect(res.body.error.code).toBe('RATE_LIMITED');
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    expect(await db.user.count({ where: { email: 'many30@example.test' } })).toBe(0);
+    // Another address is not affected.
+    const other = await call('POST', '/api/auth/signup', { headers: { 'x-forwarded-for': '198.51.100.24' }, json: { email: 'other-net@example.test', name: 'O', password: 'long-enough' } });
+    expect(other.status).toBe(201);
+  });
+});
+
 describe('bad input: each gets its coded error and the database is unchanged', () => {
   const chatPath = () => `/api/chats/${world.chat.id}`;
   type Case = [name: string, run: () => Promise<{ status: number; body: any }>, status: number, code: string];
@@ -233,6 +256,22 @@ describe('bad input: each gets its coded error and the database is unchanged', (
     ['realtime token without credentials', () => call('GET', '/api/realtime/token'), 401, 'UNAUTHENTICATED'],
     ['sign-up with a short password', () => call('POST', '/api/auth/signup', { json: { email: 'a@b.test', name: 'A', password: 'short' } }), 400, 'VALIDATION'],
     ['sign-up with a bad email', () => call('POST', '/api/auth/signup', { json: { email: 'nope', name: 'A', password: 'long-enough' } }), 400, 'VALIDATION'],
+    ['chunked JSON body over the limit, no Content-Length', async () => {
+      const big = new TextEncoder().encode(JSON.stringify({ content: 'x'.repeat(200 * 1024) }));
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < big.length; i += 16 * 1024) controller.enqueue(big.slice(i, i + 16 * 1024));
+          controller.close();
+        },
+      });
+      const response = await fetch(`${base}${chatPath()}/messages`, {
+        method: 'POST',
+        headers: { ...guestAuth, 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      return { status: response.status, body: await response.json() };
+    }, 413, 'PAYLOAD_TOO_LARGE'],
   ];
 
   it('has at least 30 cases', () => {

@@ -64,15 +64,17 @@ export function ThreadView({ chatId }: { chatId: string }) {
     };
   }, [client, chatId, connection]);
 
-  // Mark what is on screen as read: everything up to the newest message sent to this user.
+  // Mark what is on screen as read: everything up to the newest message sent to this user, as
+  // soon as the tab is visible (again).
+  const visible = usePageVisible();
   const newestUnreadToMe = [...messages].reverse().find((m) => m.recipientId === user.id && !m.readAt && !m.status);
   useEffect(() => {
-    if (!newestUnreadToMe || connection !== 'connected' || document.visibilityState !== 'visible') return;
+    if (!newestUnreadToMe || connection !== 'connected' || !visible) return;
     client
       .markRead(chatId, { upToMessageId: newestUnreadToMe.id })
       .then((receipt) => setChatUnread(queryClient, chatId, receipt.chatUnreadCount))
       .catch(() => {});
-  }, [client, chatId, newestUnreadToMe?.id, connection, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [client, chatId, newestUnreadToMe?.id, connection, visible, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Scrolling: stick to the bottom for new messages; keep the view still when older ones load.
   const scroller = useRef<HTMLDivElement>(null);
@@ -189,4 +191,14 @@ export function ThreadView({ chatId }: { chatId: string }) {
       <Composer chatId={chatId} />
     </section>
   );
+}
+
+function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(() => typeof document === 'undefined' || document.visibilityState === 'visible');
+  useEffect(() => {
+    const update = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, []);
+  return visible;
 }

@@ -37,11 +37,19 @@ async function sessionIdOf(request: Request): Promise<string | null> {
   }
 }
 
+// Other apps on the same host (localhost shares cookies across ports) may set cookies that are
+// not valid percent-encoding; one of them must not break our own.
 function parseCookies(header: string | null): Map<string, string> {
   const map = new Map<string, string>();
   for (const part of header?.split(';') ?? []) {
     const eq = part.indexOf('=');
-    if (eq > 0) map.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    if (eq <= 0) continue;
+    const raw = part.slice(eq + 1).trim();
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {}
+    map.set(part.slice(0, eq).trim(), value);
   }
   return map;
 }

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { checkCredentials } from './accounts';
 import { credentialsSchema } from './schemas';
 import { createSession, revokeSession, SESSION_TTL_SECONDS } from './sessions';
-import { consumeSignInAttempt, resetSignInAttempts } from './sign-in-limits';
+import { clientAddress, consumeSignInAttempt, resetSignInAttempts } from './sign-in-limits';
 
 export const authOptions: NextAuthOptions = {
   secret: env.NEXTAUTH_SECRET,
@@ -23,10 +23,7 @@ export const authOptions: NextAuthOptions = {
         const parsed = credentialsSchema.safeParse(credentials);
         if (!parsed.success) return null;
         const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
-        // The right-most X-Forwarded-For entry is the one our own reverse proxy appended; entries
-        // to its left come from the client and can be forged. (Without a proxy in front, Next.js
-        // keeps a client-sent header, so deploy behind one; see README "Environment".)
-        const ip = headers['x-forwarded-for']?.split(',').at(-1)?.trim() || headers['x-real-ip'] || 'unknown';
+        const ip = clientAddress((name) => headers[name]);
         try {
           await consumeSignInAttempt(parsed.data.email, ip);
         } catch (error) {

@@ -1,18 +1,37 @@
-// Sign-in attempts are limited per email and per IP (rate-limiter-flexible, in memory: the web
-// app is one process here; swap in RateLimiterRedis beside REDIS_URL when it is several).
+// Sign-in attempts are limited per email and per client address, sign-ups per client address
+// (each costs a password hash). rate-limiter-flexible, in memory: the web app is one process
+// here; swap in RateLimiterRedis beside REDIS_URL when it is several.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
 
 const perEmail = new RateLimiterMemory({ keyPrefix: 'signin_email', points: 5, duration: 15 * 60 });
 const perIp = new RateLimiterMemory({ keyPrefix: 'signin_ip', points: 30, duration: 15 * 60 });
+const signUpsPerIp = new RateLimiterMemory({ keyPrefix: 'signup_ip', points: 30, duration: 60 * 60 });
 
-export async function consumeSignInAttempt(email: string, ip: string): Promise<void> {
+/**
+ * The client's address: the right-most X-Forwarded-For entry is the one our own reverse proxy
+ * appended; entries to its left come from the client and can be forged. (Without a proxy in
+ * front, Next.js passes on a client-sent header: see README "Environment".)
+ */
+export function clientAddress(header: (name: string) => string | null | undefined): string {
+  return header('x-forwarded-for')?.split(',').at(-1)?.trim() || header('x-real-ip') || 'unknown';
+}
+
+export function consumeSignInAttempt(email: string, ip: string): Promise<void> {
+  return consume(() => Promise.all([perEmail.consume(email.toLowerCase()), perIp.consume(ip)]), 'sign-in attempts');
+}
+
+export function consumeSignUpAttempt(ip: string): Promise<void> {
+  return consume(() => signUpsPerIp.consume(ip), 'sign-ups from your network');
+}
+
+async function consume(take: () => Promise<unknown>, what: string): Promise<void> {
   try {
-    await Promise.all([perEmail.consume(email.toLowerCase()), perIp.consume(ip)]);
+    await take();
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
       const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
-      throw new AppError('RATE_LIMITED', `Too many sign-in attempts; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
     }
     throw rejection;
   }

@@ -91,4 +91,38 @@ describe('Outbox', () => {
     await Promise.all([outbox.flush(send), outbox.flush(send), outbox.flush(send)]);
     expect(tries.map((t) => t.content)).toEqual(['a', 'b']);
   });
+
+  it('never fails a message for being offline: it waits, in order, however often it is flushed', async () => {
+    const outbox = new Outbox(memoryOutboxStorage(), 3);
+    for (const content of ['a', 'b', 'c', 'd']) await outbox.add({ chatId: 'c', content });
+    const notConnected: SendOutcome = { kind: 'unavailable', code: 'OFFLINE', message: 'Not connected' };
+    const { tries, send } = recorder(Array.from({ length: 10 }, () => notConnected));
+    for (let i = 0; i < 10; i++) await outbox.flush(send);
+    expect(outbox.items().map((i) => [i.content, i.status, i.attempts])).toEqual([
+      ['a', 'pending', 0],
+      ['b', 'pending', 0],
+      ['c', 'pending', 0],
+      ['d', 'pending', 0],
+    ]);
+    expect(new Set(tries.map((t) => t.content))).toEqual(new Set(['a'])); // later ones never overtake
+    const online = recorder([]);
+    await outbox.flush(online.send);
+    expect(online.tries.map((t) => t.content)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('two tabs on the same storage keep each other\'s messages', async () => {
+    const storage = memoryOutboxStorage();
+    const tabA = new Outbox(storage);
+    const tabB = new Outbox(storage);
+    await tabA.load();
+    await tabB.load();
+    const fromA = await tabA.add({ chatId: 'c', content: 'typed in tab A' });
+    const fromB = await tabB.add({ chatId: 'c', content: 'typed in tab B' });
+    await tabB.flush(recorder([]).send); // tab B sends its own and empties its list
+    // Tab A is closed; a new page finds tab A's message still waiting.
+    const reopened = new Outbox(storage);
+    await reopened.load();
+    expect(reopened.items().map((i) => i.clientMessageId)).toEqual([fromA.clientMessageId]);
+    expect(fromB.clientMessageId).not.toBe(fromA.clientMessageId);
+  });
 });

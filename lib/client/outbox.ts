@@ -2,8 +2,9 @@
 // has acknowledged storing it. It survives reloads and closed tabs (IndexedDB through
 // idb-keyval), is sent strictly in the order typed, and keeps each message's clientMessageId for
 // every retry, so the server stores it once however often it is retried. After MAX_ATTEMPTS
-// failed tries a message is marked failed; the user can retry or delete it.
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+// tries that reached no answer or an error a message is marked failed (the user can retry or
+// delete it); time spent offline is not a try, so offline messages simply wait.
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import type { ErrorCode } from '../errors';
 
 export const MAX_ATTEMPTS = 3;
@@ -14,6 +15,8 @@ export interface OutboxItem {
   content: string;
   attachments: string[];
   createdAt: string;
+  /** Tie-breaker for messages typed in the same millisecond. */
+  seq: number;
   attempts: number;
   status: 'pending' | 'failed';
   lastError?: { code: ErrorCode | 'TIMEOUT' | 'OFFLINE'; message: string };
@@ -25,29 +28,49 @@ export type SendOutcome =
   | { kind: 'rejected'; code: ErrorCode; message: string }
   | { kind: 'unavailable'; code: ErrorCode | 'TIMEOUT' | 'OFFLINE'; message: string };
 
+/**
+ * Where the outbox lives. One record per message, so tabs of the same user never overwrite
+ * each other's messages (each tab writes only the records it changes).
+ */
 export interface OutboxStorage {
   load(): Promise<OutboxItem[]>;
-  save(items: OutboxItem[]): Promise<void>;
+  put(item: OutboxItem): Promise<void>;
+  remove(clientMessageId: string): Promise<void>;
 }
 
-export function indexedDbOutboxStorage(key: string): OutboxStorage {
+export function indexedDbOutboxStorage(userKey: string): OutboxStorage {
   let store: UseStore | undefined;
-  const db = () => (store ??= createStore('stayeasy', 'outbox'));
+  const db = () => (store ??= createStore('stayeasy-outbox', 'messages'));
+  const prefix = `${userKey}:`;
   return {
-    load: async () => (await get<OutboxItem[]>(key, db())) ?? [],
-    save: (items) => set(key, items, db()),
+    load: async () =>
+      (await entries<string, OutboxItem>(db()))
+        .filter(([key]) => String(key).startsWith(prefix))
+        .map(([, item]) => item),
+    put: (item) => set(prefix + item.clientMessageId, item, db()),
+    remove: (clientMessageId) => del(prefix + clientMessageId, db()),
   };
 }
 
 export function memoryOutboxStorage(initial: OutboxItem[] = []): OutboxStorage {
-  let saved = structuredClone(initial);
+  const saved = new Map(initial.map((i) => [i.clientMessageId, structuredClone(i)]));
   return {
-    load: async () => structuredClone(saved),
-    save: async (items) => {
-      saved = structuredClone(items);
+    load: async () => [...saved.values()].map((i) => structuredClone(i)),
+    put: async (item) => {
+      saved.set(item.clientMessageId, structuredClone(item));
+    },
+    remove: async (clientMessageId) => {
+      saved.delete(clientMessageId);
     },
   };
 }
+
+/** Oldest first; `seq` orders messages typed within the same millisecond. */
+function byTypingOrder(a: OutboxItem, b: OutboxItem): number {
+  return a.createdAt === b.createdAt ? a.seq - b.seq : a.createdAt < b.createdAt ? -1 : 1;
+}
+
+let lastSeq = 0;
 
 export function newClientMessageId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
@@ -72,7 +95,7 @@ export class Outbox {
     return (this.loaded ??= this.storage.load().then((items) => {
       // Keep anything added before the load finished, after what was already waiting.
       const known = new Set(items.map((i) => i.clientMessageId));
-      this.list = [...items, ...this.list.filter((i) => !known.has(i.clientMessageId))];
+      this.list = [...items, ...this.list.filter((i) => !known.has(i.clientMessageId))].sort(byTypingOrder);
       this.notify();
     }));
   }
@@ -94,21 +117,23 @@ export class Outbox {
       content: input.content,
       attachments: input.attachments ?? [],
       createdAt: new Date().toISOString(),
+      seq: ++lastSeq,
       attempts: 0,
       status: 'pending',
     };
-    await this.update((list) => [...list, item]);
+    this.list = [...this.list, item];
+    await this.commit(item);
     return item;
   }
 
   async retry(clientMessageId: string): Promise<void> {
-    await this.update((list) =>
-      list.map((i) => (i.clientMessageId === clientMessageId ? { ...i, status: 'pending', attempts: 0, lastError: undefined } : i)),
-    );
+    await this.change(clientMessageId, { status: 'pending', attempts: 0, lastError: undefined });
   }
 
   async remove(clientMessageId: string): Promise<void> {
-    await this.update((list) => list.filter((i) => i.clientMessageId !== clientMessageId));
+    this.list = this.list.filter((i) => i.clientMessageId !== clientMessageId);
+    this.notify();
+    await this.storage.remove(clientMessageId);
   }
 
   /**
@@ -147,23 +172,33 @@ export class Outbox {
         await this.remove(item.clientMessageId);
         continue;
       }
+      if (outcome.kind === 'unavailable' && outcome.code === 'OFFLINE') {
+        // Never tried: not an attempt. It waits, in order, for the connection.
+        await this.change(item.clientMessageId, { lastError: { code: outcome.code, message: outcome.message } });
+        return;
+      }
       const attempts = item.attempts + 1;
       const failed = outcome.kind === 'rejected' || attempts >= this.maxAttempts;
-      await this.update((list) =>
-        list.map((i) =>
-          i.clientMessageId === item.clientMessageId
-            ? { ...i, attempts, status: failed ? 'failed' : 'pending', lastError: { code: outcome.code, message: outcome.message } }
-            : i,
-        ),
-      );
+      await this.change(item.clientMessageId, {
+        attempts,
+        status: failed ? 'failed' : 'pending',
+        lastError: { code: outcome.code, message: outcome.message },
+      });
       if (outcome.kind === 'unavailable') return;
     }
   }
 
-  private async update(change: (list: OutboxItem[]) => OutboxItem[]): Promise<void> {
-    this.list = change(this.list);
+  private async change(clientMessageId: string, patch: Partial<OutboxItem>): Promise<void> {
+    const current = this.list.find((i) => i.clientMessageId === clientMessageId);
+    if (!current) return;
+    const next = { ...current, ...patch };
+    this.list = this.list.map((i) => (i === current ? next : i));
+    await this.commit(next);
+  }
+
+  private async commit(item: OutboxItem): Promise<void> {
     this.notify();
-    await this.storage.save(this.list);
+    await this.storage.put(item);
   }
 
   private notify() {

@@ -4,11 +4,13 @@
 import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
+import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
 import type { MessageDto } from '../chat/message-dto';
 import { apiFetch } from './api';
 import { applyReadReceipt, mergeMessages } from './merge';
 
-export const HISTORY_PAGE_SIZE = 50;
+/** How far before its newest message a thread catches up after a reconnect. */
+export const CATCH_UP_OVERLAP_MS = 10_000;
 
 export const chatQueries = {
   all: () => ['chats'] as const,
@@ -23,7 +25,7 @@ export const chatQueries = {
       queryKey: [...chatQueries.all(), chatId, 'messages'] as const,
       // Pages go back in time: page 0 is the newest, each next page is older.
       queryFn: ({ pageParam }) => {
-        const params = new URLSearchParams({ limit: String(HISTORY_PAGE_SIZE) });
+        const params = new URLSearchParams({ limit: String(HISTORY_PAGE_DEFAULT) });
         if (pageParam) params.set('before', pageParam);
         return apiFetch<MessagePage>(`/api/chats/${chatId}/messages?${params}`);
       },
@@ -98,7 +100,7 @@ export function setChatUnread(client: QueryClient, chatId: string, unreadCount: 
   client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => chats?.map((c) => (c.id === chatId ? { ...c, unreadCount } : c)));
 }
 
-/** After a reconnect that was not recovered: fetch each open thread's messages after its newest. */
+/** After a reconnect that was not recovered: fetch what each open thread missed. */
 export async function catchUpThreads(client: QueryClient, fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>) {
   const threads = client.getQueriesData<Thread>({ queryKey: chatQueries.all() }).filter(([key]) => key[2] === 'messages');
   await Promise.all(
@@ -106,7 +108,11 @@ export async function catchUpThreads(client: QueryClient, fetchAfter: (chatId: s
       const chatId = key[1] as string;
       const newest = threadMessages(data).at(-1);
       if (!newest) return client.invalidateQueries({ queryKey: key });
-      addMessagesToThread(client, chatId, await fetchAfter(chatId, newest.id));
+      // Ask from a little before the newest message, not after it: a message can be stored with
+      // an earlier timestamp than one that committed before it (concurrent sends), and the merge
+      // drops what we already have.
+      const since = new Date(new Date(newest.createdAt).getTime() - CATCH_UP_OVERLAP_MS).toISOString();
+      addMessagesToThread(client, chatId, await fetchAfter(chatId, since));
     }),
   );
   await client.invalidateQueries({ queryKey: chatQueries.list().queryKey });

@@ -20,12 +20,33 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
   }
 }
 
+/**
+ * The body's bytes, refusing more than `max` while reading: a declared Content-Length is checked
+ * first, and a body sent without one (chunked) is cut off at the limit instead of being buffered
+ * whole.
+ */
+export async function readBodyCapped(request: Request, max: number, tooLargeError: () => AppError): Promise<Buffer<ArrayBuffer>> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLargeError();
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLargeError();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** The JSON body, bounded in size; malformed JSON is a VALIDATION error, not a crash. */
 export async function readJson(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = new TextDecoder().decode(await readBodyCapped(request, MAX_JSON_BODY_BYTES, tooLarge));
   if (!text.trim()) throw new AppError('VALIDATION', 'The request body is empty; send JSON');
   try {
     return JSON.parse(text);

@@ -6,17 +6,17 @@ import { storage } from '@/lib/attachments/storage';
 import { authenticateRequest } from '@/lib/auth/authenticate';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { ok, respond } from '@/lib/http/respond';
+import { ok, readBodyCapped, respond } from '@/lib/http/respond';
 
-// Multipart framing around the file is small; anything much larger than the limit is refused
-// before its body is read.
+// Multipart framing around the file is small; a body much larger than the limit is refused
+// while it is read, whether or not it declared its length.
 const MULTIPART_OVERHEAD_BYTES = 16 * 1024;
 
 export function POST(request: Request) {
   return respond(async () => {
     const user = await authenticateRequest(request);
-    if (Number(request.headers.get('content-length') ?? 0) > env.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES) throw tooLarge();
-    const form = await request.formData().catch(() => {
+    const body = await readBodyCapped(request, env.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES, tooLarge);
+    const form = await new Response(body, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData().catch(() => {
       throw new AppError('VALIDATION', 'Send the file as multipart/form-data in the field "file"');
     });
     const file = form.get('file');

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_SECRET, parseEnv } from './env';
+
+describe('parseEnv', () => {
+  it('gives working defaults, with the URLs following the ports', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, REALTIME_PORT: 3001, FRONTEND_URL: 'http://localhost:3000', NEXT_PUBLIC_REALTIME_URL: 'http://localhost:3001' });
+    expect(parseEnv({ PORT: '8080', REALTIME_PORT: '8081' })).toMatchObject({
+      FRONTEND_URL: 'http://localhost:8080',
+      NEXT_PUBLIC_REALTIME_URL: 'http://localhost:8081',
+    });
+    expect(parseEnv({ FRONTEND_URL: 'https://inbox.example.test' }).FRONTEND_URL).toBe('https://inbox.example.test');
+  });
+
+  it('treats empty values as unset', () => {
+    const env = parseEnv({ DATABASE_URL: '', PORT: '' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PORT).toBe(3000);
+  });
+
+  it('refuses bad values with the variable named', () => {
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgresql:\/\/ URL/);
+    expect(() => parseEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => parseEnv({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
+
+  it('refuses to start in production with the demo secrets', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: must be set to a real secret in production/);
+    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: DEMO_SECRET })).toThrow(/NEXTAUTH_SECRET/);
+    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: 'b'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+});
