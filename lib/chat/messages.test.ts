@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
 import { createChat, createUser } from '../../test/fixtures';
 import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from './events';
-import { listMessages, markMessagesRead, pageQuery, sendMessage } from './messages';
+import { listMessages, loadMessages, markMessagesRead, pageQuery, sendMessage } from './messages';
 
 async function file(uploaderId: string) {
   return db.file.create({
@@ -228,5 +228,20 @@ describe('listMessages', () => {
   it('answers NOT_FOUND to a user outside the chat', async () => {
     const stranger = await createUser(db);
     await expect(listMessages(db, stranger.id, chatId, { limit: 10 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('loadMessages', () => {
+  it('finds a message the retention job moved to the archive after the page was read', async () => {
+    const { guest, chat } = await createChat(db);
+    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'moving' });
+    const row = { id: sent.message.id, created_at: new Date(sent.message.createdAt), archived: false };
+    // What the archive job does to it, between the page query and the load.
+    await db.$executeRaw`
+      WITH moved AS (DELETE FROM messages WHERE id = ${sent.message.id} RETURNING *)
+      INSERT INTO archived_messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at, read_at)
+      SELECT id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at, read_at FROM moved`;
+    const loaded = await loadMessages(db, [row]);
+    expect(loaded).toEqual([expect.objectContaining({ id: sent.message.id, content: 'moving', archived: true })]);
   });
 });

@@ -29,7 +29,7 @@ export interface MessagePage {
   };
 }
 
-interface PageRow {
+export interface PageRow {
   id: string;
   created_at: Date;
   archived: boolean;
@@ -125,7 +125,8 @@ function pageRows(db: Db, chatId: string, position: Position | null, forward: bo
   return db.$queryRaw<PageRow[]>(pageQuery(chatId, position, forward, take, skip));
 }
 
-async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[]> {
+/** The messages of page rows, in the rows' order (exported for its test). */
+export async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[]> {
   const liveIds = rows.filter((r) => !r.archived).map((r) => r.id);
   const archivedIds = rows.filter((r) => r.archived).map((r) => r.id);
   const [live, archived] = await Promise.all([
@@ -136,8 +137,14 @@ async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[]> {
     ...live.map((m) => [m.id, toMessageDto(m)] as const),
     ...archived.map((m) => [m.id, toMessageDto(m, true)] as const),
   ]);
-  // A message archived between the two queries is simply absent from this page; the next
-  // request finds it in the archive.
+  // The retention job may have moved a message to the archive between the two queries; it
+  // keeps its id there, and the page must not skip it (the next cursor would step past it).
+  const moved = liveIds.filter((id) => !byId.has(id));
+  if (moved.length) {
+    for (const m of await db.archivedMessage.findMany({ where: { id: { in: moved } }, include: messageInclude })) {
+      byId.set(m.id, toMessageDto(m, true));
+    }
+  }
   return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
 }
 
