@@ -3,8 +3,8 @@
 // dedicated connection (LISTEN needs one session; a pool would hand it around) and emits with
 // `io.local`, to its own sockets only: every node hears every NOTIFY, so each socket gets each
 // event exactly once however many nodes run. The connection is re-opened after any error.
-// NOTIFYs sent while it is down are lost to live delivery; clients still get them from the
-// history API when they catch up (DESIGN.md "Delivery guarantees").
+// NOTIFYs sent while it is down are lost to live delivery, so once it is back every socket of
+// the node is told to `resync`: clients catch up from the history API, as after a reconnect.
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { CHAT_EVENTS_CHANNEL, countUnread, countUnreadInChat, messageInclude, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
@@ -28,6 +28,8 @@ export function listenForChatEvents(deps: {
   logger: Logger;
   metrics: RealtimeMetrics;
   onEvent: (event: ChatEvent) => Promise<void>;
+  /** Called when LISTEN is back after an outage: events published meanwhile were missed. */
+  onResumed?: () => void;
   retryMs?: number;
 }): ChatEventsListener {
   const { logger, metrics } = deps;
@@ -36,6 +38,7 @@ export function listenForChatEvents(deps: {
   let active = false;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
+  let everListened = false;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
 
@@ -78,8 +81,13 @@ export function listenForChatEvents(deps: {
     try {
       await c.connect();
       await c.query(`LISTEN ${CHAT_EVENTS_CHANNEL}`);
-      if (client !== c) return;
+      if (client !== c) {
+        await c.end().catch(() => {}); // closed (or replaced) while connecting
+        return;
+      }
       active = true;
+      if (everListened) deps.onResumed?.();
+      everListened = true;
       markReady();
     } catch (error) {
       metrics.dbErrors.inc({ operation: 'listen' });

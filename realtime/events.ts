@@ -91,6 +91,8 @@ export interface ServerToClientEvents {
   messages_read: (payload: MessagesReadPayload) => void;
   typing: (payload: TypingEventPayload) => void;
   presence: (payload: PresencePayload) => void;
+  /** Live events may have been missed (the node's LISTEN connection was down): catch up over REST. */
+  resync: () => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events

@@ -196,12 +196,14 @@ describe('messages and receipts sent over REST', () => {
     expect(g.countMessage(sent.message.id)).toBe(1);
   });
 
-  it('are still delivered after the LISTEN connection is killed (it reconnects)', async () => {
+  it('are still delivered after the LISTEN connection is killed (it reconnects and tells sockets to resync)', async () => {
     const { guest, owner, chat } = await createChat(db);
     const ownerTab = await open((await bearerToken(db, owner.id)).token);
     const o = new Recorder(ownerTab);
     const listeners = () =>
       db.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`;
+    let resyncs = 0;
+    ownerTab.on('resync', () => resyncs++);
     const [before] = await listeners();
     expect(before).toBeDefined();
     await db.$queryRaw`SELECT pg_terminate_backend(${before!.pid}::int)`;
@@ -212,6 +214,8 @@ describe('messages and receipts sent over REST', () => {
     const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'after the reconnect' }, { publish: true });
     await o.waitFor('message_notification', (n) => n.message.id === sent.message.id);
     expect(await metricValue(/^stayeasy_realtime_db_errors_total\{operation="listen"\} /)).toBeGreaterThan(0);
+    // Whatever was published during the outage was missed live: the socket was told to catch up.
+    expect(resyncs).toBe(1);
   });
 });
 

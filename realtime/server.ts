@@ -143,6 +143,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
       logger,
       metrics,
       onEvent: createChatEventRelay({ io, db, metrics }),
+      onResumed: () => io.local.emit('resync'),
     });
   } else {
     logger.warn('no databaseUrl: messages sent over REST will not be delivered live');

@@ -278,6 +278,8 @@ export class ChatClient {
     socket.on('messages_read', (payload) => this.emit('read', payload));
     socket.on('typing', (payload) => this.emit('typing', payload));
     socket.on('presence', (payload) => this.emit('presence', payload));
+    // The server may have missed events for us: handle it like a reconnect it could not recover.
+    socket.on('resync', () => this.emit('connection', { status: 'connected', recovered: false, initial: false }));
   }
 
   private flushOutbox(): Promise<void> {
