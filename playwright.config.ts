@@ -61,6 +61,8 @@ export default defineConfig({
       DEV_REALTIME_PID_FILE: '.data/e2e/realtime.pid',
       // Long enough for the restart flow to send over REST while the server is down.
       DEV_REALTIME_RESTART_DELAY_MS: '4000',
+      // The long-history flow sends 500 messages in seconds.
+      SEND_LIMIT: '1000',
       DATABASE_URL: '',
       FRONTEND_URL: '',
       NEXTAUTH_URL: '',

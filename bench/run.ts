@@ -65,8 +65,8 @@ async function main() {
       REALTIME_PORT: String(port),
       SEED_PORT: String(port),
       // The per-user send limit (30 per 10 s by default) would cap one client; its cost is still paid.
-      REALTIME_SEND_LIMIT: '1000000',
-      REALTIME_SEND_LIMIT_SECONDS: '1',
+      SEND_LIMIT: '1000000',
+      SEND_LIMIT_SECONDS: '1',
       REALTIME_MAX_SOCKETS_PER_USER: '20',
     });
     const ctx: BenchContext = {

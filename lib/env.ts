@@ -2,6 +2,7 @@
 // configuration from here, never from process.env directly. Defaults are documented in
 // .env.example; they make `npm run dev` work on a fresh machine.
 import { z } from 'zod';
+import { DEFAULT_RATE_LIMITS } from './rate-limits';
 import { parseSchedule } from './retention/schedule-spec';
 
 export const DEMO_SECRET = 'stayeasy-demo-secret-change-me-in-production';
@@ -25,6 +26,13 @@ const EnvSchema = z
     NEXTAUTH_URL: z.string().url().optional(),
     JWT_SECRET: z.string().min(16).default(DEMO_SECRET),
     NEXTAUTH_SECRET: z.string().min(16).default(DEMO_SECRET),
+    // Per-user write limits, on sockets and REST alike.
+    SEND_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.sendPoints),
+    SEND_LIMIT_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.sendDurationSeconds),
+    TYPING_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.typingPoints),
+    TYPING_LIMIT_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.typingDurationSeconds),
+    // Open sockets per user on one realtime node; unset: the server's default.
+    MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).optional(),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
     UPLOAD_DIR: z.string().default('.data/uploads'),
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),

@@ -8,7 +8,7 @@ import { AppError } from '../lib/errors';
 import type { AckError, AckResponse, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events';
 import type { RealtimeMetrics } from './metrics';
 import type { Presence } from './presence';
-import type { RateLimits } from './rate-limits';
+import type { RateLimits } from '../lib/rate-limits';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -25,7 +25,7 @@ function startProcess(port: number): ChildProcess {
       REALTIME_PORT: String(port),
       JWT_SECRET: env.JWT_SECRET,
       LOG_LEVEL: 'warn',
-      REALTIME_SEND_LIMIT: '100000',
+      SEND_LIMIT: '100000',
     },
     // Its own process group: tsx runs the server in a child process, and SIGKILL must hit both.
     detached: true,

@@ -8,15 +8,6 @@ import { createRealtimeServer } from './server';
 
 const logger = rootLogger.child({ component: 'realtime' });
 
-// Optional tuning, read here only: the shared lib/env holds what every process needs.
-const intFromEnv = (name: string): number | undefined => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
-  return value;
-};
-
 async function main() {
   const server = await createRealtimeServer({
     db,
@@ -27,12 +18,12 @@ async function main() {
     logger,
     processMetrics: true,
     rateLimits: {
-      sendPoints: intFromEnv('REALTIME_SEND_LIMIT'),
-      sendDurationSeconds: intFromEnv('REALTIME_SEND_LIMIT_SECONDS'),
-      typingPoints: intFromEnv('REALTIME_TYPING_LIMIT'),
-      typingDurationSeconds: intFromEnv('REALTIME_TYPING_LIMIT_SECONDS'),
+      sendPoints: env.SEND_LIMIT,
+      sendDurationSeconds: env.SEND_LIMIT_SECONDS,
+      typingPoints: env.TYPING_LIMIT,
+      typingDurationSeconds: env.TYPING_LIMIT_SECONDS,
     },
-    maxSocketsPerUser: intFromEnv('REALTIME_MAX_SOCKETS_PER_USER'),
+    maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
   });
   logger.info({ port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL }, `realtime listening on :${server.port}`);
 

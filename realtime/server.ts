@@ -24,7 +24,7 @@ import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
 import { createRealtimeMetrics, type RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
-import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from './rate-limits';
+import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '../lib/rate-limits';
 
 export interface RealtimeServerOptions {
   db: Db;

@@ -176,6 +176,18 @@ describe('robustness', () => {
     expect(res.status).toBe(200);
   });
 
+  it('limits REST sends per user like the socket path (SEND_LIMIT per SEND_LIMIT_SECONDS)', async () => {
+    const { guest, chat } = await createChat(db);
+    const auth = { cookie: (await sessionCookie(db, guest.id)).cookie };
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      statuses.push((await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json: { content: `flood ${i}` } })).status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(30);
+  });
+
   it('limits sign-ups per client address (each costs a password hash)', async () => {
     const from = { 'x-forwarded-for': '198.51.100.23' };
     const statuses: number[] = [];

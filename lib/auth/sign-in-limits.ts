@@ -1,8 +1,8 @@
 // Sign-in attempts are limited per email and per client address, sign-ups per client address
 // (each costs a password hash). rate-limiter-flexible, in memory: the web app is one process
 // here; swap in RateLimiterRedis beside REDIS_URL when it is several.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../errors';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consumePoint } from '../rate-limits';
 
 const perEmail = new RateLimiterMemory({ keyPrefix: 'signin_email', points: 5, duration: 15 * 60 });
 const perIp = new RateLimiterMemory({ keyPrefix: 'signin_ip', points: 30, duration: 15 * 60 });
@@ -17,24 +17,13 @@ export function clientAddress(header: (name: string) => string | null | undefine
   return header('x-forwarded-for')?.split(',').at(-1)?.trim() || header('x-real-ip') || 'unknown';
 }
 
-export function consumeSignInAttempt(email: string, ip: string): Promise<void> {
-  return consume(() => Promise.all([perEmail.consume(email.toLowerCase()), perIp.consume(ip)]), 'sign-in attempts');
+export async function consumeSignInAttempt(email: string, ip: string): Promise<void> {
+  await consumePoint(perEmail, email.toLowerCase(), 'sign-in attempts');
+  await consumePoint(perIp, ip, 'sign-in attempts');
 }
 
 export function consumeSignUpAttempt(ip: string): Promise<void> {
-  return consume(() => signUpsPerIp.consume(ip), 'sign-ups from your network');
-}
-
-async function consume(take: () => Promise<unknown>, what: string): Promise<void> {
-  try {
-    await take();
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      const retryAfterSeconds = Math.ceil(rejection.msBeforeNext / 1000);
-      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
-    }
-    throw rejection;
-  }
+  return consumePoint(signUpsPerIp, ip, 'sign-ups from your network');
 }
 
 /** A successful sign-in clears the email's failures. */

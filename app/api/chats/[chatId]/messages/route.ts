@@ -4,6 +4,7 @@ import { db } from '@/lib/db';
 import { authenticateRequest } from '@/lib/auth/authenticate';
 import { chatIdParamsSchema, listMessages, listMessagesQuerySchema, sendMessage, sendMessageBodySchema } from '@/lib/chat';
 import { ok, queryOf, readJson, respond } from '@/lib/http/respond';
+import { webRateLimits } from '@/lib/http/send-limits';
 import { parseInput } from '@/lib/validation';
 
 type Context = { params: Promise<{ chatId: string }> };
@@ -21,6 +22,7 @@ export function POST(request: Request, context: Context) {
   return respond(async () => {
     const user = await authenticateRequest(request);
     const { chatId } = parseInput(chatIdParamsSchema, await context.params, 'chat id');
+    await webRateLimits.consume('send_message', user.id);
     const body = parseInput(sendMessageBodySchema, await readJson(request), 'message');
     const sent = await sendMessage(db, user.id, { ...body, chatId }, { publish: true });
     return ok(sent.message, sent.duplicate ? 200 : 201);

@@ -1,9 +1,10 @@
-// Per-user rate limits of the write events (send_message, typing), with rate-limiter-flexible:
-// in memory on a single node, in Redis when REDIS_URL is set so N nodes share one budget per
-// user (a user with tabs on two nodes cannot double it). Redis failing must not stop chat: an
-// in-memory insurance limiter takes over until it is back.
+// Rate limits, with rate-limiter-flexible, and the one mapping of a refusal to RATE_LIMITED.
+// Per-user limits of the writes (sending, typing) are shared by the realtime server and the REST
+// routes: in memory on a single process, in Redis when given one so N realtime nodes share one
+// budget per user (a user with tabs on two nodes cannot double it). Redis failing must not stop
+// chat: an in-memory insurance limiter takes over until it is back.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { AppError } from '../lib/errors';
+import { AppError } from './errors';
 
 export interface RateLimitOptions {
   /** send_message: `sendPoints` per `sendDurationSeconds` per user. */
@@ -39,18 +40,19 @@ export function createRateLimits(options: RateLimitOptions, redis?: unknown): Ra
     typing: make('stayeasy_rl_typing', options.typingPoints, options.typingDurationSeconds),
   };
   return {
-    async consume(event, userId) {
-      try {
-        await limiters[event].consume(userId);
-      } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) {
-          const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-          throw new AppError('RATE_LIMITED', `Too many ${event === 'typing' ? 'typing events' : 'messages'}; retry in ${retryAfterSeconds} s`, {
-            retryAfterSeconds,
-          });
-        }
-        throw rejection;
-      }
-    },
+    consume: (event, userId) => consumePoint(limiters[event], userId, event === 'typing' ? 'typing events' : 'messages'),
   };
+}
+
+/** Takes one point from `limiter` for `key`, or throws RATE_LIMITED naming what was limited. */
+export async function consumePoint(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+    }
+    throw rejection;
+  }
 }
