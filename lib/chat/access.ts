@@ -1,7 +1,14 @@
 // Who may touch a chat: only its guest and its owner. A chat the user is not in answers
 // NOT_FOUND, exactly like one that does not exist, so ids cannot be probed.
 import type { Db } from '../db';
+import type { Role } from '../db/generated/enums';
 import { notFound } from '../errors';
+
+export interface Person {
+  id: string;
+  name: string;
+  role: Role;
+}
 
 export interface ChatMembership {
   id: string;
@@ -10,38 +17,19 @@ export interface ChatMembership {
   propertyId: string;
   /** The other member: the recipient of anything this user sends. */
   otherUserId: string;
-}
-
-type ChatReader = Pick<Db, 'chat'>;
-
-export async function getChatForMember(db: ChatReader, userId: string, chatId: string): Promise<ChatMembership> {
-  const chat = await db.chat.findFirst({
-    where: { id: chatId, OR: [{ guestId: userId }, { ownerId: userId }] },
-    select: { id: true, guestId: true, ownerId: true, propertyId: true },
-  });
-  if (!chat) throw notFound('Chat');
-  return { ...chat, otherUserId: chat.guestId === userId ? chat.ownerId : chat.guestId };
-}
-
-export interface Person {
-  id: string;
-  name: string;
-  role: 'GUEST' | 'OWNER';
-}
-
-export interface ChatWithPeople extends ChatMembership {
   me: Person;
   other: Person;
   property: { id: string; name: string };
 }
 
 /**
- * getChatForMember plus the two members and the property, in one query (a send needs them for
- * the message it returns, and Prisma would load each relation with a query of its own).
+ * The chat as its member `userId` sees it, with both members and the property, in one query
+ * (a send needs them for the message it returns; Prisma would load each relation with a query
+ * of its own).
  */
-export async function getChatWithPeopleForMember(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string): Promise<ChatWithPeople> {
+export async function getChatForMember(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string): Promise<ChatMembership> {
   const [row] = await db.$queryRaw<
-    Array<{ id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Person['role']; owner_name: string; owner_role: Person['role'] }>
+    Array<{ id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Role; owner_name: string; owner_role: Role }>
   >`SELECT c.id, c.guest_id, c.owner_id, c.property_id, p.name AS property_name,
            g.name AS guest_name, g.role::text AS guest_role, o.name AS owner_name, o.role::text AS owner_role
     FROM chats c

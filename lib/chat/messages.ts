@@ -2,7 +2,7 @@
 // and by the realtime server alike; authorization is checked here, never by the caller.
 import { Prisma, type Db } from '../db';
 import { AppError } from '../errors';
-import { getChatForMember, getChatWithPeopleForMember } from './access';
+import { getChatForMember } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
 import { publishChatEvent } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
@@ -191,7 +191,7 @@ export async function sendMessage(
   // Six round trips without attachments: this lookup, then BEGIN, INSERT, UPDATE chats, both
   // unread counts, COMMIT. The returned message is built from what the INSERT returned and this
   // lookup (members, property) instead of being read back with its relations.
-  const chat = await getChatWithPeopleForMember(db, senderId, input.chatId);
+  const chat = await getChatForMember(db, senderId, input.chatId);
   if (input.propertyId && input.propertyId !== chat.propertyId) {
     throw new AppError('VALIDATION', 'propertyId does not match the chat', { details: [{ path: ['propertyId'], message: 'not this chat\'s property' }] });
   }
