@@ -24,6 +24,7 @@ import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
 import { createRealtimeMetrics, type RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
+import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '../lib/rate-limits';
 
 export interface RealtimeServerOptions {
@@ -106,7 +107,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     presence,
     inFlight,
     writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
-    typing: { ttlMs: 5_000, throttleMs: 2_000, ...definedOnly(options.typing) },
+    typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);
   io.use(createAuthMiddleware({ db, metrics, logger, slots, accepting: () => !inFlight.stopped }));

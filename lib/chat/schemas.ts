@@ -7,6 +7,10 @@ export const MAX_ATTACHMENTS = 10;
 export const MAX_MARK_READ_IDS = 500;
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
+/** A typing notice is relayed at most this often per user and chat… */
+export const TYPING_THROTTLE_MS = 2_000;
+/** …and shows for this long unless renewed or ended. */
+export const TYPING_TTL_MS = 5_000;
 
 const id = z.string().regex(/^[a-z0-9]{8,64}$/, 'must be an id');
 

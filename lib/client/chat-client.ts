@@ -21,10 +21,10 @@ import type {
 } from '../../realtime/events';
 import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
+import { TYPING_THROTTLE_MS } from '../chat/schemas';
 import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from './outbox';
 
 export const ACK_TIMEOUT_MS = 10_000;
-const TYPING_THROTTLE_MS = 2_000;
 /** Codes that will not change by trying again: the message is marked failed at once. */
 const FINAL_CODES: ReadonlySet<ErrorCode> = new Set(['VALIDATION', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNAUTHENTICATED']);
 

@@ -5,6 +5,7 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import type { PresencePayload } from '../../realtime/events';
 import type { ConnectionStatus } from './chat-client';
 import type { OutboxItem } from './outbox';
+import { TYPING_TTL_MS } from '../chat/schemas';
 
 interface InboxState {
   connection: ConnectionStatus;
@@ -22,7 +23,6 @@ interface InboxState {
   setPresence(presence: PresencePayload): void;
 }
 
-export const TYPING_VISIBLE_MS = 5_000;
 
 export const useInboxStore = create<InboxState>()(
   persist(
@@ -49,7 +49,7 @@ export const useInboxStore = create<InboxState>()(
       setTyping: (chatId, userId, isTyping) =>
         set((s) => {
           const chat = { ...s.typing[chatId] };
-          if (isTyping) chat[userId] = Date.now() + TYPING_VISIBLE_MS;
+          if (isTyping) chat[userId] = Date.now() + TYPING_TTL_MS;
           else delete chat[userId];
           return { typing: { ...s.typing, [chatId]: chat } };
         }),
