@@ -9,6 +9,7 @@ import type { AckError, AckResponse, ClientToServerEvents, InterServerEvents, Se
 import type { RealtimeMetrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimits } from '../lib/rate-limits';
+import type { SendQueue } from '../lib/chat/send-queue';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -23,6 +24,8 @@ export interface HandlerDeps {
   presence: Presence;
   inFlight: InFlight;
   writes: Semaphore;
+  /** Sends are stored in groups (group commit): see lib/chat/send-queue.ts. */
+  sends: SendQueue;
   typing: { ttlMs: number; throttleMs: number };
 }
 

@@ -25,6 +25,8 @@ import { createTypingHandlers } from './handlers/typing';
 import { createRealtimeMetrics, type RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
 import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
+import { sendMessages } from '../lib/chat/send-messages';
+import { createSendQueue } from '../lib/chat/send-queue';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '../lib/rate-limits';
 
 export interface RealtimeServerOptions {
@@ -107,6 +109,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     presence,
     inFlight,
     writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
+    // Two groups at once: one commits while the next is being built.
+    sends: createSendQueue((requests) => sendMessages(db, requests), { concurrency: 2 }),
     typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);

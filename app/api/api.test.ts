@@ -235,6 +235,7 @@ describe('bad input: each gets its coded error and the database is unchanged', (
     ['content missing', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: {} }), 400, 'VALIDATION'],
     ['content of the wrong type', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 42 } }), 400, 'VALIDATION'],
     ['empty content without attachment', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: '   ' } }), 400, 'VALIDATION'],
+    ['content with a NUL character', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'a\u0000b' } }), 400, 'VALIDATION'],
     ['content one character too long', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x'.repeat(MAX_CONTENT_LENGTH + 1) } }), 400, 'VALIDATION'],
     ['100 KB of content', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x'.repeat(100 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE'],
     ['body that is not JSON', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: '{"content": "x"' }), 400, 'VALIDATION'],

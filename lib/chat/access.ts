@@ -22,22 +22,27 @@ export interface ChatMembership {
   property: { id: string; name: string };
 }
 
+type ChatRow = { id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Role; owner_name: string; owner_role: Role };
+
 /**
- * The chat as its member `userId` sees it, with both members and the property, in one query
- * (a send needs them for the message it returns; Prisma would load each relation with a query
- * of its own).
+ * The chats with these ids, with both members and the property, in one query (a send needs them
+ * for the message it returns; Prisma would load each relation with a query of its own).
  */
-export async function getChatForMember(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string): Promise<ChatMembership> {
-  const [row] = await db.$queryRaw<
-    Array<{ id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Role; owner_name: string; owner_role: Role }>
-  >`SELECT c.id, c.guest_id, c.owner_id, c.property_id, p.name AS property_name,
+export async function loadChats(db: Pick<Db, '$queryRaw'>, chatIds: string[]): Promise<Map<string, ChatRow>> {
+  const rows = await db.$queryRaw<ChatRow[]>`
+    SELECT c.id, c.guest_id, c.owner_id, c.property_id, p.name AS property_name,
            g.name AS guest_name, g.role::text AS guest_role, o.name AS owner_name, o.role::text AS owner_role
     FROM chats c
     JOIN users g ON g.id = c.guest_id
     JOIN users o ON o.id = c.owner_id
     JOIN properties p ON p.id = c.property_id
-    WHERE c.id = ${chatId} AND (c.guest_id = ${userId} OR c.owner_id = ${userId})`;
-  if (!row) throw notFound('Chat');
+    WHERE c.id = ANY(${chatIds}::text[])`;
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The chat as its member `userId` sees it; NOT_FOUND when `userId` is not a member. */
+export function membershipOf(row: ChatRow | undefined, userId: string): ChatMembership {
+  if (!row || (row.guest_id !== userId && row.owner_id !== userId)) throw notFound('Chat');
   const guest: Person = { id: row.guest_id, name: row.guest_name, role: row.guest_role };
   const owner: Person = { id: row.owner_id, name: row.owner_name, role: row.owner_role };
   const iAmGuest = row.guest_id === userId;
@@ -51,4 +56,9 @@ export async function getChatForMember(db: Pick<Db, '$queryRaw'>, userId: string
     other: iAmGuest ? owner : guest,
     property: { id: row.property_id, name: row.property_name },
   };
+}
+
+/** The chat as its member `userId` sees it, with both members and the property. */
+export async function getChatForMember(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string): Promise<ChatMembership> {
+  return membershipOf((await loadChats(db, [chatId])).get(chatId), userId);
 }

@@ -23,7 +23,11 @@ export const clientMessageIdSchema = z
 
 // Shared by the socket payload (which names the chat) and the REST body (whose path does).
 const messageFields = {
-  content: z.string().max(MAX_CONTENT_LENGTH, `must be at most ${MAX_CONTENT_LENGTH} characters`),
+  content: z
+    .string()
+    .max(MAX_CONTENT_LENGTH, `must be at most ${MAX_CONTENT_LENGTH} characters`)
+    // PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a server error.
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters'),
   propertyId: id.optional(),
   // File ids returned by POST /api/attachments.
   attachments: z.array(id).max(MAX_ATTACHMENTS).optional(),

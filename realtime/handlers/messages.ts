@@ -1,15 +1,16 @@
-// send_message: validate → rate limit → lib/chat sendMessage (one transaction) → ack → emit.
+// send_message: validate → rate limit → store (grouped with concurrent sends into one
+// transaction by lib/chat's send queue) → ack → emit.
 // The ack and the seed's message_sent go out only after the commit, so "acked" means "stored".
 // A retry with the same clientMessageId is answered from the stored row (duplicate: true) and
 // not broadcast again: the first attempt already was, and the recipient must see it once.
-import { sendMessage, sendMessageSchema, type SentMessage } from '../../lib/chat';
+import { sendMessageSchema, type SentMessage } from '../../lib/chat';
 import { parseInput } from '../../lib/validation';
 import { eventArgs, runEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { deliverNewMessage } from '../deliveries';
 import type { SendMessageResult } from '../events';
 
 export function createMessageHandlers(deps: HandlerDeps) {
-  const { db, metrics } = deps;
+  const { metrics } = deps;
   return (socket: RealtimeSocket, hooks: { sent(chatId: string): void }) => {
     socket.on('send_message', async (...args: unknown[]) => {
       const { payload, ack } = eventArgs(args);
@@ -25,7 +26,7 @@ export function createMessageHandlers(deps: HandlerDeps) {
           // Before validation on purpose: a flood of garbage is still a flood.
           await deps.limits.consume('send_message', socket.data.userId);
           const input = parseInput(sendMessageSchema, payload, 'message');
-          const sent = await deps.writes.run(() => sendMessage(db, socket.data.userId, input));
+          const sent = await deps.sends.send({ senderId: socket.data.userId, input });
           outcome.sent = sent;
           return { message: sent.message, duplicate: sent.duplicate };
         }),

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { db } from '../db';
+import { createChat, createUser } from '../../test/fixtures';
+import { newMessageId, sendMessage, sendMessages, type SendRequest } from './send-messages';
+
+async function file(uploaderId: string) {
+  return db.file.create({
+    data: { uploaderId, originalName: 'a.png', mimeType: 'image/png', size: 1, storageKey: `ab/${crypto.randomUUID().replaceAll('-', '')}` },
+  });
+}
+
+describe('sendMessages (one transaction for a group)', () => {
+  it('answers each message on its own: good ones stored, bad ones refused, retries answered from the stored row', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const other = await createChat(db);
+    const stranger = await createUser(db);
+    const mine = await file(guest.id);
+    const theirs = await file(owner.id);
+    const earlier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'earlier', clientMessageId: 'k-earlier' });
+
+    const requests: SendRequest[] = [
+      { senderId: guest.id, input: { chatId: chat.id, content: 'plain' } },
+      { senderId: stranger.id, input: { chatId: chat.id, content: 'not my chat' } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'stolen file', attachments: [theirs.id] } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'earlier', clientMessageId: 'k-earlier' } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'twice', clientMessageId: 'k-twice' } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'twice', clientMessageId: 'k-twice' } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'with file', attachments: [mine.id] } },
+      { senderId: owner.id, input: { chatId: chat.id, content: 'from the owner' } },
+      { senderId: other.guest.id, input: { chatId: other.chat.id, content: 'elsewhere', clientMessageId: 'k-earlier' } },
+    ];
+    const outcomes = await sendMessages(db, requests);
+
+    const summary = outcomes.map((o) => (o.ok ? (o.sent.duplicate ? 'duplicate' : 'stored') : (o.error as { code: string }).code));
+    expect(summary).toEqual(['stored', 'NOT_FOUND', 'VALIDATION', 'duplicate', 'stored', 'duplicate', 'stored', 'stored', 'stored']);
+    const ok = outcomes.map((o) => (o.ok ? o.sent : null));
+    expect(ok[3]!.message.id).toBe(earlier.message.id);
+    expect(ok[5]!.message.id).toBe(ok[4]!.message.id);
+    expect(ok[6]!.message.files.map((f) => f.id)).toEqual([mine.id]);
+
+    const stored = await db.message.findMany({ where: { chatId: chat.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    expect(stored.map((m) => m.content)).toEqual(['earlier', 'plain', 'twice', 'with file', 'from the owner']);
+    expect((await db.file.findUniqueOrThrow({ where: { id: theirs.id } })).messageId).toBeNull();
+    expect((await db.file.findUniqueOrThrow({ where: { id: mine.id } })).messageId).toBe(ok[6]!.message.id);
+    // The group's counts: the owner has 4 unread from the guest (earlier, plain, twice, with file).
+    expect(ok[6]).toMatchObject({ recipientId: owner.id, unreadCount: 4, chatUnreadCount: 4 });
+    expect(ok[7]).toMatchObject({ recipientId: guest.id, unreadCount: 1, chatUnreadCount: 1 });
+    expect((await db.chat.findUniqueOrThrow({ where: { id: chat.id } })).lastMessageAt).toEqual(stored.at(-1)!.createdAt);
+  });
+
+  it('two files in one group cannot claim the same upload', async () => {
+    const { guest, chat } = await createChat(db);
+    const f = await file(guest.id);
+    const outcomes = await sendMessages(db, [
+      { senderId: guest.id, input: { chatId: chat.id, content: 'first', attachments: [f.id] } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'second', attachments: [f.id] } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false]);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(1);
+  });
+
+  it('concurrent groups over the same chats in opposite orders neither deadlock nor lose a message', async () => {
+    const a = await createChat(db);
+    const b = await createChat(db);
+    const group = (first: typeof a, second: typeof a, n: number): SendRequest[] => [
+      { senderId: first.guest.id, input: { chatId: first.chat.id, content: `g${n}-1` } },
+      { senderId: second.guest.id, input: { chatId: second.chat.id, content: `g${n}-2` } },
+    ];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => sendMessages(db, n % 2 ? group(a, b, n) : group(b, a, n))));
+    expect(results.flat().every((o) => o.ok)).toBe(true);
+    expect(await db.message.count({ where: { chatId: { in: [a.chat.id, b.chat.id] } } })).toBe(40);
+  });
+
+  it('fails every message of a group whose transaction fails, storing none of them', async () => {
+    const { guest, chat } = await createChat(db);
+    // A content with a NUL byte is refused by PostgreSQL for text: the whole statement fails.
+    const outcomes = await sendMessages(db, [
+      { senderId: guest.id, input: { chatId: chat.id, content: 'fine' } },
+      { senderId: guest.id, input: { chatId: chat.id, content: 'bad \u0000 byte' } },
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(0);
+  });
+});
+
+describe('newMessageId', () => {
+  it('sorts in the order made, within one millisecond too, and fits the id pattern', () => {
+    const ids = Array.from({ length: 50 }, () => newMessageId(1_800_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]{8,64}$/);
+    expect(newMessageId(1_800_000_000_001) > ids.at(-1)!).toBe(true);
+  });
+});

@@ -1,0 +1,47 @@
+// Group commit for a busy server: sends that arrive while a group is being stored wait, and go
+// together in the next group (one transaction, one disk flush; see send-messages.ts). No timer
+// holds a send back: when nothing is in flight a send is stored at once, alone.
+import type { SendOutcome, SendRequest, SentMessage } from './send-messages';
+
+export interface SendQueue {
+  /** Resolves once the message is committed (or rejects with its own error). */
+  send(request: SendRequest): Promise<SentMessage>;
+  /** Sends waiting for a group to start. */
+  waiting(): number;
+}
+
+export function createSendQueue(
+  store: (requests: SendRequest[]) => Promise<SendOutcome[]>,
+  options: { maxGroup?: number; concurrency?: number } = {},
+): SendQueue {
+  const maxGroup = options.maxGroup ?? 100;
+  const concurrency = options.concurrency ?? 2;
+  const queue: Array<{ request: SendRequest; resolve: (sent: SentMessage) => void; reject: (error: unknown) => void }> = [];
+  let running = 0;
+
+  function pump() {
+    while (running < concurrency && queue.length) {
+      const group = queue.splice(0, maxGroup);
+      running++;
+      store(group.map((g) => g.request))
+        .then(
+          (outcomes) => group.forEach((g, i) => (outcomes[i]?.ok ? g.resolve(outcomes[i].sent) : g.reject(outcomes[i] ? outcomes[i].error : new Error('no outcome')))),
+          (error: unknown) => group.forEach((g) => g.reject(error)),
+        )
+        .finally(() => {
+          running--;
+          pump();
+        });
+    }
+  }
+
+  return {
+    send(request) {
+      return new Promise<SentMessage>((resolve, reject) => {
+        queue.push({ request, resolve, reject });
+        pump();
+      });
+    },
+    waiting: () => queue.length,
+  };
+}
