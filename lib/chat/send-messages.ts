@@ -80,17 +80,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sen
   const duplicates: number[] = [];
   const counts = new Map<string, { unreadCount: number; chatUnreadCount: number }>();
 
-  try {
-    await storeTogether();
-  } catch (error) {
-    // Nothing of the group was stored: every message not yet answered fails with this error
-    // (a client retries it with the same clientMessageId).
-    inserted.clear();
-    duplicates.length = 0;
-    requests.forEach((_, i) => outcomes[i] ?? fail(i, error));
-    return outcomes as SendOutcome[];
-  }
-
+  // Steps 2–7, in one transaction; they fill `inserted`, `duplicates` and `counts`.
   async function storeTogether() {
     await db.$transaction(async (tx) => {
       // 2. Attachments: only the sender's own unused uploads, each used once. Locked, so a
@@ -188,6 +178,17 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sen
         if (requests[i]!.publish) await publishChatEvent(tx, { type: 'message_created', messageId: m.id, chatId: requests[i]!.input.chatId });
       }
     });
+  }
+
+  try {
+    await storeTogether();
+  } catch (error) {
+    // Nothing of the group was stored: every message not yet answered fails with this error
+    // (a client retries it with the same clientMessageId).
+    inserted.clear();
+    duplicates.length = 0;
+    requests.forEach((_, i) => outcomes[i] ?? fail(i, error));
+    return outcomes as SendOutcome[];
   }
 
   for (const [i, m] of inserted) {
