@@ -81,7 +81,10 @@ export function Composer({ chatId }: { chatId: string }) {
                 type="button"
                 aria-label={`Remove ${u.name}`}
                 className="absolute top-1 right-1.5 text-slate-400 hover:text-slate-700"
-                onClick={() => setUploads((list) => list.filter((x) => x.key !== u.key))}
+                onClick={() => {
+                  if (u.previewUrl) URL.revokeObjectURL(u.previewUrl);
+                  setUploads((list) => list.filter((x) => x.key !== u.key));
+                }}
               >
                 ×
               </button>

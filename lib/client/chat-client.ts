@@ -143,6 +143,10 @@ export class ChatClient {
   disconnect(): void {
     clearTimeout(this.retryTimer);
     this.stopFollowingNetwork?.();
+    // Callers waiting on a send get an answer; the message itself stays in the (persistent)
+    // outbox and goes out with the next client.
+    for (const waiter of this.waiters.values()) waiter.reject(Object.assign(new Error('Disconnected; the message waits in the outbox'), { code: 'OFFLINE' }));
+    this.waiters.clear();
     this.socket?.disconnect();
     this.socket = null;
     this.emit('connection', { status: 'offline' });
