@@ -166,7 +166,7 @@ async function resolvePosition(db: Db, chatId: string, cursor: string, parameter
 // ---------------------------------------------------------------------------------------------
 // Sending: see send-messages.ts
 
-export { sendMessage, sendMessages, type SentMessage, type SendRequest, type SendOutcome } from './send-messages';
+export { sendMessage, sendMessages, type SentMessage, type SendRequest, type StoreOutcome } from './send-messages';
 
 // ---------------------------------------------------------------------------------------------
 // Read receipts

@@ -31,7 +31,7 @@ export interface SendRequest {
   publish?: boolean;
 }
 
-export type SendOutcome = { ok: true; sent: SentMessage } | { ok: false; error: unknown };
+export type StoreOutcome = { ok: true; sent: SentMessage } | { ok: false; error: unknown };
 
 type FileRow = { id: string; originalName: string; mimeType: string; size: number };
 
@@ -57,8 +57,8 @@ export async function sendMessage(db: Db, senderId: string, input: SendMessageIn
 }
 
 /** Stores many messages in one transaction; one outcome per request, in the same order. */
-export async function sendMessages(db: Db, requests: SendRequest[]): Promise<SendOutcome[]> {
-  const outcomes: Array<SendOutcome | undefined> = requests.map(() => undefined);
+export async function sendMessages(db: Db, requests: SendRequest[]): Promise<StoreOutcome[]> {
+  const outcomes: Array<StoreOutcome | undefined> = requests.map(() => undefined);
   const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
 
   // 1. Who may send where: one query for every chat named.
@@ -188,7 +188,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sen
     inserted.clear();
     duplicates.length = 0;
     requests.forEach((_, i) => outcomes[i] ?? fail(i, error));
-    return outcomes as SendOutcome[];
+    return outcomes as StoreOutcome[];
   }
 
   for (const [i, m] of inserted) {
@@ -219,7 +219,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sen
       fail(i, error);
     }
   }
-  return outcomes as SendOutcome[];
+  return outcomes as StoreOutcome[];
 }
 
 /** The message already stored for this (sender, clientMessageId): a retry's answer. */

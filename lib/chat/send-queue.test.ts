@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SendOutcome, SendRequest, SentMessage } from './send-messages';
+import type { StoreOutcome, SendRequest, SentMessage } from './send-messages';
 import { createSendQueue } from './send-queue';
 
 const request = (content: string): SendRequest => ({ senderId: 'u', input: { chatId: 'chat0001', content } });
@@ -7,9 +7,9 @@ const sentFor = (r: SendRequest) => ({ message: { content: r.input.content } }) 
 
 /** A store whose groups the test finishes by hand, recording what each group held. */
 function manualStore() {
-  const groups: Array<{ contents: string[]; finish: (outcomes?: SendOutcome[]) => void; fail: (e: unknown) => void }> = [];
+  const groups: Array<{ contents: string[]; finish: (outcomes?: StoreOutcome[]) => void; fail: (e: unknown) => void }> = [];
   const store = (requests: SendRequest[]) =>
-    new Promise<SendOutcome[]>((resolve, reject) => {
+    new Promise<StoreOutcome[]>((resolve, reject) => {
       groups.push({
         contents: requests.map((r) => r.input.content),
         finish: (outcomes) => resolve(outcomes ?? requests.map((r) => ({ ok: true as const, sent: sentFor(r) }))),

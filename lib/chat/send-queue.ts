@@ -1,7 +1,7 @@
 // Group commit for a busy server: sends that arrive while a group is being stored wait, and go
 // together in the next group (one transaction, one disk flush; see send-messages.ts). No timer
 // holds a send back: when nothing is in flight a send is stored at once, alone.
-import type { SendOutcome, SendRequest, SentMessage } from './send-messages';
+import type { StoreOutcome, SendRequest, SentMessage } from './send-messages';
 
 export interface SendQueue {
   /** Resolves once the message is committed (or rejects with its own error). */
@@ -11,7 +11,7 @@ export interface SendQueue {
 }
 
 export function createSendQueue(
-  store: (requests: SendRequest[]) => Promise<SendOutcome[]>,
+  store: (requests: SendRequest[]) => Promise<StoreOutcome[]>,
   options: { maxGroup?: number; concurrency?: number } = {},
 ): SendQueue {
   const maxGroup = options.maxGroup ?? 100;
