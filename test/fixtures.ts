@@ -25,6 +25,13 @@ export async function createChat(db: Db) {
   return { owner, guest, property, chat };
 }
 
+/** An uploaded file row (no bytes on disk), not yet part of any message. */
+export function createUpload(db: Db, uploaderId: string) {
+  return db.file.create({
+    data: { uploaderId, originalName: 'photo.png', mimeType: 'image/png', size: 3, storageKey: `aa/${randomBytes(16).toString('hex')}` },
+  });
+}
+
 export async function sessionCookie(db: Db, userId: string): Promise<{ cookie: string; sessionId: string }> {
   const session = await createSession(db, userId, 'vitest');
   const token = await encode({ token: { sub: userId, sid: session.id }, secret: env.NEXTAUTH_SECRET });

@@ -1,20 +1,15 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
-import { createChat, createUser } from '../../test/fixtures';
+import { createChat, createUpload, createUser } from '../../test/fixtures';
 import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from './events';
 import { listMessages, loadMessages, markMessagesRead, pageQuery, sendMessage } from './messages';
 
-async function file(uploaderId: string) {
-  return db.file.create({
-    data: { uploaderId, originalName: 'photo.png', mimeType: 'image/png', size: 3, storageKey: `aa/${crypto.randomUUID().replaceAll('-', '')}` },
-  });
-}
 
 describe('sendMessage', () => {
   it('stores the message, binds the attachments, moves lastMessageAt and returns the recipient counts', async () => {
     const { guest, owner, chat } = await createChat(db);
-    const f = await file(guest.id);
+    const f = await createUpload(db, guest.id);
     const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'Hello', attachments: [f.id], clientMessageId: 'c-1' });
     expect(sent).toMatchObject({ duplicate: false, recipientId: owner.id, unreadCount: 1, chatUnreadCount: 1 });
     expect(sent.message).toMatchObject({ content: 'Hello', senderId: guest.id, recipientId: owner.id, clientMessageId: 'c-1' });
@@ -45,11 +40,11 @@ describe('sendMessage', () => {
 
   it("rejects another user's file, or one already used, and stores nothing", async () => {
     const { guest, owner, chat } = await createChat(db);
-    const ownersFile = await file(owner.id);
+    const ownersFile = await createUpload(db, owner.id);
     await expect(
       sendMessage(db, guest.id, { chatId: chat.id, content: 'steal', attachments: [ownersFile.id], clientMessageId: 'x1' }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
-    const mine = await file(guest.id);
+    const mine = await createUpload(db, guest.id);
     await sendMessage(db, guest.id, { chatId: chat.id, content: 'ok', attachments: [mine.id] });
     await expect(sendMessage(db, guest.id, { chatId: chat.id, content: 'reuse', attachments: [mine.id] })).rejects.toMatchObject({
       code: 'VALIDATION',

@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { createChat, createUser } from '../../test/fixtures';
+import { createChat, createUpload, createUser } from '../../test/fixtures';
 import { newMessageId, sendMessage, sendMessages, type SendRequest } from './send-messages';
 
-async function file(uploaderId: string) {
-  return db.file.create({
-    data: { uploaderId, originalName: 'a.png', mimeType: 'image/png', size: 1, storageKey: `ab/${crypto.randomUUID().replaceAll('-', '')}` },
-  });
-}
 
 describe('sendMessages (one transaction for a group)', () => {
   it('answers each message on its own: good ones stored, bad ones refused, retries answered from the stored row', async () => {
     const { guest, owner, chat } = await createChat(db);
     const other = await createChat(db);
     const stranger = await createUser(db);
-    const mine = await file(guest.id);
-    const theirs = await file(owner.id);
+    const mine = await createUpload(db, guest.id);
+    const theirs = await createUpload(db, owner.id);
     const earlier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'earlier', clientMessageId: 'k-earlier' });
 
     const requests: SendRequest[] = [
@@ -50,7 +45,7 @@ describe('sendMessages (one transaction for a group)', () => {
 
   it('two files in one group cannot claim the same upload', async () => {
     const { guest, chat } = await createChat(db);
-    const f = await file(guest.id);
+    const f = await createUpload(db, guest.id);
     const outcomes = await sendMessages(db, [
       { senderId: guest.id, input: { chatId: chat.id, content: 'first', attachments: [f.id] } },
       { senderId: guest.id, input: { chatId: chat.id, content: 'second', attachments: [f.id] } },
