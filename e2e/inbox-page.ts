@@ -50,6 +50,11 @@ export class InboxPage {
     await expect(this.page.getByTestId('message-scroller')).toBeVisible();
   }
 
+  /** Waits until the page's realtime connection is up. */
+  async connected() {
+    await expect(this.banner).toHaveAttribute('data-connection', 'connected');
+  }
+
   get composer(): Locator {
     return this.page.getByLabel('Message', { exact: true });
   }

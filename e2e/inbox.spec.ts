@@ -12,7 +12,7 @@ test('guest sends, the owner sees it live with an unread badge, opens it, and th
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Lina Live');
   await guest.openChat(chatId);
-  await expect(guest.banner).toHaveAttribute('data-state', 'hidden');
+  await guest.connected();
 
   await guest.send('Hi, is early check-in possible?');
   await expect(guest.message('Hi, is early check-in possible?')).toHaveAttribute('data-state', 'sent');
@@ -66,7 +66,7 @@ test('messages typed offline survive closing the tab and are sent once, in order
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Otto Offline');
   await guest.openChat(chatId);
-  await expect(guest.banner).toHaveAttribute('data-state', 'hidden');
+  await guest.connected();
 
   await guest.context.setOffline(true);
   await expect(guest.banner).toContainText('You are offline');
@@ -104,7 +104,7 @@ test('when the realtime server restarts, the UI shows reconnecting and catches u
   await guest.sendOverRest(chatId, 'before the restart');
   await guest.openChat(chatId);
   await expect(guest.message('before the restart')).toBeVisible();
-  await expect(guest.banner).toHaveAttribute('data-state', 'hidden');
+  await guest.connected();
 
   const pid = Number(await readFile('.data/e2e/realtime.pid', 'utf8'));
   // A crash, not a graceful stop: the whole process group (tsx runs the server in a child), so

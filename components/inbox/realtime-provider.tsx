@@ -52,7 +52,9 @@ export function RealtimeProvider({ user, realtimeUrl, children }: { user: Curren
     const offs = [
       client.on('connection', (event) => {
         useInboxStore.getState().setConnection(event.status);
-        if (event.status === 'connected' && !event.initial && !event.recovered) {
+        // Every connection Socket.IO could not recover (the first one included: a thread loaded
+        // over REST before it may already be behind) catches up over REST.
+        if (event.status === 'connected' && !event.recovered) {
           void catchUpThreads(queryClient, (chatId, afterId) => client.fetchMissedMessages(chatId, afterId));
         }
       }),
