@@ -7,7 +7,7 @@
 // the node is told to `resync`: clients catch up from the history API, as after a reconnect.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { CHAT_EVENTS_CHANNEL, countUnread, countUnreadInChat, messageInclude, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
+import { CHAT_EVENTS_CHANNEL, countUnreadBoth, messageInclude, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
 import type { Db } from '../lib/db';
 import type { RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
@@ -125,21 +125,15 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
     if (event.type === 'message_created') {
       const row = await db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
       if (!row) return; // archived or deleted since: history has it, live delivery does not
-      const [unreadCount, chatUnreadCount] = await Promise.all([
-        countUnread(db, row.recipientId),
-        countUnreadInChat(db, row.recipientId, row.chatId),
-      ]);
-      deliverNewMessage(io.local, { message: toMessageDto(row), recipientId: row.recipientId, unreadCount, chatUnreadCount });
+      const counts = await countUnreadBoth(db, row.recipientId, row.chatId);
+      deliverNewMessage(io.local, { message: toMessageDto(row), recipientId: row.recipientId, ...counts });
       metrics.messagesDelivered.inc({ source: 'rest' });
       return;
     }
     const chat = await db.chat.findUnique({ where: { id: event.chatId }, select: { guestId: true, ownerId: true } });
     if (!chat) return;
     const otherUserId = chat.guestId === event.readerId ? chat.ownerId : chat.guestId;
-    const [unreadCount, chatUnreadCount] = await Promise.all([
-      countUnread(db, event.readerId),
-      countUnreadInChat(db, event.readerId, event.chatId),
-    ]);
-    deliverReadReceipt(io.local, { ...event, unreadCount, chatUnreadCount }, otherUserId);
+    const counts = await countUnreadBoth(db, event.readerId, event.chatId);
+    deliverReadReceipt(io.local, { ...event, ...counts }, otherUserId);
   };
 }

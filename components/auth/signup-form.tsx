@@ -6,6 +6,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import type { ErrorBody } from '@/lib/errors';
 import { signUpSchema } from '@/lib/auth/schemas';
 import { linkClass } from './auth-card';
 import { safeCallbackUrl } from './callback-url';
@@ -18,11 +19,7 @@ type FieldName = (typeof FIELDS)[number];
 type FieldErrors = Partial<Record<FieldName, string>>;
 const LABELS: Record<FieldName, string> = { name: 'Name', email: 'Email', password: 'Password' };
 
-interface ApiError {
-  code?: string;
-  message?: string;
-  details?: unknown;
-}
+type ApiError = Partial<ErrorBody>;
 
 /** `[{ path: ['password'], message: 'must be at least 8 characters' }]` → `{ password: 'Password must be …' }`. */
 function fieldErrorsOf(details: unknown): FieldErrors {

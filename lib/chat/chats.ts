@@ -2,6 +2,7 @@
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { OpenChatInput } from './schemas';
+import { countUnreadByChat } from './unread';
 
 const person = { select: { id: true, name: true, role: true } } as const;
 const chatInclude = {
@@ -65,12 +66,10 @@ export async function listChatsForUser(db: Db, userId: string) {
           WHERE chat_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1)
         ORDER BY created_at DESC, id DESC LIMIT 1
       ) m`,
-    db.$queryRaw<Array<{ chat_id: string; count: number }>>`
-      SELECT chat_id, count(*)::int AS count FROM messages
-      WHERE recipient_id = ${userId} AND read_at IS NULL GROUP BY chat_id`,
+    countUnreadByChat(db, [userId]),
   ]);
   const lastByChat = new Map(lastRows.map((r) => [r.chat_id, r]));
-  const unreadByChat = new Map(unreadRows.map((r) => [r.chat_id, r.count]));
+  const unreadByChat = new Map(unreadRows.map((r) => [r.chatId, r.count]));
 
   return chats.map((chat) => {
     const last = lastByChat.get(chat.id);

@@ -6,8 +6,8 @@ import { getChatForMember } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
 import { publishChatEvent } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
-import type { ListMessagesQuery, MarkReadInput, SendMessageInput } from './schemas';
-import { countUnread, countUnreadBoth, countUnreadInChat } from './unread';
+import type { ListMessagesQuery, MarkReadInput } from './schemas';
+import { countUnreadBoth } from './unread';
 
 // ---------------------------------------------------------------------------------------------
 // History
@@ -216,8 +216,7 @@ export async function markMessagesRead(
         RETURNING id`;
     }
     const messageIds = changed.map((r) => r.id).sort();
-    const unreadCount = await countUnread(tx, readerId);
-    const chatUnreadCount = await countUnreadInChat(tx, readerId, chat.id);
+    const { unreadCount, chatUnreadCount } = await countUnreadBoth(tx, readerId, chat.id);
     const receipt = { chatId: chat.id, readerId, messageIds, readAt: readAt.toISOString(), unreadCount, chatUnreadCount };
     if (options.publish && messageIds.length) {
       await publishChatEvent(tx, { type: 'messages_read', chatId: chat.id, readerId, messageIds, readAt: receipt.readAt });

@@ -12,7 +12,7 @@ import { loadChats, membershipOf, type ChatMembership } from './access';
 import { publishChatEvent } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
 import type { SendMessageInput } from './schemas';
-import { countUnreadBoth } from './unread';
+import { countUnreadBoth, countUnreadByChat } from './unread';
 
 export interface SentMessage {
   message: MessageDto;
@@ -161,15 +161,13 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
 
       // 6. The recipients' unread counts after this group, from the partial unread index.
       const recipients = [...new Set([...inserted.keys()].map((i) => members[i]!.otherUserId))];
-      const rows = await tx.$queryRaw<Array<{ recipient_id: string; chat_id: string; count: number }>>`
-        SELECT recipient_id, chat_id, count(*)::int AS count FROM messages
-        WHERE recipient_id = ANY(${recipients}::text[]) AND read_at IS NULL GROUP BY recipient_id, chat_id`;
+      const rows = await countUnreadByChat(tx, recipients);
       for (const i of inserted.keys()) {
         const { otherUserId, id: chatId } = members[i]!;
-        const mine = rows.filter((r) => r.recipient_id === otherUserId);
+        const mine = rows.filter((r) => r.recipientId === otherUserId);
         counts.set(`${otherUserId}:${chatId}`, {
           unreadCount: mine.reduce((sum, r) => sum + r.count, 0),
-          chatUnreadCount: mine.find((r) => r.chat_id === chatId)?.count ?? 0,
+          chatUnreadCount: mine.find((r) => r.chatId === chatId)?.count ?? 0,
         });
       }
 

@@ -36,3 +36,10 @@ export async function countUnreadBoth(db: Queryable, recipientId: string, chatId
   const [row] = await db.$queryRaw<Array<{ total: number; in_chat: number }>>(unreadCountsQuery(recipientId, chatId));
   return { unreadCount: row?.total ?? 0, chatUnreadCount: row?.in_chat ?? 0 };
 }
+
+/** Unread messages per (recipient, chat) for these recipients: the chat list and group sends. */
+export async function countUnreadByChat(db: Queryable, recipientIds: string[]): Promise<Array<{ recipientId: string; chatId: string; count: number }>> {
+  return db.$queryRaw`
+    SELECT recipient_id AS "recipientId", chat_id AS "chatId", count(*)::int AS count FROM messages
+    WHERE recipient_id = ANY(${recipientIds}::text[]) AND read_at IS NULL GROUP BY recipient_id, chat_id`;
+}

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ALREADY_RUNNING_MESSAGE, ARCHIVE_LOCK_KEY } from './run-archive-job';
-import { collect, connect, killGroup, runArchiveCli, seedChats, seedMessages, snapshot, spawnArchive } from './test-fixtures';
+import { collect, connect, firstBatchReported, killGroup, runArchiveCli, seedChats, seedMessages, snapshot, spawnArchive } from './test-fixtures';
 
 const TOTAL = 60_000;
 
@@ -84,14 +84,7 @@ describe('npm run archive', () => {
     const child = spawnArchive(['--batch-size', '100']);
     const done = collect(child);
     // Kill the whole process group (tsx and the script) once the first batch is reported.
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      child.stdout!.on('data', (chunk) => {
-        seen += chunk;
-        if (/archive: batch \d+:/.test(seen)) resolve();
-      });
-      child.on('close', () => reject(new Error(`the run ended before it was killed:\n${seen}`)));
-    });
+    await firstBatchReported(child);
     // A random few milliseconds more, so the kill lands anywhere, often inside a batch's open transaction.
     await new Promise((r) => setTimeout(r, Math.random() * 30));
     killGroup(child, 'SIGKILL');

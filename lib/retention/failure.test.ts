@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ARCHIVE_AUDIT_ACTION, runArchiveJob } from './run-archive-job';
-import { collect, connect, databaseUrl, killGroup, seedChats, seedMessages, snapshot, spawnArchive } from './test-fixtures';
+import { collect, connect, firstBatchReported, databaseUrl, killGroup, seedChats, seedMessages, snapshot, spawnArchive } from './test-fixtures';
 
 describe('runs that fail or are interrupted', () => {
   let client: pg.Client;
@@ -76,14 +76,7 @@ describe('runs that fail or are interrupted', () => {
     const before = await snapshot(client);
     const child = spawnArchive(['--batch-size', '50']);
     const done = collect(child);
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      child.stdout!.on('data', (chunk) => {
-        seen += chunk;
-        if (/archive: batch \d+:/.test(seen)) resolve();
-      });
-      child.on('close', () => reject(new Error(`the run ended before the interrupt:\n${seen}`)));
-    });
+    await firstBatchReported(child);
     killGroup(child, 'SIGINT');
     const result = await done;
     expect(result.code).toBe(130);

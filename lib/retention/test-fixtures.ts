@@ -169,3 +169,15 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 export function runArchiveCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return collect(spawnArchive(args, env));
 }
+
+/** Resolves once the running archive job has reported its first batch (rejects if it ends first). */
+export function firstBatchReported(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk) => {
+      seen += chunk;
+      if (/archive: batch \d+:/.test(seen)) resolve();
+    });
+    child.on('close', () => reject(new Error(`the run ended before its first batch was reported:\n${seen}`)));
+  });
+}
