@@ -1,6 +1,6 @@
 // Who may touch a chat: only its guest and its owner. A chat the user is not in answers
 // NOT_FOUND, exactly like one that does not exist, so ids cannot be probed.
-import type { Db } from '../db';
+import { Prisma, type Db } from '../db';
 import type { Role } from '../db/generated/enums';
 import { notFound } from '../errors';
 
@@ -22,21 +22,22 @@ export interface ChatMembership {
   property: { id: string; name: string };
 }
 
-type ChatRow = { id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Role; owner_name: string; owner_role: Role };
+export type ChatRow = { id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Role; owner_name: string; owner_role: Role };
+
+/** A ChatRow's columns, over `chats c` joined as in chatRowJoins. */
+export const chatRowColumns = Prisma.sql`c.id, c.guest_id, c.owner_id, c.property_id, p.name AS property_name,
+  g.name AS guest_name, g.role::text AS guest_role, o.name AS owner_name, o.role::text AS owner_role`;
+export const chatRowJoins = Prisma.sql`JOIN users g ON g.id = c.guest_id
+  JOIN users o ON o.id = c.owner_id
+  JOIN properties p ON p.id = c.property_id`;
 
 /**
- * The chats with these ids, with both members and the property, in one query (a send needs them
- * for the message it returns; Prisma would load each relation with a query of its own).
+ * The chats with these ids, with both members and the property, in one query (Prisma would load
+ * each relation with a query of its own).
  */
 export async function loadChats(db: Pick<Db, '$queryRaw'>, chatIds: string[]): Promise<Map<string, ChatRow>> {
   const rows = await db.$queryRaw<ChatRow[]>`
-    SELECT c.id, c.guest_id, c.owner_id, c.property_id, p.name AS property_name,
-           g.name AS guest_name, g.role::text AS guest_role, o.name AS owner_name, o.role::text AS owner_role
-    FROM chats c
-    JOIN users g ON g.id = c.guest_id
-    JOIN users o ON o.id = c.owner_id
-    JOIN properties p ON p.id = c.property_id
-    WHERE c.id = ANY(${chatIds}::text[])`;
+    SELECT ${chatRowColumns} FROM chats c ${chatRowJoins} WHERE c.id = ANY(${chatIds}::text[])`;
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -1,18 +1,19 @@
 // Sending, for one message or many at once. Concurrent sends (a busy realtime node) are stored
-// together in ONE transaction: one membership query, one INSERT, one chats UPDATE, one unread
-// count, one COMMIT (one disk flush) for the whole group, instead of all of that per message.
+// together: a group of plain messages is ONE autocommit statement (membership check, INSERT,
+// chats UPDATE and unread counts: one round trip and one disk flush for the whole group); a group
+// with attachments or announcements wraps that statement in a transaction with those steps.
 // Every message still gets its own outcome: a bad one (foreign chat, someone else's file) fails
-// alone before anything is written, and a retried clientMessageId is answered with the stored
-// message. Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT
-// DO NOTHING stores a retry zero times, however the retries race.
+// alone and writes nothing, and a retried clientMessageId is answered with the stored message.
+// Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT DO
+// NOTHING stores a retry zero times, however the retries race.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db';
+import { Prisma, type Db } from '../db';
 import { AppError } from '../errors';
-import { loadChats, membershipOf, type ChatMembership } from './access';
+import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
 import { publishChatEvent } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
 import type { SendMessageInput } from './schemas';
-import { countUnreadBoth, countUnreadByChat } from './unread';
+import { countUnreadBoth } from './unread';
 
 export interface SentMessage {
   message: MessageDto;
@@ -56,168 +57,192 @@ export async function sendMessage(db: Db, senderId: string, input: SendMessageIn
   return outcome!.sent;
 }
 
-/** Stores many messages in one transaction; one outcome per request, in the same order. */
+/** Stores many messages at once; one outcome per request, in the same order. */
 export async function sendMessages(db: Db, requests: SendRequest[]): Promise<StoreOutcome[]> {
   const outcomes: Array<StoreOutcome | undefined> = requests.map(() => undefined);
   const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
-
-  // 1. Who may send where: one query for every chat named.
-  const chats = await loadChats(db, [...new Set(requests.map((r) => r.input.chatId))]);
-  const members: Array<ChatMembership | undefined> = requests.map((r, i) => {
-    try {
-      const chat = membershipOf(chats.get(r.input.chatId), r.senderId);
-      if (r.input.propertyId && r.input.propertyId !== chat.propertyId) {
-        throw new AppError('VALIDATION', 'propertyId does not match the chat', { details: [{ path: ['propertyId'], message: "not this chat's property" }] });
-      }
-      return chat;
-    } catch (error) {
-      fail(i, error);
-      return undefined;
-    }
-  });
-
-  const inserted = new Map<number, { id: string; createdAt: Date; files: FileRow[] }>();
-  const duplicates: number[] = [];
-  const counts = new Map<string, { unreadCount: number; chatUnreadCount: number }>();
-
-  // Steps 2–7, in one transaction; they fill `inserted`, `duplicates` and `counts`.
-  async function storeTogether() {
-    await db.$transaction(async (tx) => {
-      // 2. Attachments: only the sender's own unused uploads, each used once. Locked, so a
-      //    concurrent send cannot claim the same file.
-      const wanted = requests.flatMap((r, i) => (outcomes[i] ? [] : (r.input.attachments ?? [])));
-      const usable = new Map<string, string>(); // file id → uploader
-      if (wanted.length) {
-        const rows = await tx.$queryRaw<Array<{ id: string; uploader_id: string }>>`
-          SELECT id, uploader_id FROM files
-          WHERE id = ANY(${wanted}::text[]) AND message_id IS NULL AND archived_message_id IS NULL
-          ORDER BY id FOR UPDATE`;
-        for (const row of rows) usable.set(row.id, row.uploader_id);
-      }
-      const claimed = new Set<string>();
-      const fileIdsOf = requests.map((r, i) => {
-        if (outcomes[i]) return [];
-        const ids = [...new Set(r.input.attachments ?? [])];
-        if (ids.some((id) => usable.get(id) !== r.senderId || claimed.has(id))) {
-          fail(i, new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
-            details: [{ path: ['attachments'], message: 'unusable attachment' }],
-          }));
-          return [];
-        }
-        ids.forEach((id) => claimed.add(id));
-        return ids;
-      });
-
-      // 3. The messages, in one statement. A (sender, clientMessageId) already stored, or twice in
-      //    this group, is skipped by the unique index and answered as a duplicate below.
-      const pending = requests.map((_, i) => i).filter((i) => !outcomes[i]);
-      if (!pending.length) return;
-      const ids = pending.map(() => newMessageId());
-      const stored = await tx.$queryRaw<Array<{ id: string; created_at: Date }>>`
-        INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at)
-        SELECT v.id, v.chat_id, v.sender_id, v.recipient_id, v.property_id, v.content, v.client_message_id, clock_timestamp()
-        FROM unnest(
-          ${ids}::text[], ${pending.map((i) => requests[i]!.input.chatId)}::text[], ${pending.map((i) => requests[i]!.senderId)}::text[],
-          ${pending.map((i) => members[i]!.otherUserId)}::text[], ${pending.map((i) => members[i]!.propertyId)}::text[],
-          ${pending.map((i) => requests[i]!.input.content)}::text[], ${pending.map((i) => requests[i]!.input.clientMessageId ?? null)}::text[]
-        ) WITH ORDINALITY AS v(id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, n)
-        ORDER BY v.n
-        ON CONFLICT (sender_id, client_message_id) DO NOTHING
-        RETURNING id, created_at`;
-      const createdAt = new Map(stored.map((r) => [r.id, r.created_at]));
-      pending.forEach((i, k) => {
-        const at = createdAt.get(ids[k]!);
-        if (at) inserted.set(i, { id: ids[k]!, createdAt: at, files: [] });
-        else duplicates.push(i);
-      });
-      if (!inserted.size) return;
-
-      // 4. Bind the attachments to their messages.
-      const binding = [...inserted].flatMap(([i, m]) => fileIdsOf[i]!.map((fileId) => [fileId, m.id] as const));
-      if (binding.length) {
-        const files = await tx.$queryRaw<Array<FileRow & { messageId: string }>>`
-          UPDATE files f SET message_id = v.message_id
-          FROM unnest(${binding.map((b) => b[0])}::text[], ${binding.map((b) => b[1])}::text[]) AS v(file_id, message_id)
-          WHERE f.id = v.file_id
-          RETURNING f.id, f.original_name AS "originalName", f.mime_type AS "mimeType", f.size, f.message_id AS "messageId"`;
-        const order = new Map(binding.map((b, n) => [b[0], n]));
-        files.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-        for (const m of inserted.values()) m.files = files.filter((f) => f.messageId === m.id).map(({ messageId: _m, ...f }) => f);
-      }
-
-      // 5. Each chat's lastMessageAt, locking the chats in one order so concurrent groups never
-      //    deadlock; GREATEST: a slower concurrent send must not move a chat back in time.
-      const newest = new Map<string, Date>();
-      for (const [i, m] of inserted) {
-        const chatId = requests[i]!.input.chatId;
-        if (!newest.has(chatId) || newest.get(chatId)! < m.createdAt) newest.set(chatId, m.createdAt);
-      }
-      const chatIds = [...newest.keys()].sort();
-      await tx.$queryRaw`SELECT id FROM chats WHERE id = ANY(${chatIds}::text[]) ORDER BY id FOR NO KEY UPDATE`;
-      await tx.$executeRaw`
-        UPDATE chats c SET last_message_at = GREATEST(c.last_message_at, v.at), updated_at = now()
-        FROM unnest(${chatIds}::text[], ${chatIds.map((id) => newest.get(id)!)}::timestamptz[]) AS v(id, at)
-        WHERE c.id = v.id`;
-
-      // 6. The recipients' unread counts after this group, from the partial unread index.
-      const recipients = [...new Set([...inserted.keys()].map((i) => members[i]!.otherUserId))];
-      const rows = await countUnreadByChat(tx, recipients);
-      for (const i of inserted.keys()) {
-        const { otherUserId, id: chatId } = members[i]!;
-        const mine = rows.filter((r) => r.recipientId === otherUserId);
-        counts.set(`${otherUserId}:${chatId}`, {
-          unreadCount: mine.reduce((sum, r) => sum + r.count, 0),
-          chatUnreadCount: mine.find((r) => r.chatId === chatId)?.count ?? 0,
-        });
-      }
-
-      // 7. Announcements for sends that did not come through the realtime server, sent on commit.
-      for (const [i, m] of inserted) {
-        if (requests[i]!.publish) await publishChatEvent(tx, { type: 'message_created', messageId: m.id, chatId: requests[i]!.input.chatId });
-      }
-    });
-  }
+  let stored: StoredRow[] = [];
+  const filesOf = new Map<string, FileRow[]>(); // message id → its attachments
 
   try {
-    await storeTogether();
+    if (requests.every((r) => !r.input.attachments?.length && !r.publish)) {
+      // The common case: one autocommit statement, one round trip and one disk flush for the group.
+      stored = await storeGroup(db, requests, outcomes);
+    } else {
+      await db.$transaction(async (tx) => {
+        const fileIdsOf = await claimAttachments(tx, requests, fail);
+        stored = await storeGroup(tx, requests, outcomes);
+        const inserted = stored.filter((row) => row.message_id !== null);
+
+        // Bind the attachments to their messages.
+        const binding = inserted.flatMap((row) => fileIdsOf[row.n - 1]!.map((fileId) => [fileId, row.message_id!] as const));
+        if (binding.length) {
+          const files = await tx.$queryRaw<Array<FileRow & { messageId: string }>>`
+            UPDATE files f SET message_id = v.message_id
+            FROM unnest(${binding.map((b) => b[0])}::text[], ${binding.map((b) => b[1])}::text[]) AS v(file_id, message_id)
+            WHERE f.id = v.file_id
+            RETURNING f.id, f.original_name AS "originalName", f.mime_type AS "mimeType", f.size, f.message_id AS "messageId"`;
+          const order = new Map(binding.map((b, n) => [b[0], n]));
+          files.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+          for (const { messageId, ...file } of files) filesOf.set(messageId, [...(filesOf.get(messageId) ?? []), file]);
+        }
+
+        // Announcements for sends that did not come through the realtime server, sent on commit.
+        for (const row of inserted) {
+          if (requests[row.n - 1]!.publish) await publishChatEvent(tx, { type: 'message_created', messageId: row.message_id!, chatId: row.chat_id });
+        }
+      });
+    }
   } catch (error) {
     // Nothing of the group was stored: every message not yet answered fails with this error
     // (a client retries it with the same clientMessageId).
-    inserted.clear();
-    duplicates.length = 0;
     requests.forEach((_, i) => outcomes[i] ?? fail(i, error));
     return outcomes as StoreOutcome[];
   }
 
-  for (const [i, m] of inserted) {
-    const { senderId, input } = requests[i]!;
-    const chat = members[i]!;
-    const message = toMessageDto({
-      id: m.id,
-      chatId: chat.id,
-      senderId,
-      recipientId: chat.otherUserId,
-      propertyId: chat.propertyId,
-      content: input.content,
-      clientMessageId: input.clientMessageId ?? null,
-      createdAt: m.createdAt,
-      readAt: null,
-      sender: chat.me,
-      recipient: chat.other,
-      property: chat.property,
-      files: m.files,
-    });
-    outcomes[i] = { ok: true, sent: { message, duplicate: false, recipientId: chat.otherUserId, ...counts.get(`${chat.otherUserId}:${chat.id}`)! } };
-  }
-  for (const i of duplicates) {
+  for (const row of stored) {
+    const i = row.n - 1;
     const { senderId, input } = requests[i]!;
     try {
-      outcomes[i] = { ok: true, sent: await findStored(db, senderId, input.clientMessageId!, input.chatId) };
+      const chat = membershipOf(row.id === null ? undefined : (row as ChatRow), senderId);
+      if (input.propertyId && input.propertyId !== chat.propertyId) {
+        throw new AppError('VALIDATION', 'propertyId does not match the chat', { details: [{ path: ['propertyId'], message: "not this chat's property" }] });
+      }
+      if (row.message_id === null) {
+        // Allowed but not inserted: the unique index found this (sender, clientMessageId).
+        if (!input.clientMessageId) throw new AppError('INTERNAL', 'The message was not stored');
+        outcomes[i] = { ok: true, sent: await findStored(db, senderId, input.clientMessageId, input.chatId) };
+        continue;
+      }
+      const message = toMessageDto({
+        id: row.message_id,
+        chatId: chat.id,
+        senderId,
+        recipientId: chat.otherUserId,
+        propertyId: chat.propertyId,
+        content: input.content,
+        clientMessageId: input.clientMessageId ?? null,
+        createdAt: row.created_at!,
+        readAt: null,
+        sender: chat.me,
+        recipient: chat.other,
+        property: chat.property,
+        files: filesOf.get(row.message_id) ?? [],
+      });
+      const counts = { unreadCount: row.unread_count!, chatUnreadCount: row.chat_unread_count! };
+      outcomes[i] = { ok: true, sent: { message, duplicate: false, recipientId: chat.otherUserId, ...counts } };
     } catch (error) {
       fail(i, error);
     }
   }
   return outcomes as StoreOutcome[];
+}
+
+/** One request's row from storeGroup: its chat (all null when there is none) and what was stored. */
+type StoredRow = { [K in keyof ChatRow]: ChatRow[K] | null } & {
+  /** The request's position in the group, from 1. */
+  n: number;
+  chat_id: string;
+  message_id: string | null;
+  created_at: Date | null;
+  /** The recipient's unread messages over all chats and in this chat, this group included. */
+  unread_count: number | null;
+  chat_unread_count: number | null;
+};
+
+/**
+ * The group's messages in ONE statement: the membership check, the INSERT, each chat's
+ * lastMessageAt and the recipients' unread counts. Only a sender's own chat (and its property,
+ * when one is named) is written; membershipOf then answers the others with the same rule.
+ * A (sender, clientMessageId) already stored, or twice in this group, is skipped by the unique
+ * index and answered as a duplicate. Requests that already have an outcome are left out.
+ */
+async function storeGroup(q: Pick<Db, '$queryRaw'>, requests: SendRequest[], outcomes: Array<StoreOutcome | undefined>): Promise<StoredRow[]> {
+  const pending = requests.map((_, i) => i).filter((i) => !outcomes[i]);
+  return pending.length ? q.$queryRaw<StoredRow[]>(storeGroupQuery(requests, pending)) : [];
+}
+
+/** storeGroup's statement for the requests at these positions (exported for EXPLAIN in tests). */
+export function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
+  const input = (i: number) => requests[i]!.input;
+  // Every part of one statement sees the same snapshot, so the unread counts read the index as
+  // it was before the INSERT and add this group's messages themselves. The chats are locked in
+  // id order before their UPDATE, so concurrent groups never deadlock; GREATEST: a slower
+  // concurrent send must not move a chat back in time.
+  return Prisma.sql`
+    WITH v AS (
+      SELECT * FROM unnest(
+        ${pending.map((i) => i + 1)}::int[], ${pending.map(() => newMessageId())}::text[],
+        ${pending.map((i) => input(i).chatId)}::text[], ${pending.map((i) => requests[i]!.senderId)}::text[],
+        ${pending.map((i) => input(i).content)}::text[], ${pending.map((i) => input(i).clientMessageId ?? null)}::text[],
+        ${pending.map((i) => input(i).propertyId ?? null)}::text[]
+      ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id)
+    ),
+    allowed AS MATERIALIZED (
+      SELECT v.*, CASE WHEN c.guest_id = v.sender_id THEN c.owner_id ELSE c.guest_id END AS recipient_id,
+             c.property_id AS chat_property_id
+      FROM v JOIN chats c ON c.id = v.chat_id
+      WHERE v.sender_id IN (c.guest_id, c.owner_id) AND (v.property_id IS NULL OR v.property_id = c.property_id)
+    ),
+    locked AS MATERIALIZED (
+      SELECT id FROM chats WHERE id IN (SELECT chat_id FROM allowed) ORDER BY id FOR NO KEY UPDATE
+    ),
+    ins AS (
+      INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at)
+      SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, clock_timestamp()
+      FROM allowed ORDER BY n
+      ON CONFLICT (sender_id, client_message_id) DO NOTHING
+      RETURNING id, chat_id, recipient_id, created_at
+    ),
+    touched AS (
+      UPDATE chats c SET last_message_at = GREATEST(c.last_message_at, x.at), updated_at = now()
+      FROM (SELECT chat_id, max(created_at) AS at FROM ins GROUP BY chat_id) x JOIN locked l ON l.id = x.chat_id
+      WHERE c.id = x.chat_id
+      RETURNING c.id
+    ),
+    unread AS (
+      SELECT u.recipient_id, u.chat_id, count(*)::int AS n FROM (
+        SELECT m.recipient_id, m.chat_id FROM messages m
+        WHERE m.recipient_id IN (SELECT recipient_id FROM ins) AND m.read_at IS NULL
+        UNION ALL SELECT recipient_id, chat_id FROM ins
+      ) u GROUP BY u.recipient_id, u.chat_id
+    )
+    SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.created_at,
+      (SELECT sum(u.n)::int FROM unread u WHERE u.recipient_id = i.recipient_id) AS unread_count,
+      (SELECT u.n FROM unread u WHERE u.recipient_id = i.recipient_id AND u.chat_id = i.chat_id) AS chat_unread_count
+    FROM v
+    LEFT JOIN (chats c ${chatRowJoins}) ON c.id = v.chat_id
+    LEFT JOIN ins i ON i.id = v.id
+    ORDER BY v.n`;
+}
+
+/**
+ * Locks the attachments named in the group: only the sender's own unused uploads, each used once
+ * (a concurrent send cannot claim the same file). A request naming any other fails alone.
+ * Returns each request's file ids.
+ */
+async function claimAttachments(tx: Pick<Db, '$queryRaw'>, requests: SendRequest[], fail: (i: number, error: unknown) => void): Promise<string[][]> {
+  const wanted = requests.flatMap((r) => r.input.attachments ?? []);
+  const usable = new Map<string, string>(); // file id → uploader
+  if (wanted.length) {
+    const rows = await tx.$queryRaw<Array<{ id: string; uploader_id: string }>>`
+      SELECT id, uploader_id FROM files
+      WHERE id = ANY(${wanted}::text[]) AND message_id IS NULL AND archived_message_id IS NULL
+      ORDER BY id FOR UPDATE`;
+    for (const row of rows) usable.set(row.id, row.uploader_id);
+  }
+  const claimed = new Set<string>();
+  return requests.map((r, i) => {
+    const ids = [...new Set(r.input.attachments ?? [])];
+    if (ids.some((id) => usable.get(id) !== r.senderId || claimed.has(id))) {
+      fail(i, new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
+        details: [{ path: ['attachments'], message: 'unusable attachment' }],
+      }));
+      return [];
+    }
+    ids.forEach((id) => claimed.add(id));
+    return ids;
+  });
 }
 
 /** The message already stored for this (sender, clientMessageId): a retry's answer. */
