@@ -71,7 +71,7 @@ describe('listChatsForUser', () => {
     expect(one.chats).toBe(1);
     expect(fifty.chats).toBe(50);
     expect(fifty.queries).toBe(one.queries);
-    expect(one.queries).toBeLessThanOrEqual(6);
+    expect(one.queries).toBeLessThanOrEqual(5);
   });
 });
 

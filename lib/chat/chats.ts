@@ -2,7 +2,7 @@
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { OpenChatInput } from './schemas';
-import { countUnreadByChat } from './unread';
+import { unreadOf } from './unread';
 
 const person = { select: { id: true, name: true, role: true } } as const;
 const chatInclude = {
@@ -39,10 +39,10 @@ export function toChatDto(chat: ChatRow, userId: string) {
 
 /**
  * Every chat of the user, newest activity first, with the other party, the property, the last
- * message and the user's unread count, in six queries however many chats and messages there
- * are: the chats with their people and property (four: Prisma loads each relation in one query),
- * the last messages (one index probe per chat; the archive when a chat's live history is
- * empty), and the unread counts (one pass over the partial unread index).
+ * message and the user's unread count, in five queries however many chats and messages there
+ * are: the chats with their people, property and unread counters (four: Prisma loads each
+ * relation in one query) and the last messages (one index probe per chat; the archive when a
+ * chat's live history is empty).
  */
 export async function listChatsForUser(db: Db, userId: string) {
   const chats = await db.chat.findMany({
@@ -53,8 +53,7 @@ export async function listChatsForUser(db: Db, userId: string) {
   if (chats.length === 0) return [];
   const chatIds = chats.map((c) => c.id);
 
-  const [lastRows, unreadRows] = await Promise.all([
-    db.$queryRaw<LastMessageRow[]>`
+  const lastRows = await db.$queryRaw<LastMessageRow[]>`
       SELECT c.id AS chat_id, m.id, m.sender_id, m.content, m.created_at, m.read_at, m.archived,
              (SELECT count(*)::int FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id) AS file_count
       FROM unnest(${chatIds}::text[]) AS c(id)
@@ -65,11 +64,8 @@ export async function listChatsForUser(db: Db, userId: string) {
         (SELECT id, sender_id, content, created_at, read_at, true AS archived FROM archived_messages
           WHERE chat_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1)
         ORDER BY created_at DESC, id DESC LIMIT 1
-      ) m`,
-    countUnreadByChat(db, [userId]),
-  ]);
+      ) m`;
   const lastByChat = new Map(lastRows.map((r) => [r.chat_id, r]));
-  const unreadByChat = new Map(unreadRows.map((r) => [r.chatId, r.count]));
 
   return chats.map((chat) => {
     const last = lastByChat.get(chat.id);
@@ -86,7 +82,7 @@ export async function listChatsForUser(db: Db, userId: string) {
             ...(last.archived ? { archived: true as const } : {}),
           }
         : null,
-      unreadCount: unreadByChat.get(chat.id) ?? 0,
+      unreadCount: unreadOf(chat, userId),
     };
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { db } from '../db';
+import { createDb, db } from '../db';
+import { preparedStatementMarker, preparedStatementName } from '../db/client';
 import { createChat, createUpload, createUser } from '../../test/fixtures';
 import { newMessageId, sendMessage, sendMessages, type SendRequest } from './send-messages';
 
@@ -75,6 +76,31 @@ describe('sendMessages (one transaction for a group)', () => {
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([false, false]);
     expect(await db.message.count({ where: { chatId: chat.id } })).toBe(0);
+  });
+});
+
+describe('the group statement', () => {
+  it('is prepared once per connection and reused (PostgreSQL does not plan it on every send)', async () => {
+    const single = createDb(process.env.DATABASE_URL!, 1); // one connection: the one asked below
+    try {
+      const { guest, chat } = await createChat(db);
+      for (let n = 0; n < 3; n++) {
+        const [outcome] = await sendMessages(single, [{ senderId: guest.id, input: { chatId: chat.id, content: `m${n}` } }]);
+        expect(outcome!.ok).toBe(true);
+      }
+      const prepared = await single.$queryRaw<Array<{ name: string; calls: bigint }>>`
+        SELECT name, generic_plans + custom_plans AS calls FROM pg_prepared_statements`;
+      expect(prepared.map((p) => [p.name, Number(p.calls)])).toEqual([['store_group', 3]]);
+    } finally {
+      await single.$disconnect();
+    }
+  });
+
+  it('names only the statements that carry the marker', () => {
+    expect(preparedStatementName(`${preparedStatementMarker('store_group')}\n WITH v AS (SELECT 1)`)).toBe('store_group');
+    expect(preparedStatementName('SELECT 1 /* prepared:store_group */')).toBeUndefined();
+    expect(preparedStatementName('SELECT 1')).toBeUndefined();
+    expect(() => preparedStatementMarker('Robert; DROP')).toThrow(/bad prepared statement name/);
   });
 });
 

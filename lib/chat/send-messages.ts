@@ -8,6 +8,7 @@
 // NOTHING stores a retry zero times, however the retries race.
 import { randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db';
+import { preparedStatementMarker } from '../db/client';
 import { AppError } from '../errors';
 import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
 import { publishChatEvent } from './events';
@@ -162,14 +163,18 @@ async function storeGroup(q: Pick<Db, '$queryRaw'>, requests: SendRequest[], out
   return pending.length ? q.$queryRaw<StoredRow[]>(storeGroupQuery(requests, pending)) : [];
 }
 
+// Prepared once per connection: the hottest statement of the server.
+const STORE_GROUP_MARKER = preparedStatementMarker('store_group');
+
 /** storeGroup's statement for the requests at these positions (exported for EXPLAIN in tests). */
 export function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
   const input = (i: number) => requests[i]!.input;
-  // Every part of one statement sees the same snapshot, so the unread counts read the index as
-  // it was before the INSERT and add this group's messages themselves. The chats are locked in
-  // id order before their UPDATE, so concurrent groups never deadlock; GREATEST: a slower
-  // concurrent send must not move a chat back in time.
-  return Prisma.sql`
+  // Every part of one statement sees the same snapshot, so the unread counts read the chats'
+  // counters as they were before the INSERT (its trigger moves them after the statement) and add
+  // this group's messages themselves. The chats are locked in id order before their UPDATE, so
+  // concurrent groups never deadlock; GREATEST: a slower concurrent send must not move a chat
+  // back in time.
+  return Prisma.sql`${Prisma.raw(STORE_GROUP_MARKER)}
     WITH v AS (
       SELECT * FROM unnest(
         ${pending.map((i) => i + 1)}::int[], ${pending.map(() => newMessageId())}::text[],
@@ -201,11 +206,12 @@ export function storeGroupQuery(requests: SendRequest[], pending: number[]): Pri
       RETURNING c.id
     ),
     unread AS (
-      SELECT u.recipient_id, u.chat_id, count(*)::int AS n FROM (
-        SELECT m.recipient_id, m.chat_id FROM messages m
-        WHERE m.recipient_id IN (SELECT recipient_id FROM ins) AND m.read_at IS NULL
-        UNION ALL SELECT recipient_id, chat_id FROM ins
-      ) u GROUP BY u.recipient_id, u.chat_id
+      SELECT x.recipient_id, x.chat_id, sum(x.n)::int AS n FROM (
+        SELECT r.recipient_id, c.id AS chat_id,
+               CASE WHEN c.guest_id = r.recipient_id THEN c.guest_unread_count ELSE c.owner_unread_count END AS n
+        FROM (SELECT DISTINCT recipient_id FROM ins) r JOIN chats c ON r.recipient_id IN (c.guest_id, c.owner_id)
+        UNION ALL SELECT recipient_id, chat_id, 1 FROM ins
+      ) x GROUP BY x.recipient_id, x.chat_id
     )
     SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.created_at,
       (SELECT sum(u.n)::int FROM unread u WHERE u.recipient_id = i.recipient_id) AS unread_count,

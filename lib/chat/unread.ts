@@ -1,45 +1,36 @@
-// Unread counts. Both read only the partial index idx_messages_unread
-// (recipient_id, chat_id) WHERE read_at IS NULL (created in the init migration), so their cost
-// follows the number of unread messages, never the length of the history.
+// Unread counts, read from the per-chat counters chats.guest_unread_count / owner_unread_count,
+// which statement triggers on messages keep (prisma/migrations/20261125193000_unread_counters).
+// A count costs one row per chat of the user, however long the history and however many
+// messages are waiting: nothing here reads the messages table.
 import { Prisma, type Db } from '../db';
+import type { Chat } from '../db/generated/client';
 
-export function unreadTotalQuery(recipientId: string): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS count FROM messages WHERE recipient_id = ${recipientId} AND read_at IS NULL`;
+/** A member's own counter on a chat row. */
+export function unreadOf(chat: Pick<Chat, 'guestId' | 'guestUnreadCount' | 'ownerUnreadCount'>, userId: string): number {
+  return chat.guestId === userId ? chat.guestUnreadCount : chat.ownerUnreadCount;
 }
 
-export function unreadInChatQuery(recipientId: string, chatId: string): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS count FROM messages
-    WHERE recipient_id = ${recipientId} AND chat_id = ${chatId} AND read_at IS NULL`;
-}
-
-/** Both counts in one pass over the recipient's unread entries (one round trip per send). */
+/** The recipient's unread messages over all chats and in one chat, in one query. */
 export function unreadCountsQuery(recipientId: string, chatId: string): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS total, (count(*) FILTER (WHERE chat_id = ${chatId}))::int AS in_chat
-    FROM messages WHERE recipient_id = ${recipientId} AND read_at IS NULL`;
+  return Prisma.sql`
+    SELECT COALESCE(sum(n), 0)::int AS total, COALESCE(sum(n) FILTER (WHERE id = ${chatId}), 0)::int AS in_chat
+    FROM (SELECT id, CASE WHEN guest_id = ${recipientId} THEN guest_unread_count ELSE owner_unread_count END AS n
+          FROM chats WHERE guest_id = ${recipientId} OR owner_id = ${recipientId}) AS mine`;
 }
 
 type Queryable = Pick<Db, '$queryRaw'>;
 
-/** The recipient's unread messages over all chats (the seed's `getUnreadCount`). */
-export async function countUnread(db: Queryable, recipientId: string): Promise<number> {
-  const [row] = await db.$queryRaw<Array<{ count: number }>>(unreadTotalQuery(recipientId));
-  return row?.count ?? 0;
-}
-
-export async function countUnreadInChat(db: Queryable, recipientId: string, chatId: string): Promise<number> {
-  const [row] = await db.$queryRaw<Array<{ count: number }>>(unreadInChatQuery(recipientId, chatId));
-  return row?.count ?? 0;
-}
-
-/** The recipient's unread messages over all chats and in this chat, in one query. */
+/** The recipient's unread messages over all chats and in this chat. */
 export async function countUnreadBoth(db: Queryable, recipientId: string, chatId: string): Promise<{ unreadCount: number; chatUnreadCount: number }> {
   const [row] = await db.$queryRaw<Array<{ total: number; in_chat: number }>>(unreadCountsQuery(recipientId, chatId));
   return { unreadCount: row?.total ?? 0, chatUnreadCount: row?.in_chat ?? 0 };
 }
 
-/** Unread messages per (recipient, chat) for these recipients: the chat list and group sends. */
-export async function countUnreadByChat(db: Queryable, recipientIds: string[]): Promise<Array<{ recipientId: string; chatId: string; count: number }>> {
-  return db.$queryRaw`
-    SELECT recipient_id AS "recipientId", chat_id AS "chatId", count(*)::int AS count FROM messages
-    WHERE recipient_id = ANY(${recipientIds}::text[]) AND read_at IS NULL GROUP BY recipient_id, chat_id`;
+/** The recipient's unread messages over all chats (the seed's `getUnreadCount`). */
+export async function countUnread(db: Queryable, recipientId: string): Promise<number> {
+  return (await countUnreadBoth(db, recipientId, '')).unreadCount;
+}
+
+export async function countUnreadInChat(db: Queryable, recipientId: string, chatId: string): Promise<number> {
+  return (await countUnreadBoth(db, recipientId, chatId)).chatUnreadCount;
 }

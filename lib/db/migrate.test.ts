@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -129,10 +129,11 @@ describe('migrate', () => {
     const { url } = await createTestDatabase({ empty: true });
     const dir = await mkdtemp(path.join(tmpdir(), 'project-migrations-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    const count = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).length;
     const first = await cli(url, dir);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/1 applied, 0 already applied/);
+    expect(first.stdout).toContain(`${count} applied, 0 already applied`);
     const second = await cli(url, dir);
-    expect(second.stdout).toMatch(/0 applied, 1 already applied/);
+    expect(second.stdout).toContain(`0 applied, ${count} already applied`);
   });
 });
