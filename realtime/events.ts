@@ -86,7 +86,9 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   new_message: (message: MessageDto) => void;
   message_notification: (payload: MessageNotificationPayload) => void;
+  /** The seed's answer to a send_message emitted WITHOUT an ack callback (with one, the ack is the answer). */
   message_sent: (payload: MessageSentPayload) => void;
+  /** The seed's refusal of a send_message emitted without an ack callback. */
   message_error: (payload: MessageErrorPayload) => void;
   messages_read: (payload: MessagesReadPayload) => void;
   typing: (payload: TypingEventPayload) => void;

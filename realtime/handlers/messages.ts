@@ -1,6 +1,8 @@
 // send_message: validate → rate limit → store (grouped with concurrent sends into one
-// transaction by lib/chat's send queue) → ack → emit.
-// The ack and the seed's message_sent go out only after the commit, so "acked" means "stored".
+// statement by lib/chat's send queue) → answer → emit.
+// The answer is the ack when the client asked for one, else the seed's message_sent /
+// message_error (never both: that would be a second packet per message for the same news). It
+// goes out only after the commit, so "acked" means "stored".
 // A retry with the same clientMessageId is answered from the stored row (duplicate: true) and
 // not broadcast again: the first attempt already was, and the recipient must see it once.
 import { sendMessageSchema, type SentMessage } from '../../lib/chat';
@@ -34,6 +36,7 @@ export function createMessageHandlers(deps: HandlerDeps) {
 
       if (!response.ok) {
         metrics.messagesFailed.inc({ code: response.error.code });
+        if (ack) return;
         socket.emit('message_error', {
           error: response.error.message,
           code: response.error.code,
@@ -44,7 +47,7 @@ export function createMessageHandlers(deps: HandlerDeps) {
       }
       const sent = outcome.sent!;
       const { message } = sent;
-      socket.emit('message_sent', { messageId: message.id, chatId: message.chatId, timestamp: message.createdAt, clientMessageId: message.clientMessageId });
+      if (!ack) socket.emit('message_sent', { messageId: message.id, chatId: message.chatId, timestamp: message.createdAt, clientMessageId: message.clientMessageId });
       if (sent.duplicate) {
         metrics.messagesDuplicate.inc();
         return;
