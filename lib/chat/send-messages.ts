@@ -1,6 +1,6 @@
 // Sending, for one message or many at once. Concurrent sends (a busy realtime node) are stored
-// together: a group of plain messages is ONE autocommit statement (membership check, INSERT,
-// chats UPDATE and unread counts: one round trip and one disk flush for the whole group); a group
+// together: a group of plain messages is ONE autocommit statement (membership check, INSERT and
+// unread counts: one round trip and one disk flush for the whole group); a group
 // with attachments or announcements wraps that statement in a transaction with those steps.
 // Every message still gets its own outcome: a bad one (foreign chat, someone else's file) fails
 // alone and writes nothing, and a retried clientMessageId is answered with the stored message.
@@ -152,9 +152,10 @@ type StoredRow = { [K in keyof ChatRow]: ChatRow[K] | null } & {
 };
 
 /**
- * The group's messages in ONE statement: the membership check, the INSERT, each chat's
- * lastMessageAt and the recipients' unread counts. Only a sender's own chat (and its property,
- * when one is named) is written; membershipOf then answers the others with the same rule.
+ * The group's messages in ONE statement: the membership check, the INSERT and the recipients'
+ * unread counts (the INSERT's trigger keeps each chat's counters and lastMessageAt). Only a
+ * sender's own chat (and its property, when one is named) is written; membershipOf then answers
+ * the others with the same rule.
  * A (sender, clientMessageId) already stored, or twice in this group, is skipped by the unique
  * index and answered as a duplicate. Requests that already have an outcome are left out.
  */
@@ -170,10 +171,9 @@ const STORE_GROUP_MARKER = preparedStatementMarker('store_group');
 export function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
   const input = (i: number) => requests[i]!.input;
   // Every part of one statement sees the same snapshot, so the unread counts read the chats'
-  // counters as they were before the INSERT (its trigger moves them after the statement) and add
-  // this group's messages themselves. The chats are locked in id order before their UPDATE, so
-  // concurrent groups never deadlock; GREATEST: a slower concurrent send must not move a chat
-  // back in time.
+  // counters as they were before the INSERT and add this group's messages themselves. The
+  // INSERT's trigger then moves the counters and lastMessageAt of each chat once, locking the
+  // chats in id order (concurrent groups never deadlock).
   return Prisma.sql`${Prisma.raw(STORE_GROUP_MARKER)}
     WITH v AS (
       SELECT * FROM unnest(
@@ -189,21 +189,12 @@ export function storeGroupQuery(requests: SendRequest[], pending: number[]): Pri
       FROM v JOIN chats c ON c.id = v.chat_id
       WHERE v.sender_id IN (c.guest_id, c.owner_id) AND (v.property_id IS NULL OR v.property_id = c.property_id)
     ),
-    locked AS MATERIALIZED (
-      SELECT id FROM chats WHERE id IN (SELECT chat_id FROM allowed) ORDER BY id FOR NO KEY UPDATE
-    ),
     ins AS (
       INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at)
       SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, clock_timestamp()
       FROM allowed ORDER BY n
       ON CONFLICT (sender_id, client_message_id) DO NOTHING
       RETURNING id, chat_id, recipient_id, created_at
-    ),
-    touched AS (
-      UPDATE chats c SET last_message_at = GREATEST(c.last_message_at, x.at), updated_at = now()
-      FROM (SELECT chat_id, max(created_at) AS at FROM ins GROUP BY chat_id) x JOIN locked l ON l.id = x.chat_id
-      WHERE c.id = x.chat_id
-      RETURNING c.id
     ),
     unread AS (
       SELECT x.recipient_id, x.chat_id, sum(x.n)::int AS n FROM (
