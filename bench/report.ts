@@ -46,7 +46,7 @@ export function formatReport(r: any): string {
   if (r.unread) {
     const u = r.unread;
     out.push('', `**5. Unread count per notification** (recipient with ${u.unreadMessages} unread; min / p50 / p99 / max ms)`, '');
-    out.push('| read messages in chat | ours (countUnread + countUnreadInChat) | seed COUNT(*), our indexes | seed COUNT(*), seed\'s indexes | seed COUNT(*), recipient_id index only |', '| ---: | --- | --- | --- | --- |');
+    out.push('| read messages in chat | ours (countUnreadBoth: chat counters) | seed COUNT(*), our indexes | seed COUNT(*), seed\'s indexes | seed COUNT(*), recipient_id index only |', '| ---: | --- | --- | --- | --- |');
     for (const n of Object.keys(u.ours)) out.push(`| ${Number(n).toLocaleString('en')} | ${lat(u.ours[n])} | ${lat(u.seedOurIndexes[n])} | ${lat(u.seedSeedIndexes[n])} | ${lat(u.seedRecipientOnly?.[n])} |`);
   }
   return out.join('\n');

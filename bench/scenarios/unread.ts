@@ -1,7 +1,8 @@
 // Scenario 5: the cost of the recipient's unread count that every notification carries, for a
 // recipient with 100 vs 100,000 read messages (and 5 unread) in the chat.
-//   ours: lib/chat countUnread + countUnreadInChat (both go with each notification), which read
-//         the partial index idx_messages_unread (recipient_id, chat_id) WHERE read_at IS NULL;
+//   ours: lib/chat countUnreadBoth (the total and this chat's count, both go with each
+//         notification), which reads the per-chat counters kept by the messages triggers (one
+//         row per chat of the recipient; a send reads the same counters inside its statement);
 //   seed, our indexes: prisma.message.count({ where: { recipientId, readAt: null } }) — the seed's
 //         getUnreadCount — on our schema, where the partial index serves it too;
 //   seed, seed's indexes: the same query inside a transaction that first drops our partial index
@@ -37,7 +38,7 @@ export async function unreadScenario(ctx: BenchContext): Promise<UnreadResult> {
   }
   await ctx.pool.query('VACUUM ANALYZE messages');
   const { db } = await import('../../lib/db');
-  const { countUnread, countUnreadInChat } = await import('../../lib/chat');
+  const { countUnreadBoth } = await import('../../lib/chat');
   const ours: Record<string, Stats> = {};
   const seedOurIndexes: Record<string, Stats> = {};
   const seedSeedIndexes: Record<string, Stats> = {};
@@ -45,9 +46,8 @@ export async function unreadScenario(ctx: BenchContext): Promise<UnreadResult> {
   for (const [k, size] of sizes.entries()) {
     const c = chats[k]!;
     const pair = async () => {
-      const total = await countUnread(db, c.guestId);
-      const inChat = await countUnreadInChat(db, c.guestId, c.chatId);
-      if (total !== UNREAD || inChat !== UNREAD) throw new Error(`unread: ${total}/${inChat}`);
+      const { unreadCount, chatUnreadCount } = await countUnreadBoth(db, c.guestId, c.chatId);
+      if (unreadCount !== UNREAD || chatUnreadCount !== UNREAD) throw new Error(`unread: ${unreadCount}/${chatUnreadCount}`);
     };
     for (let w = 0; w < 20; w++) await pair();
     ours[size] = await timeRepeated(500, budget, pair);
