@@ -5,6 +5,6 @@ export { getChatForMember, type ChatMembership } from './access';
 export { listChatsForUser, openChat, type ChatSummary } from './chats';
 export { listMessages, markMessagesRead, sendMessage, sendMessages, type MessagePage, type ReadReceipt, type SentMessage, type StoreOutcome, type SendRequest } from './messages';
 export { toMessageDto, messageInclude, type MessageDto } from './message-dto';
-export { countUnread, countUnreadBoth, countUnreadInChat } from './unread';
+export { countUnreadBoth } from './unread';
 export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';
 export * from './schemas';

@@ -1,7 +1,7 @@
 // Sending, for one message or many at once. Concurrent sends (a busy realtime node) are stored
 // together: a group of plain messages is ONE autocommit statement (membership check, INSERT and
-// unread counts: one round trip and one disk flush for the whole group); a group
-// with attachments or announcements wraps that statement in a transaction with those steps.
+// unread counts: one round trip and one disk flush for the whole group); a group with
+// attachments or announcements wraps that statement in a transaction with those steps.
 // Every message still gets its own outcome: a bad one (foreign chat, someone else's file) fails
 // alone and writes nothing, and a retried clientMessageId is answered with the stored message.
 // Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT DO

@@ -20,17 +20,8 @@ export function unreadCountsQuery(recipientId: string, chatId: string): Prisma.S
 
 type Queryable = Pick<Db, '$queryRaw'>;
 
-/** The recipient's unread messages over all chats and in this chat. */
+/** The recipient's unread messages over all chats (the seed's `getUnreadCount`) and in this chat. */
 export async function countUnreadBoth(db: Queryable, recipientId: string, chatId: string): Promise<{ unreadCount: number; chatUnreadCount: number }> {
   const [row] = await db.$queryRaw<Array<{ total: number; in_chat: number }>>(unreadCountsQuery(recipientId, chatId));
   return { unreadCount: row?.total ?? 0, chatUnreadCount: row?.in_chat ?? 0 };
-}
-
-/** The recipient's unread messages over all chats (the seed's `getUnreadCount`). */
-export async function countUnread(db: Queryable, recipientId: string): Promise<number> {
-  return (await countUnreadBoth(db, recipientId, '')).unreadCount;
-}
-
-export async function countUnreadInChat(db: Queryable, recipientId: string, chatId: string): Promise<number> {
-  return (await countUnreadBoth(db, recipientId, chatId)).chatUnreadCount;
 }
