@@ -3,7 +3,8 @@
 // ours (the realtime server), the seed's design (bench/seed-design.ts) and the ceiling (raw
 // single-row INSERTs with pg, autocommit, as many connections as the servers' pools). Every
 // acknowledged message is looked up in the database at the end. The two references run without
-// our unread-counter triggers: that bookkeeping is ours, so only our row pays for it.
+// our triggers on messages (unread counters, last_message_at): that bookkeeping is ours, so only
+// our row pays for it.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
@@ -117,21 +118,23 @@ async function countStored(pool: pg.Pool, ids: string[]): Promise<number> {
 }
 
 /**
- * Runs a reference row without our unread-counter triggers (prisma/migrations/…_unread_counters):
- * neither the seed's design nor a raw INSERT has them, and they must not pay for our bookkeeping.
- * The counters of the chats written meanwhile are rebuilt afterwards, so the database stays true.
+ * Runs a reference row without our triggers on messages (prisma/migrations/…_unread_counters and
+ * after): neither the seed's design nor a raw INSERT has them, and they must not pay for our
+ * bookkeeping. Afterwards the triggers are back on and what they keep for the chats written
+ * meanwhile (unread counters, last_message_at) is rebuilt from the messages, so the database
+ * stays true.
  */
-async function withoutUnreadCounters<T>(pool: pg.Pool, chats: BenchChat[], run: () => Promise<T>): Promise<T> {
-  const triggers = ['messages_unread_on_insert', 'messages_unread_on_update', 'messages_unread_on_delete'];
-  for (const t of triggers) await pool.query(`ALTER TABLE messages DISABLE TRIGGER ${t}`);
+async function withoutMessageTriggers<T>(pool: pg.Pool, chats: BenchChat[], run: () => Promise<T>): Promise<T> {
+  await pool.query('ALTER TABLE messages DISABLE TRIGGER USER'); // ours only: not the foreign-key checks
   try {
     return await run();
   } finally {
-    for (const t of triggers) await pool.query(`ALTER TABLE messages ENABLE TRIGGER ${t}`);
+    await pool.query('ALTER TABLE messages ENABLE TRIGGER USER');
     await pool.query(
       `UPDATE chats c SET
          guest_unread_count = (SELECT count(*) FROM messages m WHERE m.chat_id = c.id AND m.recipient_id = c.guest_id AND m.read_at IS NULL),
-         owner_unread_count = (SELECT count(*) FROM messages m WHERE m.chat_id = c.id AND m.recipient_id = c.owner_id AND m.read_at IS NULL)
+         owner_unread_count = (SELECT count(*) FROM messages m WHERE m.chat_id = c.id AND m.recipient_id = c.owner_id AND m.read_at IS NULL),
+         last_message_at = GREATEST(c.last_message_at, (SELECT max(m.created_at) FROM messages m WHERE m.chat_id = c.id))
        WHERE c.id = ANY($1::text[])`,
       [chats.map((c) => c.chatId)],
     );
@@ -198,12 +201,12 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
   ctx.log(`send: seed design (${clients} clients, ${durationMs / 1000} s)`);
   const seedChats = await makeChats(ctx.pool, 'ss', clients);
   server = await ctx.startSeed();
-  const seed = await withoutUnreadCounters(ctx.pool, seedChats, () => runSockets(ctx, server, seedChats, seedSender, true, warmupMs, durationMs));
+  const seed = await withoutMessageTriggers(ctx.pool, seedChats, () => runSockets(ctx, server, seedChats, seedSender, true, warmupMs, durationMs));
   await server.stop();
 
   ctx.log(`send: ceiling (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
   const ceilingChats = await makeChats(ctx.pool, 'sc', clients);
-  const ceiling = await withoutUnreadCounters(ctx.pool, ceilingChats, () => runCeiling(ctx, ceilingChats, warmupMs, durationMs));
+  const ceiling = await withoutMessageTriggers(ctx.pool, ceilingChats, () => runCeiling(ctx, ceilingChats, warmupMs, durationMs));
 
   return {
     ours,

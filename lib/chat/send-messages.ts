@@ -170,10 +170,12 @@ const STORE_GROUP_MARKER = preparedStatementMarker('store_group');
 /** storeGroup's statement for the requests at these positions (exported for EXPLAIN in tests). */
 export function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
   const input = (i: number) => requests[i]!.input;
-  // Every part of one statement sees the same snapshot, so the unread counts read the chats'
-  // counters as they were before the INSERT and add this group's messages themselves. The
-  // INSERT's trigger then moves the counters and lastMessageAt of each chat once, locking the
-  // chats in id order (concurrent groups never deadlock).
+  // The group's chats are locked first, in id order (so concurrent groups never deadlock), and
+  // their counters read under that lock: a locking read sees the newest committed row, and no one
+  // can move those counters before this statement commits, so a chat's unread count is exact. The
+  // recipients' other chats are read as of the statement's start (a concurrent commit there may
+  // be missed). The INSERT's own messages are not visible to the statement: they are added here,
+  // and the INSERT's trigger moves the stored counters and lastMessageAt after the statement.
   return Prisma.sql`${Prisma.raw(STORE_GROUP_MARKER)}
     WITH v AS (
       SELECT * FROM unnest(
@@ -183,33 +185,48 @@ export function storeGroupQuery(requests: SendRequest[], pending: number[]): Pri
         ${pending.map((i) => input(i).propertyId ?? null)}::text[]
       ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id)
     ),
+    locked AS MATERIALIZED (
+      SELECT c.id, c.guest_id, c.owner_id, c.property_id, c.guest_unread_count, c.owner_unread_count FROM chats c
+      WHERE EXISTS (SELECT 1 FROM v WHERE v.chat_id = c.id AND v.sender_id IN (c.guest_id, c.owner_id))
+      ORDER BY c.id FOR NO KEY UPDATE
+    ),
     allowed AS MATERIALIZED (
-      SELECT v.*, CASE WHEN c.guest_id = v.sender_id THEN c.owner_id ELSE c.guest_id END AS recipient_id,
-             c.property_id AS chat_property_id
-      FROM v JOIN chats c ON c.id = v.chat_id
-      WHERE v.sender_id IN (c.guest_id, c.owner_id) AND (v.property_id IS NULL OR v.property_id = c.property_id)
+      SELECT v.*, CASE WHEN l.guest_id = v.sender_id THEN l.owner_id ELSE l.guest_id END AS recipient_id,
+             l.property_id AS chat_property_id
+      FROM v JOIN locked l ON l.id = v.chat_id
+      WHERE v.sender_id IN (l.guest_id, l.owner_id) AND (v.property_id IS NULL OR v.property_id = l.property_id)
     ),
     ins AS (
+      -- The sort reads all of "allowed" first, so every chat is locked before the first row goes in.
       INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at)
       SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, clock_timestamp()
       FROM allowed ORDER BY n
       ON CONFLICT (sender_id, client_message_id) DO NOTHING
       RETURNING id, chat_id, recipient_id, created_at
     ),
+    recipients AS (SELECT DISTINCT recipient_id FROM ins),
     unread AS (
       SELECT x.recipient_id, x.chat_id, sum(x.n)::int AS n FROM (
-        SELECT r.recipient_id, c.id AS chat_id,
-               CASE WHEN c.guest_id = r.recipient_id THEN c.guest_unread_count ELSE c.owner_unread_count END AS n
-        FROM (SELECT DISTINCT recipient_id FROM ins) r JOIN chats c ON r.recipient_id IN (c.guest_id, c.owner_id)
-        UNION ALL SELECT recipient_id, chat_id, 1 FROM ins
+        SELECT r.recipient_id, l.id AS chat_id,
+               CASE WHEN l.guest_id = r.recipient_id THEN l.guest_unread_count ELSE l.owner_unread_count END AS n
+        FROM recipients r JOIN locked l ON r.recipient_id IN (l.guest_id, l.owner_id)
+        UNION ALL
+        SELECT r.recipient_id, c.id,
+               CASE WHEN c.guest_id = r.recipient_id THEN c.guest_unread_count ELSE c.owner_unread_count END
+        FROM recipients r JOIN chats c ON r.recipient_id IN (c.guest_id, c.owner_id)
+        WHERE NOT EXISTS (SELECT 1 FROM locked l WHERE l.id = c.id)
+        UNION ALL
+        SELECT recipient_id, chat_id, 1 FROM ins
       ) x GROUP BY x.recipient_id, x.chat_id
-    )
+    ),
+    totals AS (SELECT recipient_id, sum(n)::int AS n FROM unread GROUP BY recipient_id)
     SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.created_at,
-      (SELECT sum(u.n)::int FROM unread u WHERE u.recipient_id = i.recipient_id) AS unread_count,
-      (SELECT u.n FROM unread u WHERE u.recipient_id = i.recipient_id AND u.chat_id = i.chat_id) AS chat_unread_count
+      t.n AS unread_count, u.n AS chat_unread_count
     FROM v
     LEFT JOIN (chats c ${chatRowJoins}) ON c.id = v.chat_id
     LEFT JOIN ins i ON i.id = v.id
+    LEFT JOIN unread u ON u.recipient_id = i.recipient_id AND u.chat_id = i.chat_id
+    LEFT JOIN totals t ON t.recipient_id = i.recipient_id
     ORDER BY v.n`;
 }
 

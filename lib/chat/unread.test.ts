@@ -106,4 +106,44 @@ describe('the unread counters', () => {
     expect(await inChat(b.owner.id, b.chat.id)).toBe(0);
     expect(await counterDrift()).toEqual([]);
   });
+
+  it('count the other member on their own: an UPDATE that reads one member and unreads the other moves both', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    await sendMessages(db, [
+      { senderId: guest.id, input: { chatId: chat.id, content: 'to the owner' } },
+      { senderId: owner.id, input: { chatId: chat.id, content: 'to the guest' } },
+    ]);
+    await db.message.updateMany({ where: { chatId: chat.id, recipientId: guest.id }, data: { readAt: new Date() } });
+    expect(await inChat(guest.id, chat.id)).toBe(0);
+    expect(await inChat(owner.id, chat.id)).toBe(1);
+    // One statement: the owner's message becomes read, the guest's unread again (net change 0).
+    await db.$executeRaw`UPDATE messages SET read_at = CASE WHEN read_at IS NULL THEN now() END WHERE chat_id = ${chat.id}`;
+    expect(await inChat(guest.id, chat.id)).toBe(1);
+    expect(await inChat(owner.id, chat.id)).toBe(0);
+    expect(await counterDrift()).toEqual([]);
+  });
+
+  it("are exact in a send's answer when another write to the chat commits while the send waits for it", async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const other = await connect();
+    try {
+      // Another writer (a second node, a REST send) has stored a message and holds the chat's lock.
+      await other.query('BEGIN');
+      await other.query(`INSERT INTO messages (id, chat_id, sender_id, recipient_id, content) VALUES ('mconcurrent0001', $1, $2, $3, 'first')`, [chat.id, guest.id, owner.id]);
+      const answer = sendMessages(db, [{ senderId: guest.id, input: { chatId: chat.id, content: 'second' } }]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await other.query('COMMIT');
+      const [outcome] = await answer;
+      expect(outcome).toMatchObject({ ok: true, sent: { unreadCount: 2, chatUnreadCount: 2 } });
+    } finally {
+      await other.end();
+    }
+    expect(await inChat(owner.id, chat.id)).toBe(2);
+  });
+
+  it('are zeroed by a TRUNCATE of the messages (no DELETE trigger fires for it)', async () => {
+    expect((await db.chat.findMany({ where: { OR: [{ guestUnreadCount: { gt: 0 } }, { ownerUnreadCount: { gt: 0 } }] } })).length).toBeGreaterThan(0);
+    await db.$executeRaw`TRUNCATE messages CASCADE`;
+    expect(await db.chat.count({ where: { OR: [{ guestUnreadCount: { not: 0 } }, { ownerUnreadCount: { not: 0 } }] } })).toBe(0);
+  });
 });

@@ -75,7 +75,7 @@ describe('live sends and reads during a run', () => {
         }),
       );
       sent.push(plain.id);
-      // The domain's send (message + chats.last_message_at in one transaction).
+      // The domain's send (one statement; its trigger moves the chat's counters and last_message_at).
       const viaDomain = await timed(() => sendMessage(db, `${P}guest${g}`, { chatId, content: `domain ${i}` }));
       sent.push(viaDomain.message.id);
       // A plain read_at UPDATE and the domain's read receipt, on recent messages.
