@@ -69,24 +69,36 @@ async function runSockets(ctx: BenchContext, server: ServerProcess, chats: Bench
     else await owner.timeout(10_000).emitWithAck('join_chat', { chatId: chat.chatId });
     return { chat, guest, owner };
   });
+  let n = 0;
+  const run = await timedSends(ctx, pairs.map(({ chat, guest }) => () => sender(guest, chat, n++)), warmupMs, durationMs);
+  for (const { guest, owner } of pairs) {
+    guest.close();
+    owner.close();
+  }
+  return { ...run.row, verified: await countStored(ctx.pool, run.ids), clients: chats.length, connections: ctx.poolSize };
+}
+
+/**
+ * Calls every worker in a loop, each as soon as its previous call returned, for the warm-up and
+ * then the measured duration; a call resolves to the id of one stored (acknowledged) message.
+ * Counts the calls that finish inside the measured window.
+ */
+async function timedSends(ctx: BenchContext, workers: Array<() => Promise<string>>, warmupMs: number, durationMs: number) {
   const ids: string[] = [];
   let failed = 0;
-  let n = 0;
+  let counted = 0;
   let counting = false;
-  const started = performance.now();
   let measureStart = 0;
-  const end = started + warmupMs + durationMs;
-  setTimeout(() => {
+  const end = performance.now() + warmupMs + durationMs;
+  const warmUp = setTimeout(() => {
     counting = true;
     measureStart = performance.now();
   }, warmupMs);
-  let counted = 0;
   await Promise.all(
-    pairs.map(async ({ chat, guest }) => {
+    workers.map(async (step) => {
       while (performance.now() < end) {
         try {
-          const id = await sender(guest, chat, n++);
-          ids.push(id);
+          ids.push(await step());
           if (counting && performance.now() <= end) counted++;
         } catch (error) {
           if (failed++ === 0) ctx.log(`first failed send: ${(error as Error).message}`);
@@ -95,21 +107,9 @@ async function runSockets(ctx: BenchContext, server: ServerProcess, chats: Bench
       }
     }),
   );
+  clearTimeout(warmUp);
   const measured = (Math.min(performance.now(), end) - measureStart) / 1000;
-  for (const { guest, owner } of pairs) {
-    guest.close();
-    owner.close();
-  }
-  const verified = await countStored(ctx.pool, ids);
-  return {
-    msgsPerSec: round(counted / measured),
-    acked: ids.length,
-    verified,
-    failed,
-    durationSec: round(measured),
-    clients: chats.length,
-    connections: ctx.poolSize,
-  };
+  return { ids, row: { msgsPerSec: round(counted / measured), acked: ids.length, failed, durationSec: round(measured) } };
 }
 
 async function countStored(pool: pg.Pool, ids: string[]): Promise<number> {
@@ -118,11 +118,11 @@ async function countStored(pool: pg.Pool, ids: string[]): Promise<number> {
 }
 
 /**
- * Runs a reference row without our triggers on messages (prisma/migrations/…_unread_counters and
- * after): neither the seed's design nor a raw INSERT has them, and they must not pay for our
+ * Runs a reference row without our triggers on messages (prisma/migrations/…_unread_counters):
+ * neither the seed's design nor a raw INSERT has them, and they must not pay for our
  * bookkeeping. Afterwards the triggers are back on and what they keep for the chats written
- * meanwhile (unread counters, last_message_at) is rebuilt from the messages, so the database
- * stays true.
+ * meanwhile (unread counters, last_message_at) is rebuilt from the messages by the migration's
+ * chats_recount, so the database stays true.
  */
 async function withoutMessageTriggers<T>(pool: pg.Pool, chats: BenchChat[], run: () => Promise<T>): Promise<T> {
   await pool.query('ALTER TABLE messages DISABLE TRIGGER USER'); // ours only: not the foreign-key checks
@@ -130,61 +130,32 @@ async function withoutMessageTriggers<T>(pool: pg.Pool, chats: BenchChat[], run:
     return await run();
   } finally {
     await pool.query('ALTER TABLE messages ENABLE TRIGGER USER');
-    await pool.query(
-      `UPDATE chats c SET
-         guest_unread_count = (SELECT count(*) FROM messages m WHERE m.chat_id = c.id AND m.recipient_id = c.guest_id AND m.read_at IS NULL),
-         owner_unread_count = (SELECT count(*) FROM messages m WHERE m.chat_id = c.id AND m.recipient_id = c.owner_id AND m.read_at IS NULL),
-         last_message_at = GREATEST(c.last_message_at, (SELECT max(m.created_at) FROM messages m WHERE m.chat_id = c.id))
-       WHERE c.id = ANY($1::text[])`,
-      [chats.map((c) => c.chatId)],
-    );
+    await pool.query('SELECT chats_recount($1::text[])', [chats.map((c) => c.chatId)]);
   }
 }
 
 async function runCeiling(ctx: BenchContext, chats: BenchChat[], warmupMs: number, durationMs: number): Promise<SendRow> {
   const pool = new pg.Pool({ connectionString: ctx.dbUrl, max: ctx.poolSize });
-  const ids: string[] = [];
-  let counted = 0;
-  let counting = false;
-  let measureStart = 0;
-  const end = performance.now() + warmupMs + durationMs;
-  setTimeout(() => {
-    counting = true;
-    measureStart = performance.now();
-  }, warmupMs);
+  const clients = await Promise.all(Array.from({ length: ctx.poolSize }, () => pool.connect()));
   let k = 0;
-  await Promise.all(
-    Array.from({ length: ctx.poolSize }, async (_, w) => {
-      const client = await pool.connect();
-      try {
-        while (performance.now() < end) {
-          const chat = chats[(k++ + w) % chats.length]!;
-          const id = `bx${randomBytes(10).toString('hex')}`;
-          // One statement in autocommit: INSERT; COMMIT (one WAL flush), one round trip.
-          await client.query(
-            `INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [id, chat.chatId, chat.guestId, chat.ownerId, chat.propertyId, `bench message ${k}`, `c${id}`],
-          );
-          ids.push(id);
-          if (counting && performance.now() <= end) counted++;
-        }
-      } finally {
-        client.release();
-      }
-    }),
-  );
-  const measured = (Math.min(performance.now(), end) - measureStart) / 1000;
-  await pool.end();
-  return {
-    msgsPerSec: round(counted / measured),
-    acked: ids.length,
-    verified: await countStored(ctx.pool, ids),
-    failed: 0,
-    durationSec: round(measured),
-    clients: ctx.poolSize,
-    connections: ctx.poolSize,
+  const insertOne = (client: pg.PoolClient, w: number) => async () => {
+    const chat = chats[(k++ + w) % chats.length]!;
+    const id = `bx${randomBytes(10).toString('hex')}`;
+    // One statement in autocommit: INSERT; COMMIT (one WAL flush), one round trip.
+    await client.query(
+      `INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, chat.chatId, chat.guestId, chat.ownerId, chat.propertyId, `bench message ${k}`, `c${id}`],
+    );
+    return id;
   };
+  try {
+    const run = await timedSends(ctx, clients.map(insertOne), warmupMs, durationMs);
+    return { ...run.row, verified: await countStored(ctx.pool, run.ids), clients: ctx.poolSize, connections: ctx.poolSize };
+  } finally {
+    clients.forEach((c) => c.release());
+    await pool.end();
+  }
 }
 
 export async function sendScenario(ctx: BenchContext): Promise<SendResult> {

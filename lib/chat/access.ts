@@ -31,16 +31,6 @@ export const chatRowJoins = Prisma.sql`JOIN users g ON g.id = c.guest_id
   JOIN users o ON o.id = c.owner_id
   JOIN properties p ON p.id = c.property_id`;
 
-/**
- * The chats with these ids, with both members and the property, in one query (Prisma would load
- * each relation with a query of its own).
- */
-export async function loadChats(db: Pick<Db, '$queryRaw'>, chatIds: string[]): Promise<Map<string, ChatRow>> {
-  const rows = await db.$queryRaw<ChatRow[]>`
-    SELECT ${chatRowColumns} FROM chats c ${chatRowJoins} WHERE c.id = ANY(${chatIds}::text[])`;
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
 /** The chat as its member `userId` sees it; NOT_FOUND when `userId` is not a member. */
 export function membershipOf(row: ChatRow | undefined, userId: string): ChatMembership {
   if (!row || (row.guest_id !== userId && row.owner_id !== userId)) throw notFound('Chat');
@@ -59,7 +49,11 @@ export function membershipOf(row: ChatRow | undefined, userId: string): ChatMemb
   };
 }
 
-/** The chat as its member `userId` sees it, with both members and the property. */
+/**
+ * The chat as its member `userId` sees it, with both members and the property, in one query
+ * (Prisma would load each relation with a query of its own).
+ */
 export async function getChatForMember(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string): Promise<ChatMembership> {
-  return membershipOf((await loadChats(db, [chatId])).get(chatId), userId);
+  const [row] = await db.$queryRaw<ChatRow[]>`SELECT ${chatRowColumns} FROM chats c ${chatRowJoins} WHERE c.id = ${chatId}`;
+  return membershipOf(row, userId);
 }
