@@ -67,7 +67,6 @@ async function main() {
       // The per-user send limit (30 per 10 s by default) would cap one client; its cost is still paid.
       SEND_LIMIT: '1000000',
       SEND_LIMIT_SECONDS: '1',
-      REALTIME_MAX_SOCKETS_PER_USER: '20',
     });
     const ctx: BenchContext = {
       quick,

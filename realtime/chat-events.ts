@@ -134,6 +134,6 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
     if (!chat) return;
     const otherUserId = chat.guestId === event.readerId ? chat.ownerId : chat.guestId;
     const counts = await countUnreadBoth(db, event.readerId, event.chatId);
-    deliverReadReceipt(io.local, { ...event, ...counts }, otherUserId);
+    deliverReadReceipt(io.local, { ...event, otherUserId, ...counts });
   };
 }

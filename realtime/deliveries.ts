@@ -27,11 +27,12 @@ export function deliverNewMessage(from: Broadcaster, sent: StoredMessage): void 
   });
 }
 
-export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt, otherUserId: string): void {
+export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt): void {
   if (receipt.messageIds.length === 0) return; // nothing changed: nothing to tell
   const { chatId, readerId, messageIds, readAt } = receipt;
-  // The senders of those messages (the other member, even with the chat closed) and open views.
-  from.to(chatRoom(chatId)).to(userRoom(otherUserId)).except(userRoom(readerId)).emit('messages_read', { chatId, readerId, messageIds, readAt });
+  // The sender of those messages, on every tab, the chat open or not (only members join a chat
+  // room, so the other member's user room holds every other view of this chat).
+  from.to(userRoom(receipt.otherUserId)).emit('messages_read', { chatId, readerId, messageIds, readAt });
   // The reader's tabs also get their new unread counts, so every badge drops.
   from.to(userRoom(readerId)).emit('messages_read', {
     chatId,

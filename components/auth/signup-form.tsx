@@ -6,8 +6,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { ErrorBody } from '@/lib/errors';
 import { signUpSchema } from '@/lib/auth/schemas';
+import { ApiError, postJson } from '@/lib/client/api';
+import { issueDetails } from '@/lib/validation';
 import { linkClass } from './auth-card';
 import { safeCallbackUrl } from './callback-url';
 import { Field, FormAlert, SubmitButton } from './form-parts';
@@ -18,8 +19,6 @@ const FIELDS = ['name', 'email', 'password'] as const;
 type FieldName = (typeof FIELDS)[number];
 type FieldErrors = Partial<Record<FieldName, string>>;
 const LABELS: Record<FieldName, string> = { name: 'Name', email: 'Email', password: 'Password' };
-
-type ApiError = Partial<ErrorBody>;
 
 /** `[{ path: ['password'], message: 'must be at least 8 characters' }]` → `{ password: 'Password must be …' }`. */
 function fieldErrorsOf(details: unknown): FieldErrors {
@@ -51,7 +50,7 @@ export function SignupForm({ callbackUrl }: { callbackUrl?: string }) {
     const local = signUpSchema.safeParse(input);
     if (!local.success) {
       setError(null);
-      setFieldErrors(fieldErrorsOf(local.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }))));
+      setFieldErrors(fieldErrorsOf(issueDetails(local.error.issues)));
       focusFirstInvalid(event.currentTarget);
       return;
     }
@@ -61,27 +60,24 @@ export function SignupForm({ callbackUrl }: { callbackUrl?: string }) {
     setError(null);
     setFieldErrors({});
     try {
-      const response = await fetch('/api/auth/signup', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(input),
-      });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { error?: ApiError } | null;
-        const apiError = body?.error ?? {};
-        const fields = fieldErrorsOf(apiError.details);
+      try {
+        await postJson('/api/auth/signup', input);
+      } catch (caught) {
+        if (!(caught instanceof ApiError) || caught.code === 'NETWORK') throw caught;
+        const fields = fieldErrorsOf(caught.details);
         setFieldErrors(fields);
-        if (apiError.code === 'CONFLICT') {
+        if (caught.code === 'CONFLICT') {
           setError(
             <>
-              {apiError.message ?? 'An account with this email already exists'}.{' '}
+              {caught.message}.{' '}
               <Link href={loginHref(callbackUrl)} className={linkClass}>
                 Sign in instead
               </Link>
             </>,
           );
         } else if (Object.keys(fields).length === 0) {
-          setError(apiError.message ?? 'Could not create the account. Please try again.');
+          // INTERNAL: our server's own apology, or a proxy's error page with no message at all.
+          setError(caught.code === 'INTERNAL' ? 'Could not create the account. Please try again.' : caught.message);
         }
         setPending(false);
         return;

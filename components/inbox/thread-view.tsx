@@ -114,12 +114,16 @@ export function ThreadView({ chatId }: { chatId: string }) {
     return () => observer.disconnect();
   }, [thread.hasNextPage, thread.isFetchingNextPage, thread.fetchNextPage]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const [, tick] = useState(0);
+  // The other member's typing notice shows until it expires (a renewal updates the store, which
+  // renders again); one timer for that moment, not a re-render of the thread every second.
+  const typingUntil = chat ? (typingMap as Record<string, number>)[chat.otherParty.id] : undefined;
+  const [, expire] = useState(0);
   useEffect(() => {
-    const timer = setInterval(() => tick((n) => n + 1), 1000);
-    return () => clearInterval(timer);
-  }, []);
-  const otherTyping = chat && (typingMap as Record<string, number>)[chat.otherParty.id]! > Date.now();
+    if (typingUntil === undefined || typingUntil <= Date.now()) return;
+    const timer = setTimeout(() => expire((n) => n + 1), typingUntil - Date.now() + 20);
+    return () => clearTimeout(timer);
+  }, [typingUntil]);
+  const otherTyping = typingUntil !== undefined && typingUntil > Date.now();
 
   if (thread.isError) {
     return (

@@ -174,6 +174,8 @@ export { sendMessage, sendMessages, type SentMessage, type SendRequest, type Sto
 export interface ReadReceipt {
   chatId: string;
   readerId: string;
+  /** The chat's other member: the sender of the messages read, who is told so. */
+  otherUserId: string;
   /** The messages this call marked read (already-read ones are not repeated). */
   messageIds: string[];
   readAt: string;
@@ -217,7 +219,7 @@ export async function markMessagesRead(
     }
     const messageIds = changed.map((r) => r.id).sort();
     const { unreadCount, chatUnreadCount } = await countUnreadBoth(tx, readerId, chat.id);
-    const receipt = { chatId: chat.id, readerId, messageIds, readAt: readAt.toISOString(), unreadCount, chatUnreadCount };
+    const receipt = { chatId: chat.id, readerId, otherUserId: chat.otherUserId, messageIds, readAt: readAt.toISOString(), unreadCount, chatUnreadCount };
     if (options.publish && messageIds.length) {
       await publishChatEvent(tx, { type: 'messages_read', chatId: chat.id, readerId, messageIds, readAt: receipt.readAt });
     }

@@ -167,8 +167,8 @@ async function storeGroup(q: Pick<Db, '$queryRaw'>, requests: SendRequest[], out
 // Prepared once per connection: the hottest statement of the server.
 const STORE_GROUP_MARKER = preparedStatementMarker('store_group');
 
-/** storeGroup's statement for the requests at these positions (exported for EXPLAIN in tests). */
-export function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
+/** storeGroup's statement for the requests at these positions. */
+function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
   const input = (i: number) => requests[i]!.input;
   // The group's chats are locked first, in id order (so concurrent groups never deadlock), and
   // their counters read under that lock: a locking read sees the newest committed row, and no one

@@ -1,12 +1,14 @@
 // The REST API as the browser calls it (session cookie). Errors arrive as ApiError with the
 // server's stable code, so the UI can tell "sign in again" from "try later".
-import type { ErrorCode } from '../errors';
+import type { ErrorBody, ErrorCode } from '../errors';
 
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode | 'NETWORK',
     message: string,
     readonly status: number,
+    /** The server's `error.details` (field problems for VALIDATION). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -19,9 +21,10 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   } catch {
     throw new ApiError('NETWORK', 'You appear to be offline', 0);
   }
-  const body = (await response.json().catch(() => null)) as { data?: T; error?: { code: ErrorCode; message: string } } | null;
+  const body = (await response.json().catch(() => null)) as { data?: T; error?: Partial<ErrorBody> } | null;
   if (!response.ok || !body || body.error) {
-    throw new ApiError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `Request failed (${response.status})`, response.status);
+    const error = body?.error;
+    throw new ApiError(error?.code ?? 'INTERNAL', error?.message ?? `Request failed (${response.status})`, response.status, error?.details);
   }
   return body.data as T;
 }

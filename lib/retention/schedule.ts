@@ -1,9 +1,8 @@
 // The scheduled worker: runs the retention job on ARCHIVE_SCHEDULE (see schedule-spec.ts) in
-// whatever long-lived process starts it: `npm run archive -- --schedule`, or the realtime server
-// calling startArchiveSchedule(). Several processes may run a schedule: the job's advisory lock
-// lets one run at a time and the others log "already running" and wait for their next turn.
-import { env, requireDatabaseUrl } from '../env';
-import { runArchiveJob, type ArchiveJobResult } from './run-archive-job';
+// the long-lived process that starts it (`npm run archive -- --schedule`). Several processes may
+// run a schedule: the job's advisory lock lets one run at a time and the others log "already
+// running" and wait for their next turn.
+import type { ArchiveJobResult } from './run-archive-job';
 import { describeSchedule, nextRunAfter, parseSchedule, type ScheduleSpec } from './schedule-spec';
 
 /** What the worker logs through; a pino logger fits. */
@@ -22,8 +21,8 @@ export interface ArchiveScheduleHandle {
 export interface StartArchiveScheduleParams {
   schedule: string | ScheduleSpec;
   log?: ScheduleLogger;
-  /** The job; default: runArchiveJob with the environment's options. */
-  run?: (signal: AbortSignal, log: ScheduleLogger) => Promise<ArchiveJobResult>;
+  /** The job (scripts/archive.ts passes runArchiveJob with the command line's options). */
+  run: (signal: AbortSignal, log: ScheduleLogger) => Promise<ArchiveJobResult>;
   now?: () => Date;
 }
 
@@ -39,7 +38,7 @@ export function startArchiveSchedule(params: StartArchiveScheduleParams): Archiv
   }
   const log = params.log ?? { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
   const now = params.now ?? (() => new Date());
-  const run = params.run ?? defaultRun;
+  const { run } = params;
 
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,18 +81,4 @@ export function startArchiveSchedule(params: StartArchiveScheduleParams): Archiv
       await running;
     },
   };
-}
-
-function defaultRun(signal: AbortSignal, log: ScheduleLogger): Promise<ArchiveJobResult> {
-  return runArchiveJob({
-    databaseUrl: requireDatabaseUrl(),
-    options: {
-      olderThanDays: env.ARCHIVE_AFTER_DAYS,
-      emptyChatDays: env.EMPTY_CHAT_DAYS,
-      batchSize: env.ARCHIVE_BATCH_SIZE,
-      dryRun: false,
-    },
-    signal,
-    log: (line) => log.info(line),
-  });
 }

@@ -5,21 +5,18 @@ import { markMessagesRead, markReadSchema } from '../../lib/chat';
 import { parseInput } from '../../lib/validation';
 import { eventArgs, runEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { deliverReadReceipt } from '../deliveries';
-import { membershipOf } from '../membership';
 
 export function createReceiptHandlers(deps: HandlerDeps) {
   return (socket: RealtimeSocket) => {
     socket.on('mark_read', async (...args: unknown[]) => {
       const { payload, ack } = eventArgs(args);
-      let otherUserId = '';
       const response = await runEvent(deps, socket, 'mark_read', ack, () =>
         deps.inFlight.run(async () => {
           const input = parseInput(markReadSchema, payload, 'mark_read payload');
-          otherUserId = (await membershipOf(deps.db, socket, input.chatId)).otherUserId;
           return deps.writes.run(() => markMessagesRead(deps.db, socket.data.userId, input));
         }),
       );
-      if (response.ok) deliverReadReceipt(socket.broadcast, response.data, otherUserId);
+      if (response.ok) deliverReadReceipt(socket.broadcast, response.data);
     });
   };
 }
