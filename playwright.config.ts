@@ -63,6 +63,8 @@ export default defineConfig({
       DEV_REALTIME_RESTART_DELAY_MS: '4000',
       // The long-history flow sends 500 messages in seconds.
       SEND_LIMIT: '1000',
+      // One run signs in about 30 times from 127.0.0.1, the default limit per address.
+      SIGN_IN_LIMIT_PER_IP: '1000',
       DATABASE_URL: '',
       FRONTEND_URL: '',
       NEXTAUTH_URL: '',

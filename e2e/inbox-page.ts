@@ -37,6 +37,45 @@ export class InboxPage {
     return { guest, chatId, email, password };
   }
 
+  /**
+   * Delivers the page's answers to GET requests matching `url` late, as a busy server would: each
+   * after the first `after` is fetched from the server at once but handed to the page `ms` later.
+   * Resolves to a function that waits until at least one answer was held and every answer held
+   * so far has been delivered.
+   */
+  async holdBackAnswers(url: RegExp, { after = 0, ms }: { after?: number; ms: number }): Promise<() => Promise<void>> {
+    let seen = 0;
+    const held: Promise<void>[] = [];
+    await this.page.route(url, (route) => {
+      if (route.request().method() !== 'GET' || ++seen <= after) return route.continue();
+      const delivered = (async () => {
+        const response = await route.fetch();
+        const body = await response.body();
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        await route.fulfill({ response, body });
+      })();
+      held.push(delivered);
+      return delivered;
+    });
+    return async () => {
+      await expect.poll(() => held.length).toBeGreaterThan(0);
+      for (let done = 0; done < held.length; done++) await held[done];
+    };
+  }
+
+  /** Holds the page's `send_message` frames to the realtime server back for `ms` (in order). */
+  async delaySocketSends(ms: number) {
+    await this.page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      let previous = Promise.resolve();
+      ws.onMessage((frame) => {
+        if (typeof frame !== 'string' || !frame.includes('"send_message"')) return server.send(frame);
+        previous = previous.then(() => new Promise((resolve) => setTimeout(resolve, ms))).then(() => server.send(frame));
+      });
+      server.onMessage((frame) => ws.send(frame));
+    });
+  }
+
   chatItem(chatId: string): Locator {
     return this.page.locator(`[data-testid="chat-item"][data-chat-id="${chatId}"]`);
   }

@@ -83,10 +83,22 @@ test('messages typed offline survive closing the tab and are sent once, in order
   await guest.page.close();
   await guest.context.setOffline(false);
   const again = new InboxPage(await guest.context.newPage(), guest.context);
+  // A busy server, so that connecting refetches the thread while the outbox sends, and that
+  // refetch's answer, computed before the sends are stored, lands after their acks: the socket
+  // token comes late (the thread's first page is on screen before the socket connects), the sends
+  // take a second to reach the server, and every thread page after the first is answered late.
+  // The late answer must not wipe the sent messages off the screen.
+  await again.holdBackAnswers(/\/api\/realtime\/token$/, { ms: 1500 });
+  const pagesDelivered = await again.holdBackAnswers(/\/api\/chats\/[^/]+\/messages\?limit=\d+$/, { after: 1, ms: 3000 });
+  await again.delaySocketSends(1000);
   await again.openChat(chatId);
   await expect(again.message('offline two')).toHaveAttribute('data-state', /sent|read/);
-  await expect(again.message('offline one')).toHaveCount(1);
-  await expect(again.message('offline two')).toHaveCount(1);
+  await pagesDelivered();
+  await expect(again.page.getByTestId('message-scroller')).toHaveAttribute('aria-busy', 'false');
+  for (const text of ['offline one', 'offline two']) {
+    await expect(again.message(text)).toHaveCount(1);
+    await expect(again.message(text)).toHaveAttribute('data-state', /sent|read/);
+  }
 
   const stored = await owner.historyOverRest(chatId);
   expect(stored.map((m) => m.content)).toEqual(['offline one', 'offline two']);

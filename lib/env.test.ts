@@ -12,6 +12,12 @@ describe('parseEnv', () => {
     expect(parseEnv({ FRONTEND_URL: 'https://inbox.example.test' }).FRONTEND_URL).toBe('https://inbox.example.test');
   });
 
+  it('reads the sign-in limit per client address (30 unless set; at least 1)', () => {
+    expect(parseEnv({}).SIGN_IN_LIMIT_PER_IP).toBe(30);
+    expect(parseEnv({ SIGN_IN_LIMIT_PER_IP: '1000' }).SIGN_IN_LIMIT_PER_IP).toBe(1000);
+    expect(() => parseEnv({ SIGN_IN_LIMIT_PER_IP: '0' })).toThrow(/SIGN_IN_LIMIT_PER_IP/);
+  });
+
   it('treats empty values as unset', () => {
     const env = parseEnv({ DATABASE_URL: '', PORT: '' });
     expect(env.DATABASE_URL).toBeUndefined();

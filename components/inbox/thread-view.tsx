@@ -164,6 +164,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
         role="log"
         aria-live="polite"
         aria-relevant="additions"
+        aria-busy={thread.isFetching}
       >
         <div ref={topSentinel} aria-hidden className="h-px" />
         {thread.isFetchingNextPage && <p className="py-2 text-center text-xs text-slate-500">Loading earlier messages…</p>}

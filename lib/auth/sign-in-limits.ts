@@ -2,10 +2,11 @@
 // (each costs a password hash). rate-limiter-flexible, in memory: the web app is one process
 // here; swap in RateLimiterRedis beside REDIS_URL when it is several.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { env } from '../env';
 import { consumePoint } from '../rate-limits';
 
 const perEmail = new RateLimiterMemory({ keyPrefix: 'signin_email', points: 5, duration: 15 * 60 });
-const perIp = new RateLimiterMemory({ keyPrefix: 'signin_ip', points: 30, duration: 15 * 60 });
+const perIp = new RateLimiterMemory({ keyPrefix: 'signin_ip', points: env.SIGN_IN_LIMIT_PER_IP, duration: 15 * 60 });
 const signUpsPerIp = new RateLimiterMemory({ keyPrefix: 'signup_ip', points: 30, duration: 60 * 60 });
 
 /**

@@ -1,8 +1,8 @@
-import { QueryClient } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { MessagePage } from '../chat/messages';
 import type { MessageDto } from '../chat/message-dto';
-import { addMessagesToThread, chatQueries, threadMessages } from './queries';
+import { addMessagesToThread, applyReadToThread, chatQueries, threadMessages } from './queries';
 
 function message(id: string, createdAt: string): MessageDto {
   return {
@@ -35,6 +35,49 @@ describe('addMessagesToThread', () => {
     await loading;
     await new Promise((r) => setTimeout(r, 0));
     expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+  });
+
+  it('keeps a message added while a refetch answered before it was stored is in flight', async () => {
+    const client = new QueryClient();
+    await client.prefetchInfiniteQuery({ ...chatQueries.thread('chat1'), queryFn: async () => emptyPage });
+    let answer!: (page: MessagePage) => void;
+    // A reconnect's catch-up refetches the (empty) thread; the outbox then sends, and the ack
+    // arrives before the refetch's older answer.
+    const refetch = client.fetchInfiniteQuery({
+      ...chatQueries.thread('chat1'),
+      staleTime: 0,
+      queryFn: () => new Promise<MessagePage>((resolve) => (answer = resolve)),
+    });
+    addMessagesToThread(client, 'chat1', [message('acked', '2026-01-01T00:00:05.000Z')]);
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+    answer(emptyPage);
+    await refetch;
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+  });
+
+  it('keeps a live message and a read tick that arrive while an older page is loading', async () => {
+    const client = new QueryClient();
+    const pages: Record<string, MessagePage> = {
+      newest: { messages: [message('b', '2026-01-01T00:00:02.000Z')], pagination: { hasMore: true, nextCursor: 'older', prevCursor: null } },
+      older: { messages: [message('a', '2026-01-01T00:00:01.000Z')], pagination: { hasMore: false, nextCursor: null, prevCursor: null } },
+    };
+    let answerOlder!: () => void;
+    const observer = new InfiniteQueryObserver(client, {
+      ...chatQueries.thread('chat1'),
+      queryFn: ({ pageParam }) =>
+        pageParam ? new Promise<MessagePage>((resolve) => (answerOlder = () => resolve(pages.older!))) : Promise.resolve(pages.newest!),
+    });
+    const stop = observer.subscribe(() => {});
+    await observer.refetch();
+    const scrolledBack = observer.fetchNextPage();
+    addMessagesToThread(client, 'chat1', [message('c', '2026-01-01T00:00:03.000Z')]);
+    applyReadToThread(client, 'chat1', ['b'], '2026-01-01T00:00:04.000Z');
+    answerOlder();
+    await scrolledBack;
+    const thread = threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey));
+    expect(thread.map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    expect(thread.find((m) => m.id === 'b')?.readAt).toBe('2026-01-01T00:00:04.000Z');
+    stop();
   });
 
   it('leaves a thread that nobody loaded alone (it will fetch fresh when opened)', () => {

@@ -1,7 +1,7 @@
 // React Query is the browser's source of truth for server data. Query keys and fetchers come
 // from these factories only; the cache updaters below apply live events in place (no refetch
 // storm), through the same pure merge the catch-up uses.
-import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
@@ -44,30 +44,49 @@ export function threadMessages(data: Thread | undefined): MessageDto[] {
   return mergeMessages([], data.pages.flatMap((p) => p.messages));
 }
 
+/**
+ * Applies a live change to a cached query now and, if a fetch of that query is in flight, again
+ * when it lands. That fetch may have been answered before the change happened (a refetch after a
+ * reconnect, an older page scrolled back to, the first page still loading), and its answer
+ * replaces the cache: without the second pass a message the user just sent vanishes from the
+ * screen although it is stored. The thread's updaters go through here: what they add (messages,
+ * read times) only grows, so applying it twice is harmless. (The chat list's unread counts are
+ * not like that: a second pass could put back a count the fetched list has already moved past.)
+ */
+function applyNowAndAfterFetch(client: QueryClient, queryKey: QueryKey, apply: () => void) {
+  apply();
+  const cache = client.getQueryCache();
+  const query = cache.find({ queryKey, exact: true });
+  if (!query || query.state.fetchStatus === 'idle') return;
+  const unsubscribe = cache.subscribe((event) => {
+    if (event.query !== query) return;
+    if (event.type === 'removed') return unsubscribe();
+    if (event.type === 'updated' && query.state.fetchStatus === 'idle') {
+      unsubscribe();
+      applyNowAndAfterFetch(client, queryKey, apply);
+    }
+  });
+}
+
 /** Adds messages (live, acked or caught up) to a cached thread; no-op if the thread is not loaded. */
 export function addMessagesToThread(client: QueryClient, chatId: string, messages: MessageDto[]) {
   if (!messages.length) return;
   const key = chatQueries.thread(chatId).queryKey;
-  if (client.getQueryState(key) && !client.getQueryData(key)) {
-    // The thread's first page is still loading, and its answer may predate these messages.
-    // (Invalidating would not help: React Query does not restart a first fetch in flight.)
-    // Wait for that fetch, then merge them in.
-    void client
-      .fetchInfiniteQuery(chatQueries.thread(chatId))
-      .then(() => addMessagesToThread(client, chatId, messages))
-      .catch(() => {});
-    return;
-  }
-  client.setQueryData<Thread>(key, (data) => {
-    if (!data?.pages.length) return data;
-    const [newest, ...older] = data.pages;
-    return { ...data, pages: [{ ...newest!, messages: mergeMessages(newest!.messages, messages) }, ...older] };
-  });
+  applyNowAndAfterFetch(client, key, () =>
+    client.setQueryData<Thread>(key, (data) => {
+      if (!data?.pages.length) return data;
+      const [newest, ...older] = data.pages;
+      return { ...data, pages: [{ ...newest!, messages: mergeMessages(newest!.messages, messages) }, ...older] };
+    }),
+  );
 }
 
 export function applyReadToThread(client: QueryClient, chatId: string, messageIds: string[], readAt: string) {
-  client.setQueryData<Thread>(chatQueries.thread(chatId).queryKey, (data) =>
-    data ? { ...data, pages: data.pages.map((p) => ({ ...p, messages: applyReadReceipt(p.messages, messageIds, readAt) })) } : data,
+  const key = chatQueries.thread(chatId).queryKey;
+  applyNowAndAfterFetch(client, key, () =>
+    client.setQueryData<Thread>(key, (data) =>
+      data ? { ...data, pages: data.pages.map((p) => ({ ...p, messages: applyReadReceipt(p.messages, messageIds, readAt) })) } : data,
+    ),
   );
 }
 
