@@ -2,7 +2,8 @@ import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { MessagePage } from '../chat/messages';
 import type { MessageDto } from '../chat/message-dto';
-import { addMessagesToThread, applyReadToThread, chatQueries, threadMessages } from './queries';
+import type { ChatSummary } from '../chat/chats';
+import { addMessagesToThread, applyMessageToChatList, applyReadToThread, chatQueries, threadMessages } from './queries';
 
 function message(id: string, createdAt: string): MessageDto {
   return {
@@ -84,5 +85,50 @@ describe('addMessagesToThread', () => {
     const client = new QueryClient();
     addMessagesToThread(client, 'chat1', [message('x', '2026-01-01T00:00:00.000Z')]);
     expect(client.getQueryData(chatQueries.thread('chat1').queryKey)).toBeUndefined();
+  });
+});
+
+describe('applyMessageToChatList', () => {
+  const person = { id: 'u2', name: 'U2', role: 'OWNER' as const };
+  function chat(lastMessage: MessageDto | null, unreadCount: number): ChatSummary {
+    return {
+      id: 'chat1', property: { id: 'p1', name: 'Cabin' }, guest: { ...person, id: 'u1', role: 'GUEST' }, owner: person, otherParty: person,
+      createdAt: '2026-01-01T00:00:00.000Z', lastMessageAt: lastMessage?.createdAt ?? null, unreadCount,
+      lastMessage: lastMessage && { id: lastMessage.id, senderId: lastMessage.senderId, content: lastMessage.content, createdAt: lastMessage.createdAt, readAt: null, attachmentCount: 0 },
+    } as ChatSummary;
+  }
+  const first = message('m1', '2026-01-01T00:00:01.000Z');
+  const second = message('m2', '2026-01-01T00:00:02.000Z');
+  const listed = (client: QueryClient) => client.getQueryData<ChatSummary[]>(chatQueries.list().queryKey)![0]!;
+
+  async function listWithRefetchInFlight(client: QueryClient) {
+    await client.prefetchQuery({ ...chatQueries.list(), queryFn: async () => [chat(first, 0)] });
+    let answer!: (chats: ChatSummary[]) => void;
+    const refetch = client.fetchQuery({ ...chatQueries.list(), staleTime: 0, queryFn: () => new Promise<ChatSummary[]>((resolve) => (answer = resolve)) });
+    return { answer: (chats: ChatSummary[]) => (answer(chats), refetch) };
+  }
+
+  it('keeps a new message and its unread count when a list fetched before it lands afterwards', async () => {
+    const client = new QueryClient();
+    const { answer } = await listWithRefetchInFlight(client);
+    expect(applyMessageToChatList(client, second, 1)).toBe(true);
+    expect(listed(client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' } });
+    await answer([chat(first, 0)]);
+    expect(listed(client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' }, lastMessageAt: second.createdAt });
+  });
+
+  it('keeps the count of a list fetched after the message (it may already count a read)', async () => {
+    const client = new QueryClient();
+    const { answer } = await listWithRefetchInFlight(client);
+    applyMessageToChatList(client, second, 1);
+    await answer([chat(second, 0)]);
+    expect(listed(client)).toMatchObject({ unreadCount: 0, lastMessage: { id: 'm2' } });
+  });
+
+  it('ignores an event older than the message the list shows', async () => {
+    const client = new QueryClient();
+    await client.prefetchQuery({ ...chatQueries.list(), queryFn: async () => [chat(second, 2)] });
+    expect(applyMessageToChatList(client, first, 1)).toBe(true);
+    expect(listed(client)).toMatchObject({ unreadCount: 2, lastMessage: { id: 'm2' } });
   });
 });

@@ -49,9 +49,10 @@ export function threadMessages(data: Thread | undefined): MessageDto[] {
  * when it lands. That fetch may have been answered before the change happened (a refetch after a
  * reconnect, an older page scrolled back to, the first page still loading), and its answer
  * replaces the cache: without the second pass a message the user just sent vanishes from the
- * screen although it is stored. The thread's updaters go through here: what they add (messages,
- * read times) only grows, so applying it twice is harmless. (The chat list's unread counts are
- * not like that: a second pass could put back a count the fetched list has already moved past.)
+ * screen although it is stored. Only for updates that are harmless twice: a thread's messages and
+ * read times only grow, and a chat-list entry only moves on to a newer message. (Not for
+ * setChatUnread: a list fetched after the read may also count a newer message, which a second
+ * pass would hide.)
  */
 function applyNowAndAfterFetch(client: QueryClient, queryKey: QueryKey, apply: () => void) {
   apply();
@@ -95,23 +96,28 @@ export function applyReadToThread(client: QueryClient, chatId: string, messageId
  * Returns false when the chat is not in the list (a new chat): the caller refetches the list.
  */
 export function applyMessageToChatList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): boolean {
+  const key = chatQueries.list().queryKey;
   let found = false;
-  client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => {
-    if (!chats) return chats;
-    const chat = chats.find((c) => c.id === message.chatId);
-    if (!chat) return chats;
-    found = true;
-    const newer = !chat.lastMessage || chat.lastMessage.createdAt <= message.createdAt;
-    const updated: ChatSummary = {
-      ...chat,
-      lastMessageAt: newer ? message.createdAt : chat.lastMessageAt,
-      lastMessage: newer
-        ? { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length }
-        : chat.lastMessage,
-      unreadCount: chatUnreadCount ?? chat.unreadCount,
-    };
-    return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
-  });
+  applyNowAndAfterFetch(client, key, () =>
+    client.setQueryData<ChatSummary[]>(key, (chats) => {
+      if (!chats) return chats;
+      const chat = chats.find((c) => c.id === message.chatId);
+      if (!chat) return chats;
+      found = true;
+      // Only news moves a chat: a list that already shows this message or a later one (an event
+      // that came late, or a list fetched after the message was stored) keeps its preview and
+      // its unread count, which may already count reads this event does not know of.
+      const last = chat.lastMessage;
+      if (last && (last.id === message.id || last.createdAt > message.createdAt)) return chats;
+      const updated: ChatSummary = {
+        ...chat,
+        lastMessageAt: message.createdAt,
+        lastMessage: { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length },
+        unreadCount: chatUnreadCount ?? chat.unreadCount,
+      };
+      return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
+    }),
+  );
   return found;
 }
 
