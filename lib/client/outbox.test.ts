@@ -36,6 +36,33 @@ describe('Outbox', () => {
     expect(outbox.items()).toEqual([]);
   });
 
+  it('announces a new message only once it is stored, so what the page shows survives a closed tab', async () => {
+    const storage = memoryOutboxStorage();
+    const outbox = new Outbox(storage);
+    // At every announcement: what the page is told is waiting, and what storage holds then.
+    const seen: Array<{ announced: string[]; stored: string[] }> = [];
+    outbox.subscribe((items) => {
+      const announced = items.map((i) => i.content);
+      void storage.load().then((held) => seen.push({ announced, stored: held.map((i) => i.content) }));
+    });
+    await outbox.add({ chatId: 'c', content: 'one' });
+    await outbox.add({ chatId: 'c', content: 'two' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(seen.at(-1)).toEqual({ announced: ['one', 'two'], stored: ['one', 'two'] });
+    for (const { announced, stored } of seen) expect(stored).toEqual(expect.arrayContaining(announced));
+  });
+
+  it('still sends a message the browser could not store (it only would not outlive the page)', async () => {
+    const broken = { ...memoryOutboxStorage(), put: () => Promise.reject(new Error('QuotaExceededError')) };
+    const outbox = new Outbox(broken);
+    const item = await outbox.add({ chatId: 'c', content: 'kept in memory' });
+    expect(outbox.items()).toEqual([item]);
+    const { tries, send } = recorder([]);
+    await outbox.flush(send);
+    expect(tries.map((t) => t.content)).toEqual(['kept in memory']);
+    expect(outbox.items()).toEqual([]);
+  });
+
   it('survives a reload: a new Outbox on the same storage sends what was left', async () => {
     const storage = memoryOutboxStorage();
     const before = new Outbox(storage);

@@ -122,7 +122,11 @@ export class Outbox {
       status: 'pending',
     };
     this.list = [...this.list, item];
-    await this.commit(item);
+    // Stored before anyone hears of it: what the page shows as waiting must survive the tab
+    // closing the next instant. A browser that cannot store it (no IndexedDB, quota) still sends
+    // it from memory; it just would not outlive this page.
+    await this.storage.put(item).catch((error: unknown) => console.warn('Outbox: could not store the message durably', error));
+    this.notify();
     return item;
   }
 
