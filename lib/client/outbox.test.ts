@@ -79,6 +79,22 @@ describe('Outbox', () => {
     expect(await storage.load()).toEqual([]);
   });
 
+  it("sends what another tab of the user left behind (typed offline there, that tab closed)", async () => {
+    const storage = memoryOutboxStorage();
+    const open = new Outbox(storage); // a tab that stays open
+    await open.load();
+    const closed = new Outbox(storage); // a second tab, offline
+    const left = await closed.add({ chatId: 'c', content: 'typed in the closed tab' });
+    await closed.flush(recorder([{ kind: 'unavailable', code: 'OFFLINE', message: 'offline' }]).send);
+
+    const { tries, send } = recorder([]);
+    await open.flush(send); // back online
+    expect(tries).toEqual([{ clientMessageId: left.clientMessageId, content: 'typed in the closed tab' }]);
+    expect(await storage.load()).toEqual([]);
+    await open.flush(send);
+    expect(tries).toHaveLength(1);
+  });
+
   it('marks a message failed after the last attempt, and lets the user retry or delete it', async () => {
     const outbox = new Outbox(memoryOutboxStorage(), 3);
     const item = await outbox.add({ chatId: 'c', content: 'doomed' });
@@ -137,7 +153,7 @@ describe('Outbox', () => {
     expect(online.tries.map((t) => t.content)).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('two tabs on the same storage keep each other\'s messages', async () => {
+  it("two tabs on the same storage keep each other's messages, and each goes out once", async () => {
     const storage = memoryOutboxStorage();
     const tabA = new Outbox(storage);
     const tabB = new Outbox(storage);
@@ -145,11 +161,12 @@ describe('Outbox', () => {
     await tabB.load();
     const fromA = await tabA.add({ chatId: 'c', content: 'typed in tab A' });
     const fromB = await tabB.add({ chatId: 'c', content: 'typed in tab B' });
-    await tabB.flush(recorder([]).send); // tab B sends its own and empties its list
-    // Tab A is closed; a new page finds tab A's message still waiting.
-    const reopened = new Outbox(storage);
-    await reopened.load();
-    expect(reopened.items().map((i) => i.clientMessageId)).toEqual([fromA.clientMessageId]);
-    expect(fromB.clientMessageId).not.toBe(fromA.clientMessageId);
+    // One record per message: neither tab's write replaced the other's.
+    expect((await storage.load()).map((i) => i.content).sort()).toEqual(['typed in tab A', 'typed in tab B']);
+    // Tab A is closed before it could send; tab B sends its own and what tab A left.
+    const { tries, send } = recorder([]);
+    await tabB.flush(send);
+    expect(tries.map((t) => t.clientMessageId)).toEqual([fromA.clientMessageId, fromB.clientMessageId]);
+    expect(await storage.load()).toEqual([]);
   });
 });

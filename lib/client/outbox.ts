@@ -1,6 +1,7 @@
 // The browser's outbox: every message the user sends goes here first and stays until the server
 // has acknowledged storing it. It survives reloads and closed tabs (IndexedDB through
-// idb-keyval), is sent strictly in the order typed, and keeps each message's clientMessageId for
+// idb-keyval; any open tab of the user sends what a closed one left), is sent strictly in the
+// order typed, and keeps each message's clientMessageId for
 // every retry, so the server stores it once however often it is retried. After MAX_ATTEMPTS
 // tries that reached no answer or an error a message is marked failed (the user can retry or
 // delete it); time spent offline is not a try, so offline messages simply wait.
@@ -83,6 +84,7 @@ export class Outbox {
   private loaded: Promise<void> | undefined;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
+  private readonly finished = new Set<string>();
   private readonly listeners = new Set<Listener>();
 
   constructor(
@@ -92,12 +94,21 @@ export class Outbox {
 
   /** Reads what an earlier page left behind; every other method waits for it. */
   load(): Promise<void> {
-    return (this.loaded ??= this.storage.load().then((items) => {
-      // Keep anything added before the load finished, after what was already waiting.
-      const known = new Set(items.map((i) => i.clientMessageId));
-      this.list = [...items, ...this.list.filter((i) => !known.has(i.clientMessageId))].sort(byTypingOrder);
-      this.notify();
-    }));
+    return (this.loaded ??= this.adopt(true));
+  }
+
+  /**
+   * Takes in the stored messages this page does not know yet: left by an earlier page, or by
+   * another tab of the same user (typed offline there, and that tab closed before it was back
+   * online). Messages this page has finished with (stored, or deleted by the user) stay gone.
+   */
+  private async adopt(first = false): Promise<void> {
+    const items = await this.storage.load();
+    const known = new Set(this.list.map((i) => i.clientMessageId));
+    const found = items.filter((i) => !known.has(i.clientMessageId) && !this.finished.has(i.clientMessageId));
+    if (!found.length && !first) return;
+    this.list = [...this.list, ...found].sort(byTypingOrder);
+    this.notify();
   }
 
   items(): readonly OutboxItem[] {
@@ -135,6 +146,7 @@ export class Outbox {
   }
 
   async remove(clientMessageId: string): Promise<void> {
+    this.finished.add(clientMessageId);
     this.list = this.list.filter((i) => i.clientMessageId !== clientMessageId);
     this.notify();
     await this.storage.remove(clientMessageId);
@@ -154,6 +166,7 @@ export class Outbox {
       await this.load();
       do {
         this.flushAgain = false;
+        await this.adopt();
         await this.runOnce(send);
       } while (this.flushAgain);
     })().finally(() => {
