@@ -3,6 +3,7 @@
 // .env.example; they make `npm run dev` work on a fresh machine.
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS } from './rate-limits';
+import { DEFAULT_UNCLAIMED_UPLOAD_DAYS } from './retention/options';
 import { parseSchedule } from './retention/schedule-spec';
 
 export const DEMO_SECRET = 'stayeasy-demo-secret-change-me-in-production';
@@ -44,6 +45,9 @@ const EnvSchema = z
     // deleted. ARCHIVE_SCHEDULE unset: the job runs only when started by hand.
     ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).default(365),
     EMPTY_CHAT_DAYS: z.coerce.number().int().min(1).default(90),
+    // Uploads no message holds (removed from the composer, never sent) are deleted this long
+    // after the upload, with their bytes.
+    UNCLAIMED_UPLOAD_DAYS: z.coerce.number().int().min(1).default(DEFAULT_UNCLAIMED_UPLOAD_DAYS),
     ARCHIVE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
     ARCHIVE_SCHEDULE: z
       .string()

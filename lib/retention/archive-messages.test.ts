@@ -35,7 +35,7 @@ describe('archiving 20,000 messages spread over 3 years', () => {
     const cli = await runArchiveCli(['--dry-run']);
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
-    const match = /would archive (\d+) messages \((\d+) files\) older than (\S+) and delete (\d+) empty chats/.exec(cli.stdout);
+    const match = /would archive (\d+) messages \((\d+) files\) older than (\S+?), delete (\d+) empty chats .* and (\d+) unclaimed uploads/.exec(cli.stdout);
     expect(match, cli.stdout).not.toBeNull();
     const cutoff = new Date(match![3]!).getTime();
     const due = [...createdAt.entries()].filter(([, t]) => t < cutoff);
@@ -43,6 +43,7 @@ describe('archiving 20,000 messages spread over 3 years', () => {
     // Every 50th message (by number) has a file; count those among the due ones.
     expect(Number(match![2])).toBe(due.filter(([id]) => Number(id.slice('h_m'.length)) % 50 === 0).length);
     expect(Number(match![4])).toBe(0);
+    expect(Number(match![5])).toBe(0);
     expect(due.length).toBeGreaterThan(13_000);
 
     const after = await snapshot(client);
@@ -127,7 +128,7 @@ describe('archiving 20,000 messages spread over 3 years', () => {
     it('prints a progress line per batch and a summary', () => {
       const batches = lines.filter((l) => /^archive: batch \d+: moved \d+ messages \(\d+ files\), \d+\/\d+ total, \d+ rows\/s, ~[\d.]+s left$/.test(l));
       expect(batches).toHaveLength(Math.ceil(result.archivedMessages / 5000));
-      expect(lines.at(-1)).toMatch(new RegExp(`^archive: done: archived ${result.archivedMessages} messages in [\\d.]+s, \\d+ rows/s \\(${result.movedFiles} files\\), deleted 0 empty chats$`));
+      expect(lines.at(-1)).toMatch(new RegExp(`^archive: done: archived ${result.archivedMessages} messages in [\\d.]+s, \\d+ rows/s \\(${result.movedFiles} files\\), deleted 0 empty chats and 0 unclaimed uploads$`));
     });
 
     it('a second run finds nothing left to do', async () => {

@@ -29,6 +29,11 @@ describe('archive metrics', () => {
       await seedChats(client, 'x_', 3);
       await seedMessages(client, { prefix: 'x_', chats: 3, count: 300, spanDays: 900, filesEvery: 10 });
       await seedChats(client, 'e_', 2, { createdDaysAgo: 200, lastMessageDaysAgo: null });
+      // An upload no message took, eight days old (its bytes were never written: removing them is a no-op).
+      await client.query(
+        `INSERT INTO files (id, uploader_id, original_name, mime_type, size, storage_key, created_at)
+         VALUES ('x_unclaimed', 'x_owner', 'a.png', 'image/png', 1, 'ab/ab' || repeat('0', 30), now() - interval '8 days')`,
+      );
     });
     const options = { olderThanDays: 365, emptyChatDays: 90, batchSize: 50, dryRun: false };
     const before = Date.now();
@@ -41,6 +46,7 @@ describe('archive metrics', () => {
     expect(run.archivedMessages).toBeGreaterThan(150);
     expect(value(text, 'stayeasy_archive_last_run_moved_files')).toBe(run.movedFiles);
     expect(value(text, 'stayeasy_archive_last_run_deleted_chats')).toBe(2);
+    expect(value(text, 'stayeasy_archive_last_run_deleted_uploads')).toBe(1);
     expect(value(text, 'stayeasy_archive_last_run_duration_seconds')).toBe(run.durationMs / 1000);
     expect(value(text, 'stayeasy_archive_last_run_success')).toBe(1);
     const at = value(text, 'stayeasy_archive_last_run_timestamp_seconds') * 1000;
@@ -56,6 +62,7 @@ describe('archive metrics', () => {
       archivedMessages: 10,
       movedFiles: 0,
       deletedChats: 0,
+      deletedUploads: 0,
       success: false,
     }));
     const text = await registry.metrics();

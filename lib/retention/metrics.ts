@@ -12,6 +12,7 @@ export interface ArchiveRunSnapshot {
   archivedMessages: number;
   movedFiles: number;
   deletedChats: number;
+  deletedUploads: number;
   success: boolean;
 }
 
@@ -34,6 +35,7 @@ export function lastRunFromAuditLog(db: Pick<Db, '$queryRaw'>): ArchiveRunSource
       archivedMessages: num(d.archivedMessages),
       movedFiles: num(d.movedFiles),
       deletedChats: num(d.deletedChats),
+      deletedUploads: num(d.deletedUploads),
       success: d.outcome === 'completed' && d.error === undefined,
     };
   };
@@ -76,6 +78,11 @@ export function registerArchiveMetrics(registry: Registry, source: ArchiveRunSou
     lastRunArchived: gauge('stayeasy_archive_last_run_archived_messages', 'Messages moved to the archive by the last run', (r) => r.archivedMessages),
     lastRunMovedFiles: gauge('stayeasy_archive_last_run_moved_files', 'Attachments moved with them by the last run', (r) => r.movedFiles),
     lastRunDeletedChats: gauge('stayeasy_archive_last_run_deleted_chats', 'Abandoned empty chats deleted by the last run', (r) => r.deletedChats),
+    lastRunDeletedUploads: gauge(
+      'stayeasy_archive_last_run_deleted_uploads',
+      'Uploads no message held, deleted by the last run',
+      (r) => r.deletedUploads,
+    ),
     lastRunSuccess: gauge('stayeasy_archive_last_run_success', '1 if the last archive job run completed, else 0', (r) => (r.success ? 1 : 0)),
   };
 }

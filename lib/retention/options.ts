@@ -1,5 +1,6 @@
 // The retention job's options: their zod schema and the parser of `npm run archive` arguments.
-// Defaults come from the environment (ARCHIVE_AFTER_DAYS, EMPTY_CHAT_DAYS, ARCHIVE_BATCH_SIZE);
+// Defaults come from the environment (ARCHIVE_AFTER_DAYS, EMPTY_CHAT_DAYS, UNCLAIMED_UPLOAD_DAYS,
+// ARCHIVE_BATCH_SIZE);
 // flags override them. Kept apart from the CLI so the parser is unit-tested without a process.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -22,7 +23,9 @@ export const ArchiveOptionsSchema = z.object({
   olderThanDays: wholeNumber(1, 36_500),
   /** Chats with no message at all and no activity for this many days are deleted. */
   emptyChatDays: wholeNumber(1, 36_500),
-  /** Rows per transaction, for messages and for chats. */
+  /** Uploads no message holds are deleted this many days after the upload (unset: 7). */
+  unclaimedUploadDays: wholeNumber(1, 36_500).optional(),
+  /** Rows per transaction, for messages, chats and uploads. */
   batchSize: wholeNumber(1, 100_000),
   /** Stop each phase (archive, cleanup) after this many batches; unset: run to the end. */
   maxBatches: wholeNumber(1, 10_000_000).optional(),
@@ -32,9 +35,12 @@ export const ArchiveOptionsSchema = z.object({
 
 export type ArchiveOptions = z.infer<typeof ArchiveOptionsSchema>;
 
+export const DEFAULT_UNCLAIMED_UPLOAD_DAYS = 7;
+
 export interface RetentionEnv {
   ARCHIVE_AFTER_DAYS: number;
   EMPTY_CHAT_DAYS: number;
+  UNCLAIMED_UPLOAD_DAYS: number;
   ARCHIVE_BATCH_SIZE: number;
 }
 
@@ -49,6 +55,9 @@ export const ARCHIVE_USAGE = `usage: npm run archive -- [options]
   --dry-run               count what would be archived and deleted, change nothing
   --older-than <days>     archive messages older than this (default ARCHIVE_AFTER_DAYS, 365)
   --empty-chat-days <d>   delete empty chats idle this long (default EMPTY_CHAT_DAYS, 90)
+  --unclaimed-upload-days <d>
+                          delete uploads no message holds this long after upload
+                          (default UNCLAIMED_UPLOAD_DAYS, 7)
   --batch-size <n>        rows per transaction (default ARCHIVE_BATCH_SIZE, 5000)
   --max-batches <n>       stop each phase after n batches (default: run to the end)
   --schedule              stay running and start the job on ARCHIVE_SCHEDULE
@@ -66,6 +75,7 @@ export function parseArchiveArgs(argv: string[], env: RetentionEnv): ParsedCli {
         'dry-run': { type: 'boolean', default: false },
         'older-than': { type: 'string' },
         'empty-chat-days': { type: 'string' },
+        'unclaimed-upload-days': { type: 'string' },
         'batch-size': { type: 'string' },
         'max-batches': { type: 'string' },
         schedule: { type: 'boolean', default: false },
@@ -80,6 +90,7 @@ export function parseArchiveArgs(argv: string[], env: RetentionEnv): ParsedCli {
   const raw = {
     olderThanDays: values['older-than'] ?? env.ARCHIVE_AFTER_DAYS,
     emptyChatDays: values['empty-chat-days'] ?? env.EMPTY_CHAT_DAYS,
+    unclaimedUploadDays: values['unclaimed-upload-days'] ?? env.UNCLAIMED_UPLOAD_DAYS,
     batchSize: values['batch-size'] ?? env.ARCHIVE_BATCH_SIZE,
     maxBatches: values['max-batches'],
     dryRun: values['dry-run'] === true,
@@ -89,6 +100,7 @@ export function parseArchiveArgs(argv: string[], env: RetentionEnv): ParsedCli {
     const flag: Record<string, string> = {
       olderThanDays: '--older-than',
       emptyChatDays: '--empty-chat-days',
+      unclaimedUploadDays: '--unclaimed-upload-days',
       batchSize: '--batch-size',
       maxBatches: '--max-batches',
     };

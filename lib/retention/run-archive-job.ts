@@ -1,5 +1,5 @@
 // One run of the retention job: takes the advisory lock, archives old messages, deletes
-// abandoned chats, writes the ARCHIVE_JOB_RUN audit row and reports. Shared by `npm run archive`
+// abandoned chats and unclaimed uploads, writes the ARCHIVE_JOB_RUN audit row and reports. Shared by `npm run archive`
 // (scripts/archive.ts) and the scheduled worker (schedule.ts). It never throws for an expected
 // failure (unreachable database, SQL error, lock held): the outcome says what happened.
 //
@@ -10,8 +10,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
 import { archiveMessages, countArchivable } from './archive-messages';
+import { storage as defaultStorage, type AttachmentStorage } from '../attachments/storage';
 import { cleanupChats, countAbandonedChats, type CleanupHooks } from './cleanup-chats';
-import type { ArchiveOptions } from './options';
+import { DEFAULT_UNCLAIMED_UPLOAD_DAYS, type ArchiveOptions } from './options';
+import { countUnclaimedUploads, deleteUnclaimedUploads } from './unclaimed-uploads';
 
 /** pg_try_advisory_lock key of the job (one bigint, arbitrary but fixed: "StayEasy archive"). */
 export const ARCHIVE_LOCK_KEY = '5373726368697665';
@@ -28,11 +30,14 @@ export interface ArchiveJobResult {
   archivedMessages: number;
   movedFiles: number;
   deletedChats: number;
+  /** Uploads no message held, deleted with their bytes. */
+  deletedUploads: number;
   /** Messages still due when --max-batches stopped the run; 0 otherwise. */
   remainingMessages: number;
   durationMs: number;
   cutoff: Date | null;
   emptyChatCutoff: Date | null;
+  uploadCutoff: Date | null;
   error?: string;
   /** Set when the audit row could not be written (the work itself may have succeeded). */
   auditError?: string;
@@ -47,6 +52,8 @@ export interface RunArchiveJobParams {
   signal?: AbortSignal;
   /** Test seam, see cleanup-chats.ts. */
   cleanupHooks?: CleanupHooks;
+  /** Where the bytes of unclaimed uploads are deleted; default: the app's (UPLOAD_DIR). */
+  storage?: AttachmentStorage;
 }
 
 export async function runArchiveJob(params: RunArchiveJobParams): Promise<ArchiveJobResult> {
@@ -60,10 +67,12 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
     archivedMessages: 0,
     movedFiles: 0,
     deletedChats: 0,
+    deletedUploads: 0,
     remainingMessages: 0,
     durationMs: 0,
     cutoff: null,
     emptyChatCutoff: null,
+    uploadCutoff: null,
   };
   const finish = () => {
     result.durationMs = Math.round(performance.now() - started);
@@ -127,14 +136,17 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
   await client.query("SET lock_timeout = '30s'");
   // The cutoffs are fixed once, on the database clock, so the estimate holds and a message does
   // not become due half way through the run.
-  const { rows } = await client.query<{ cutoff: Date; chat_cutoff: Date }>(
-    'SELECT now() - make_interval(days => $1) AS cutoff, now() - make_interval(days => $2) AS chat_cutoff',
-    [options.olderThanDays, options.emptyChatDays],
+  const { rows } = await client.query<{ cutoff: Date; chat_cutoff: Date; upload_cutoff: Date }>(
+    `SELECT now() - make_interval(days => $1) AS cutoff, now() - make_interval(days => $2) AS chat_cutoff,
+            now() - make_interval(days => $3) AS upload_cutoff`,
+    [options.olderThanDays, options.emptyChatDays, options.unclaimedUploadDays ?? DEFAULT_UNCLAIMED_UPLOAD_DAYS],
   );
   const cutoff = rows[0]!.cutoff;
   const chatCutoff = rows[0]!.chat_cutoff;
+  const uploadCutoff = rows[0]!.upload_cutoff;
   result.cutoff = cutoff;
   result.emptyChatCutoff = chatCutoff;
+  result.uploadCutoff = uploadCutoff;
   const cap = options.maxBatches === undefined ? undefined : options.maxBatches * options.batchSize;
 
   if (options.dryRun) {
@@ -142,12 +154,17 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
     // Chats whose messages are about to be archived keep them (archived), so they are never
     // deleted: the chats a real run would delete are exactly those abandoned now.
     const chats = await countAbandonedChats(client, chatCutoff, cap);
+    // Files of messages archived here stay held (by the archived message); only uploads that no
+    // message holds now are due.
+    const uploads = await countUnclaimedUploads(client, uploadCutoff, cap);
     result.archivedMessages = due.messages;
     result.movedFiles = due.files;
     result.deletedChats = chats;
+    result.deletedUploads = uploads;
     log(
-      `archive: dry run: would archive ${due.messages} messages (${due.files} files) older than ${cutoff.toISOString()} ` +
-        `and delete ${chats} empty chats idle since ${chatCutoff.toISOString()}; nothing changed`,
+      `archive: dry run: would archive ${due.messages} messages (${due.files} files) older than ${cutoff.toISOString()}, ` +
+        `delete ${chats} empty chats idle since ${chatCutoff.toISOString()} ` +
+        `and ${uploads} unclaimed uploads from before ${uploadCutoff.toISOString()}; nothing changed`,
     );
     return;
   }
@@ -188,6 +205,20 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
   });
   result.deletedChats = cleaned.deleted;
 
+  const swept = await deleteUnclaimedUploads(client, {
+    cutoff: uploadCutoff,
+    batchSize: options.batchSize,
+    maxBatches: options.maxBatches,
+    storage: params.storage ?? defaultStorage,
+    signal,
+    onBatch: (p) => {
+      result.deletedUploads = p.totalDeleted;
+      log(`archive: uploads batch ${p.batch}: deleted ${p.deleted} unclaimed uploads, ${p.totalDeleted} total`);
+    },
+    onBytesLeft: (key, error) => log(`archive: could not delete the bytes of upload ${key} (its row is gone): ${describeError(error)}`, 'error'),
+  });
+  result.deletedUploads = swept.deleted;
+
   if (signal?.aborted) {
     result.outcome = 'interrupted';
     result.error = 'interrupted; committed batches stay, run again to continue';
@@ -197,7 +228,7 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
   log(
     `archive: ${result.outcome === 'completed' ? 'done' : 'stopped'}: archived ${result.archivedMessages} messages ` +
       `in ${archived.seconds.toFixed(2)}s${rate} ` +
-      `(${result.movedFiles} files), deleted ${result.deletedChats} empty chats` +
+      `(${result.movedFiles} files), deleted ${result.deletedChats} empty chats and ${result.deletedUploads} unclaimed uploads` +
       (result.remainingMessages > 0 ? `; ${result.remainingMessages} messages still due (--max-batches), run again` : ''),
   );
 }
@@ -207,6 +238,7 @@ async function writeAudit(client: pg.Client, databaseUrl: string, result: Archiv
     archivedMessages: result.archivedMessages,
     movedFiles: result.movedFiles,
     deletedChats: result.deletedChats,
+    deletedUploads: result.deletedUploads,
     remainingMessages: result.remainingMessages,
     durationMs: result.durationMs,
     options: result.options,
@@ -214,6 +246,7 @@ async function writeAudit(client: pg.Client, databaseUrl: string, result: Archiv
     outcome: result.outcome,
     cutoff: result.cutoff?.toISOString() ?? null,
     emptyChatCutoff: result.emptyChatCutoff?.toISOString() ?? null,
+    uploadCutoff: result.uploadCutoff?.toISOString() ?? null,
     ...(result.error === undefined ? {} : { error: result.error }),
   };
   const sql = 'INSERT INTO audit_logs (id, action, details) VALUES ($1, $2, $3::jsonb)';

@@ -86,10 +86,12 @@ describe('startArchiveSchedule', () => {
     archivedMessages: 7,
     movedFiles: 0,
     deletedChats: 1,
+    deletedUploads: 0,
     remainingMessages: 0,
     durationMs: 5,
     cutoff: null,
     emptyChatCutoff: null,
+    uploadCutoff: null,
   });
   const quiet = () => {
     const lines: string[] = [];
