@@ -1,9 +1,9 @@
-import { InfiniteQueryObserver, QueryClient } from '@tanstack/react-query';
+import { InfiniteQueryObserver, QueryClient, QueryObserver } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { MessagePage } from '../chat/messages';
 import type { MessageDto } from '../chat/message-dto';
 import type { ChatSummary } from '../chat/chats';
-import { addMessagesToThread, applyMessageToChatList, applyReadToThread, chatQueries, threadMessages } from './queries';
+import { addMessagesToThread, applyMessageToChatList, applyReadToThread, chatQueries, setChatUnread, threadMessages } from './queries';
 
 function message(id: string, createdAt: string): MessageDto {
   return {
@@ -81,6 +81,23 @@ describe('addMessagesToThread', () => {
     stop();
   });
 
+  it('puts back every one of many messages that arrived during one refetch', async () => {
+    const client = new QueryClient();
+    await client.prefetchInfiniteQuery({ ...chatQueries.thread('chat1'), queryFn: async () => emptyPage });
+    let answer!: (page: MessagePage) => void;
+    const refetch = client.fetchInfiniteQuery({
+      ...chatQueries.thread('chat1'),
+      staleTime: 0,
+      queryFn: () => new Promise<MessagePage>((resolve) => (answer = resolve)),
+    });
+    const ids = Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+    for (const [i, id] of ids.entries()) addMessagesToThread(client, 'chat1', [message(id, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString())]);
+    answer(emptyPage);
+    await refetch;
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(ids);
+    expect(client.getQueryCache().find({ queryKey: chatQueries.thread('chat1').queryKey })!.state.fetchStatus).toBe('idle');
+  });
+
   it('leaves a thread that nobody loaded alone (it will fetch fresh when opened)', () => {
     const client = new QueryClient();
     addMessagesToThread(client, 'chat1', [message('x', '2026-01-01T00:00:00.000Z')]);
@@ -88,7 +105,7 @@ describe('addMessagesToThread', () => {
   });
 });
 
-describe('applyMessageToChatList', () => {
+describe('the chat list under live events', () => {
   const person = { id: 'u2', name: 'U2', role: 'OWNER' as const };
   function chat(lastMessage: MessageDto | null, unreadCount: number): ChatSummary {
     return {
@@ -101,34 +118,65 @@ describe('applyMessageToChatList', () => {
   const second = message('m2', '2026-01-01T00:00:02.000Z');
   const listed = (client: QueryClient) => client.getQueryData<ChatSummary[]>(chatQueries.list().queryKey)![0]!;
 
-  async function listWithRefetchInFlight(client: QueryClient) {
-    await client.prefetchQuery({ ...chatQueries.list(), queryFn: async () => [chat(first, 0)] });
-    let answer!: (chats: ChatSummary[]) => void;
-    const refetch = client.fetchQuery({ ...chatQueries.list(), staleTime: 0, queryFn: () => new Promise<ChatSummary[]>((resolve) => (answer = resolve)) });
-    return { answer: (chats: ChatSummary[]) => (answer(chats), refetch) };
+  /** A list on screen (an observer), whose fetches the test answers one by one. */
+  async function listOnScreen(initial: ChatSummary[]) {
+    const client = new QueryClient();
+    const answers: Array<(chats: ChatSummary[]) => void> = [];
+    const observer = new QueryObserver(client, {
+      ...chatQueries.list(),
+      queryFn: () => new Promise<ChatSummary[]>((resolve) => answers.push(resolve)),
+    });
+    const stop = observer.subscribe(() => {});
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const answer = async (chats: ChatSummary[]) => {
+      await settled();
+      expect(answers, 'a fetch of the list in flight').toHaveLength(1);
+      answers.shift()!(chats);
+      await settled();
+    };
+    await answer(initial);
+    const refetch = () => void observer.refetch();
+    return { client, answer, refetch, inFlight: () => answers.length, stop };
   }
 
-  it('keeps a new message and its unread count when a list fetched before it lands afterwards', async () => {
-    const client = new QueryClient();
-    const { answer } = await listWithRefetchInFlight(client);
-    expect(applyMessageToChatList(client, second, 1)).toBe(true);
-    expect(listed(client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' } });
-    await answer([chat(first, 0)]);
-    expect(listed(client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' }, lastMessageAt: second.createdAt });
+  it('keeps a new message when a list fetched before it lands afterwards, then takes the count from a fresh fetch', async () => {
+    const list = await listOnScreen([chat(first, 0)]);
+    list.refetch(); // e.g. the window regained focus
+    expect(applyMessageToChatList(list.client, second, 1)).toBe(true);
+    expect(listed(list.client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' } });
+    await list.answer([chat(first, 0)]); // computed before m2 was stored
+    expect(listed(list.client)).toMatchObject({ lastMessage: { id: 'm2' }, lastMessageAt: second.createdAt });
+    await list.answer([chat(second, 1)]); // the fetch that follows
+    expect(listed(list.client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' } });
+    expect(list.inFlight()).toBe(0);
+    list.stop();
   });
 
-  it('keeps the count of a list fetched after the message (it may already count a read)', async () => {
-    const client = new QueryClient();
-    const { answer } = await listWithRefetchInFlight(client);
-    applyMessageToChatList(client, second, 1);
-    await answer([chat(second, 0)]);
-    expect(listed(client)).toMatchObject({ unreadCount: 0, lastMessage: { id: 'm2' } });
+  it('does not bring a read chat\'s badge back when a list fetched before the message lands after the read', async () => {
+    const list = await listOnScreen([chat(first, 0)]);
+    list.refetch();
+    applyMessageToChatList(list.client, second, 1); // m2 arrives in the open chat...
+    setChatUnread(list.client, 'chat1', 0); // ...which marks it read at once
+    await list.answer([chat(first, 0)]);
+    await list.answer([chat(second, 0)]);
+    expect(listed(list.client)).toMatchObject({ unreadCount: 0, lastMessage: { id: 'm2' } });
+    list.stop();
   });
 
-  it('ignores an event older than the message the list shows', async () => {
+  it('keeps the count of a list fetched after the message', async () => {
+    const list = await listOnScreen([chat(first, 0)]);
+    list.refetch();
+    applyMessageToChatList(list.client, second, 1);
+    await list.answer([chat(second, 0)]); // read in another tab meanwhile
+    await list.answer([chat(second, 0)]);
+    expect(listed(list.client)).toMatchObject({ unreadCount: 0, lastMessage: { id: 'm2' } });
+    list.stop();
+  });
+
+  it('takes the count of a message a little older than the preview, and keeps the preview', async () => {
     const client = new QueryClient();
-    await client.prefetchQuery({ ...chatQueries.list(), queryFn: async () => [chat(second, 2)] });
+    await client.prefetchQuery({ ...chatQueries.list(), queryFn: async () => [chat(second, 0)] });
     expect(applyMessageToChatList(client, first, 1)).toBe(true);
-    expect(listed(client)).toMatchObject({ unreadCount: 2, lastMessage: { id: 'm2' } });
+    expect(listed(client)).toMatchObject({ unreadCount: 1, lastMessage: { id: 'm2' } });
   });
 });

@@ -1,7 +1,7 @@
 // React Query is the browser's source of truth for server data. Query keys and fetchers come
 // from these factories only; the cache updaters below apply live events in place (no refetch
 // storm), through the same pure merge the catch-up uses.
-import { infiniteQueryOptions, queryOptions, type InfiniteData, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, type InfiniteData, type Query, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
@@ -44,29 +44,40 @@ export function threadMessages(data: Thread | undefined): MessageDto[] {
   return mergeMessages([], data.pages.flatMap((p) => p.messages));
 }
 
+/** Jobs waiting for the fetch of a query now in flight to land; one cache listener per query. */
+const afterFetch = new WeakMap<Query, Array<() => void>>();
+
 /**
- * Applies a live change to a cached query now and, if a fetch of that query is in flight, again
- * when it lands. That fetch may have been answered before the change happened (a refetch after a
- * reconnect, an older page scrolled back to, the first page still loading), and its answer
- * replaces the cache: without the second pass a message the user just sent vanishes from the
- * screen although it is stored. Only for updates that are harmless twice: a thread's messages and
- * read times only grow, and a chat-list entry only moves on to a newer message. (Not for
- * setChatUnread: a list fetched after the read may also count a newer message, which a second
- * pass would hide.)
+ * Runs `job` once the fetch of `queryKey` now in flight has landed; never, when none is. A live
+ * change made during a fetch may be older than the fetch's answer or newer (the answer may have
+ * been computed before the change), and the answer replaces the cache: the job puts back what
+ * the answer may lack.
  */
-function applyNowAndAfterFetch(client: QueryClient, queryKey: QueryKey, apply: () => void) {
-  apply();
+function whenFetchLands(client: QueryClient, queryKey: QueryKey, job: () => void) {
   const cache = client.getQueryCache();
   const query = cache.find({ queryKey, exact: true });
   if (!query || query.state.fetchStatus === 'idle') return;
+  const waiting = afterFetch.get(query);
+  if (waiting) return void waiting.push(job);
+  const jobs = [job];
+  afterFetch.set(query, jobs);
   const unsubscribe = cache.subscribe((event) => {
-    if (event.query !== query) return;
-    if (event.type === 'removed') return unsubscribe();
-    if (event.type === 'updated' && query.state.fetchStatus === 'idle') {
-      unsubscribe();
-      applyNowAndAfterFetch(client, queryKey, apply);
-    }
+    if (event.query !== query || !(event.type === 'removed' || (event.type === 'updated' && query.state.fetchStatus === 'idle'))) return;
+    unsubscribe();
+    afterFetch.delete(query);
+    if (event.type === 'updated') for (const queued of jobs) queued();
   });
+}
+
+/**
+ * Applies a change that is harmless twice now and again after a fetch in flight: without the
+ * second pass a message the user just sent vanishes from the screen, though stored, when a
+ * refetch answered before it lands (a reconnect's catch-up, an older page scrolled back to, the
+ * first page still loading). A thread's messages and read times only ever grow.
+ */
+function applyNowAndAfterFetch(client: QueryClient, queryKey: QueryKey, apply: () => void) {
+  apply();
+  whenFetchLands(client, queryKey, apply);
 }
 
 /** Adds messages (live, acked or caught up) to a cached thread; no-op if the thread is not loaded. */
@@ -96,33 +107,52 @@ export function applyReadToThread(client: QueryClient, chatId: string, messageId
  * Returns false when the chat is not in the list (a new chat): the caller refetches the list.
  */
 export function applyMessageToChatList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): boolean {
-  const key = chatQueries.list().queryKey;
+  const found = updateChatInList(client, message, chatUnreadCount);
+  // After a list fetch in flight: the preview again (monotonic), and the count from the server
+  // once more, as the answer's count and this event's cannot be told apart in age.
+  whenFetchLands(client, chatQueries.list().queryKey, () => {
+    updateChatInList(client, message);
+    if (chatUnreadCount !== undefined) refetchChatList(client);
+  });
+  return found;
+}
+
+function updateChatInList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): boolean {
   let found = false;
-  applyNowAndAfterFetch(client, key, () =>
-    client.setQueryData<ChatSummary[]>(key, (chats) => {
-      if (!chats) return chats;
-      const chat = chats.find((c) => c.id === message.chatId);
-      if (!chat) return chats;
-      found = true;
-      // Only news moves a chat: a list that already shows this message or a later one (an event
-      // that came late, or a list fetched after the message was stored) keeps its preview and
-      // its unread count, which may already count reads this event does not know of.
-      const last = chat.lastMessage;
-      if (last && (last.id === message.id || last.createdAt > message.createdAt)) return chats;
-      const updated: ChatSummary = {
-        ...chat,
+  client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => {
+    if (!chats) return chats;
+    const chat = chats.find((c) => c.id === message.chatId);
+    if (!chat) return chats;
+    found = true;
+    const last = chat.lastMessage;
+    // A list that already shows this message was fetched after it: its count is as fresh.
+    if (last?.id === message.id) return chats;
+    // The preview only moves on to a newer message; the count is the server's as of this event,
+    // newer than the list's even when the message is a little older than the preview (createdAt
+    // need not follow commit order).
+    const newer = !last || last.createdAt <= message.createdAt;
+    const updated: ChatSummary = {
+      ...chat,
+      ...(newer && {
         lastMessageAt: message.createdAt,
         lastMessage: { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length },
-        unreadCount: chatUnreadCount ?? chat.unreadCount,
-      };
-      return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
-    }),
-  );
+      }),
+      unreadCount: chatUnreadCount ?? chat.unreadCount,
+    };
+    return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
+  });
   return found;
 }
 
 export function setChatUnread(client: QueryClient, chatId: string, unreadCount: number) {
-  client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => chats?.map((c) => (c.id === chatId ? { ...c, unreadCount } : c)));
+  const key = chatQueries.list().queryKey;
+  client.setQueryData<ChatSummary[]>(key, (chats) => chats?.map((c) => (c.id === chatId ? { ...c, unreadCount } : c)));
+  whenFetchLands(client, key, () => refetchChatList(client));
+}
+
+/** Refetches the chat list unless a fetch of it is already under way (which is as fresh). */
+function refetchChatList(client: QueryClient) {
+  void client.invalidateQueries({ queryKey: chatQueries.list().queryKey }, { cancelRefetch: false });
 }
 
 /** After a reconnect that was not recovered: fetch what each open thread missed. */
