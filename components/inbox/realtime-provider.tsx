@@ -7,7 +7,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { ChatClient } from '@/lib/client/chat-client';
 import { apiFetch, ApiError } from '@/lib/client/api';
-import { indexedDbOutboxStorage, Outbox } from '@/lib/client/outbox';
+import { indexedDbOutboxStorage, MAX_ATTEMPTS, Outbox, webLockTabPresence } from '@/lib/client/outbox';
 import {
   addMessagesToThread,
   applyMessageToChatList,
@@ -45,7 +45,11 @@ async function fetchToken(): Promise<string> {
 export function RealtimeProvider({ user, realtimeUrl, children }: { user: CurrentUser; realtimeUrl: string; children: React.ReactNode }) {
   const queryClient = useQueryClient();
   const [client] = useState(
-    () => new ChatClient(realtimeUrl, '', { getToken: fetchToken, outbox: new Outbox(indexedDbOutboxStorage(`outbox:${user.id}`)) }),
+    () =>
+      new ChatClient(realtimeUrl, '', {
+        getToken: fetchToken,
+        outbox: new Outbox(indexedDbOutboxStorage(`outbox:${user.id}`), MAX_ATTEMPTS, webLockTabPresence()),
+      }),
   );
 
   useEffect(() => {

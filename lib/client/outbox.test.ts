@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from './outbox';
+import { describe, expect, it, vi } from 'vitest';
+import { memoryOutboxStorage, Outbox, type OutboxItem, type OutboxStorage, type SendOutcome, type TabPresence } from './outbox';
 
 function recorder(outcomes: Array<SendOutcome | ((item: OutboxItem) => SendOutcome)>) {
   const tries: Array<{ clientMessageId: string; content: string }> = [];
@@ -53,14 +53,67 @@ describe('Outbox', () => {
   });
 
   it('still sends a message the browser could not store (it only would not outlive the page)', async () => {
-    const broken = { ...memoryOutboxStorage(), put: () => Promise.reject(new Error('QuotaExceededError')) };
+    const broken: OutboxStorage = {
+      load: () => Promise.reject(new Error('Connection to Indexed Database server lost')),
+      put: () => Promise.reject(new Error('QuotaExceededError')),
+      remove: () => Promise.reject(new Error('Connection to Indexed Database server lost')),
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const outbox = new Outbox(broken);
     const item = await outbox.add({ chatId: 'c', content: 'kept in memory' });
     expect(outbox.items()).toEqual([item]);
-    const { tries, send } = recorder([]);
+    const { tries, send } = recorder([offline]);
+    await outbox.flush(send); // a timed-out try is recorded (in memory) despite the storage
+    expect(outbox.items()[0]).toMatchObject({ attempts: 1, lastError: { code: 'TIMEOUT' } });
     await outbox.flush(send);
-    expect(tries.map((t) => t.content)).toEqual(['kept in memory']);
+    expect(tries.map((t) => t.content)).toEqual(['kept in memory', 'kept in memory']);
     expect(outbox.items()).toEqual([]);
+    expect(warn).toHaveBeenCalledWith('Outbox: could not update the stored messages', expect.any(Error));
+    warn.mockRestore();
+  });
+
+  it('shows a new message only once its record is written, even when something else changes meanwhile', async () => {
+    const storage = memoryOutboxStorage();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: OutboxStorage = { ...storage, put: async (item) => (item.content === 'new' && (await gate), storage.put(item)) };
+    const outbox = new Outbox(slow, 1);
+    const failed = await outbox.add({ chatId: 'c', content: 'failed before' });
+    await outbox.flush(recorder([offline]).send);
+    const announced: string[][] = [];
+    outbox.subscribe((items) => announced.push(items.map((i) => i.content)));
+    const adding = outbox.add({ chatId: 'c', content: 'new' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await outbox.retry(failed.clientMessageId); // announces the list while 'new' is being written
+    expect(announced.flat()).not.toContain('new');
+    release();
+    await adding;
+    expect(announced.at(-1)).toEqual(['failed before', 'new']);
+    expect((await storage.load()).map((i) => i.content).sort()).toEqual(['failed before', 'new']);
+  });
+
+  it('leaves the messages of a tab still open to it, and takes them over once that tab is gone', async () => {
+    const storage = memoryOutboxStorage();
+    const open = new Set(['A', 'B']);
+    const presence = (id: string): TabPresence => ({ id, isOpen: async (tab) => open.has(tab) });
+    const tabA = new Outbox(storage, 3, presence('A'));
+    const tabB = new Outbox(storage, 3, presence('B'));
+    await tabB.load();
+    const fromA = await tabA.add({ chatId: 'c', content: 'typed in tab A' });
+    await tabA.flush(recorder([{ kind: 'unavailable', code: 'OFFLINE', message: 'offline' }]).send);
+
+    const b = recorder([]);
+    await tabB.flush(b.send); // tab A is open: it sends its own
+    const tabC = new Outbox(storage, 3, presence('C')); // nor does a page opened now take them
+    await tabC.load();
+    expect(b.tries).toEqual([]);
+    expect(tabB.items()).toEqual([]);
+    expect(tabC.items()).toEqual([]);
+
+    open.delete('A'); // tab A closed
+    await tabB.flush(b.send);
+    expect(b.tries).toEqual([{ clientMessageId: fromA.clientMessageId, content: 'typed in tab A' }]);
+    expect(await storage.load()).toEqual([]);
   });
 
   it('survives a reload: a new Outbox on the same storage sends what was left', async () => {

@@ -1,7 +1,7 @@
 // The browser's outbox: every message the user sends goes here first and stays until the server
 // has acknowledged storing it. It survives reloads and closed tabs (IndexedDB through
-// idb-keyval; any open tab of the user sends what a closed one left), is sent strictly in the
-// order typed, and keeps each message's clientMessageId for
+// idb-keyval; a tab sends its own messages, and takes over those of a tab since closed), is
+// sent strictly in the order typed, and keeps each message's clientMessageId for
 // every retry, so the server stores it once however often it is retried. After MAX_ATTEMPTS
 // tries that reached no answer or an error a message is marked failed (the user can retry or
 // delete it); time spent offline is not a try, so offline messages simply wait.
@@ -21,6 +21,8 @@ export interface OutboxItem {
   attempts: number;
   status: 'pending' | 'failed';
   lastError?: { code: ErrorCode | 'TIMEOUT' | 'OFFLINE'; message: string };
+  /** The page (TabPresence id) that sends it; absent in records written before there was one. */
+  ownerTabId?: string;
 }
 
 /** How one try ended: stored (done), rejected for good (bad input, no access), or not now. */
@@ -48,9 +50,42 @@ export function indexedDbOutboxStorage(userKey: string): OutboxStorage {
       (await entries<string, OutboxItem>(db()))
         .filter(([key]) => String(key).startsWith(prefix))
         .map(([, item]) => item),
-    put: (item) => set(prefix + item.clientMessageId, item, db()),
-    remove: (clientMessageId) => del(prefix + clientMessageId, db()),
+    // async, so a browser without IndexedDB rejects (which the Outbox survives) instead of throwing.
+    put: async (item) => set(prefix + item.clientMessageId, item, db()),
+    remove: async (clientMessageId) => del(prefix + clientMessageId, db()),
   };
+}
+
+/**
+ * Which pages of the user are open, so a page takes over only the messages of pages that are
+ * gone: one still open sends its own (two pages sending one message would double the traffic,
+ * and could bring back one the other page had just deleted).
+ */
+export interface TabPresence {
+  /** This page's id; the page counts as open for as long as it lives. */
+  readonly id: string;
+  isOpen(tabId: string): Promise<boolean>;
+}
+
+/**
+ * Presence through the Web Locks API: each page holds a lock named after its id until it goes
+ * away (the browser releases a closed page's locks). Without the API, other pages count as gone.
+ */
+export function webLockTabPresence(): TabPresence {
+  const id = newClientMessageId();
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return { id, isOpen: async () => false };
+  const lockName = (tabId: string) => `stayeasy-outbox-tab:${tabId}`;
+  void locks.request(lockName(id), () => new Promise<never>(() => {}));
+  return {
+    id,
+    isOpen: async (tabId) => ((await locks.query()).held ?? []).some((lock) => lock.name === lockName(tabId)),
+  };
+}
+
+/** For a page alone with its storage (scripts, tests): any other owner is gone. */
+export function soleTabPresence(): TabPresence {
+  return { id: newClientMessageId(), isOpen: async () => false };
 }
 
 export function memoryOutboxStorage(initial: OutboxItem[] = []): OutboxStorage {
@@ -84,28 +119,46 @@ export class Outbox {
   private loaded: Promise<void> | undefined;
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
+  /** Messages this page has finished with (stored, or deleted by the user): never taken back. */
   private readonly finished = new Set<string>();
+  /** New messages whose record is being written: not yet shown, not to be taken over. */
+  private readonly adding = new Set<string>();
   private readonly listeners = new Set<Listener>();
 
   constructor(
     private readonly storage: OutboxStorage,
     private readonly maxAttempts = MAX_ATTEMPTS,
+    private readonly presence: TabPresence = soleTabPresence(),
   ) {}
 
-  /** Reads what an earlier page left behind; every other method waits for it. */
+  /** Reads what earlier pages left behind; every other method waits for it. */
   load(): Promise<void> {
     return (this.loaded ??= this.adopt(true));
   }
 
   /**
-   * Takes in the stored messages this page does not know yet: left by an earlier page, or by
-   * another tab of the same user (typed offline there, and that tab closed before it was back
-   * online). Messages this page has finished with (stored, or deleted by the user) stay gone.
+   * Takes over the stored messages of pages that are gone: an earlier page, or another tab of
+   * the user closed before it could send (typed offline there). Each is marked as this page's.
+   * Storage failing is not fatal: the page goes on with what it has in memory.
    */
   private async adopt(first = false): Promise<void> {
-    const items = await this.storage.load();
+    let stored: OutboxItem[];
+    try {
+      stored = await this.storage.load();
+    } catch (error) {
+      console.warn('Outbox: could not read the stored messages', error);
+      stored = [];
+    }
     const known = new Set(this.list.map((i) => i.clientMessageId));
-    const found = items.filter((i) => !known.has(i.clientMessageId) && !this.finished.has(i.clientMessageId));
+    const found: OutboxItem[] = [];
+    for (const item of stored) {
+      const id = item.clientMessageId;
+      if (known.has(id) || this.finished.has(id) || this.adding.has(id)) continue;
+      if (item.ownerTabId && item.ownerTabId !== this.presence.id && (await this.presence.isOpen(item.ownerTabId))) continue;
+      found.push({ ...item, ownerTabId: this.presence.id });
+    }
+    // Written as ours first, so another page looking now leaves them to us.
+    await Promise.all(found.map((item) => this.persist(this.storage.put(item))));
     if (!found.length && !first) return;
     this.list = [...this.list, ...found].sort(byTypingOrder);
     this.notify();
@@ -131,12 +184,15 @@ export class Outbox {
       seq: ++lastSeq,
       attempts: 0,
       status: 'pending',
+      ownerTabId: this.presence.id,
     };
+    // Stored before it is shown or sent: what the page shows as waiting must survive the tab
+    // closing the next instant. A browser that cannot store it (IndexedDB unavailable, quota)
+    // still sends it from memory; it just would not outlive this page.
+    this.adding.add(item.clientMessageId);
+    await this.persist(this.storage.put(item));
+    this.adding.delete(item.clientMessageId);
     this.list = [...this.list, item];
-    // Stored before anyone hears of it: what the page shows as waiting must survive the tab
-    // closing the next instant. A browser that cannot store it (no IndexedDB, quota) still sends
-    // it from memory; it just would not outlive this page.
-    await this.storage.put(item).catch((error: unknown) => console.warn('Outbox: could not store the message durably', error));
     this.notify();
     return item;
   }
@@ -149,7 +205,8 @@ export class Outbox {
     this.finished.add(clientMessageId);
     this.list = this.list.filter((i) => i.clientMessageId !== clientMessageId);
     this.notify();
-    await this.storage.remove(clientMessageId);
+    // Left behind, a record is only sent again by a later page, and stored once by its id.
+    await this.persist(this.storage.remove(clientMessageId));
   }
 
   /**
@@ -215,7 +272,11 @@ export class Outbox {
 
   private async commit(item: OutboxItem): Promise<void> {
     this.notify();
-    await this.storage.put(item);
+    await this.persist(this.storage.put(item));
+  }
+
+  private persist(write: Promise<void>): Promise<void> {
+    return write.catch((error: unknown) => console.warn('Outbox: could not update the stored messages', error));
   }
 
   private notify() {
