@@ -38,42 +38,67 @@ export class InboxPage {
   }
 
   /**
-   * Delivers the page's answers to GET requests matching `url` late, as a busy server would: each
-   * after the first `after` is fetched from the server at once but handed to the page `ms` later.
-   * Resolves to a function that waits until at least one answer was held and every answer held
-   * so far has been delivered.
+   * Holds back the page's answers to GET requests matching `url`, as a busy server would: each
+   * request after the first `skip` is answered by the server at once, and the answer is handed to
+   * the page only once `until()` (called when the request arrives) resolves. Returns when the
+   * server has answered the first held request, and a function that waits until at least one
+   * answer was held and every held answer has been handed over.
    */
-  async holdBackAnswers(url: RegExp, { after = 0, ms }: { after?: number; ms: number }): Promise<() => Promise<void>> {
+  async holdAnswers(url: RegExp, { skip = 0, until }: { skip?: number; until: () => Promise<unknown> }) {
     let seen = 0;
     const held: Promise<void>[] = [];
+    let firstAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => (firstAnswered = resolve));
     await this.page.route(url, (route) => {
-      if (route.request().method() !== 'GET' || ++seen <= after) return route.continue();
+      if (route.request().method() !== 'GET' || ++seen <= skip) return route.continue();
       const delivered = (async () => {
         const response = await route.fetch();
         const body = await response.body();
-        await new Promise((resolve) => setTimeout(resolve, ms));
+        firstAnswered();
+        await until();
         await route.fulfill({ response, body });
       })();
       held.push(delivered);
       return delivered;
     });
-    return async () => {
-      await expect.poll(() => held.length).toBeGreaterThan(0);
-      for (let done = 0; done < held.length; done++) await held[done];
+    return {
+      answered,
+      delivered: async () => {
+        await expect.poll(() => held.length).toBeGreaterThan(0);
+        for (let done = 0; done < held.length; done++) await held[done];
+      },
     };
   }
 
-  /** Holds the page's `send_message` frames to the realtime server back for `ms` (in order). */
-  async delaySocketSends(ms: number) {
+  /**
+   * Passes the page's realtime frames through, holding its `send_message` frames (in order) until
+   * `until` resolves. `acked(n)` resolves once the server has acknowledged n sends.
+   */
+  async gateSocketSends(until: Promise<unknown>) {
+    const sendAcks = new Set<string>();
+    let acks = 0;
+    const waiters: Array<{ count: number; resolve: () => void }> = [];
     await this.page.routeWebSocket(/\/socket\.io\//, (ws) => {
       const server = ws.connectToServer();
-      let previous = Promise.resolve();
       ws.onMessage((frame) => {
-        if (typeof frame !== 'string' || !frame.includes('"send_message"')) return server.send(frame);
-        previous = previous.then(() => new Promise((resolve) => setTimeout(resolve, ms))).then(() => server.send(frame));
+        // Socket.IO: 42<ackId>["send_message",…] out, 43<ackId>[…] back.
+        const send = typeof frame === 'string' ? /^42(\d+)\["send_message"/.exec(frame) : null;
+        if (!send) return server.send(frame);
+        sendAcks.add(send[1]!);
+        void until.then(() => server.send(frame));
       });
-      server.onMessage((frame) => ws.send(frame));
+      server.onMessage((frame) => {
+        const ack = typeof frame === 'string' ? /^43(\d+)/.exec(frame) : null;
+        if (ack && sendAcks.delete(ack[1]!)) {
+          acks += 1;
+          for (const w of waiters.filter((w) => acks >= w.count)) w.resolve();
+        }
+        ws.send(frame);
+      });
     });
+    return {
+      acked: (count: number) => new Promise<void>((resolve) => (acks >= count ? resolve() : waiters.push({ count, resolve }))),
+    };
   }
 
   chatItem(chatId: string): Locator {

@@ -83,18 +83,20 @@ test('messages typed offline survive closing the tab and are sent once, in order
   await guest.page.close();
   await guest.context.setOffline(false);
   const again = new InboxPage(await guest.context.newPage(), guest.context);
-  // A busy server, so that connecting refetches the thread while the outbox sends, and that
-  // refetch's answer, computed before the sends are stored, lands after their acks: the socket
-  // token comes late (the thread's first page is on screen before the socket connects), the sends
-  // take a second to reach the server, and every thread page after the first is answered late.
-  // The late answer must not wipe the sent messages off the screen.
-  await again.holdBackAnswers(/\/api\/realtime\/token$/, { ms: 1500 });
-  const pagesDelivered = await again.holdBackAnswers(/\/api\/chats\/[^/]+\/messages\?limit=\d+$/, { after: 1, ms: 3000 });
-  await again.delaySocketSends(1000);
+  // A busy server, staged so that the race is certain: the socket token comes only once the
+  // thread's first page is on screen, so connecting refetches the (empty) thread while the outbox
+  // sends; the sends reach the server only after it has answered that refetch, and the answer
+  // reaches the page only after both sends were acknowledged. That late answer, computed before
+  // the sends were stored, must not wipe them off the screen.
+  const scroller = again.page.getByTestId('message-scroller');
+  await again.holdAnswers(/\/api\/realtime\/token$/, { until: () => expect(scroller).toHaveAttribute('aria-busy', 'false') });
+  let sends!: Awaited<ReturnType<InboxPage['gateSocketSends']>>;
+  const refetch = await again.holdAnswers(/\/api\/chats\/[^/]+\/messages\?limit=\d+$/, { skip: 1, until: () => sends.acked(2) });
+  sends = await again.gateSocketSends(refetch.answered);
   await again.openChat(chatId);
   await expect(again.message('offline two')).toHaveAttribute('data-state', /sent|read/);
-  await pagesDelivered();
-  await expect(again.page.getByTestId('message-scroller')).toHaveAttribute('aria-busy', 'false');
+  await refetch.delivered();
+  await expect(scroller).toHaveAttribute('aria-busy', 'false');
   for (const text of ['offline one', 'offline two']) {
     await expect(again.message(text)).toHaveCount(1);
     await expect(again.message(text)).toHaveAttribute('data-state', /sent|read/);
@@ -106,6 +108,7 @@ test('messages typed offline survive closing the tab and are sent once, in order
   await owner.openChat(chatId);
   await expect(owner.message('offline two')).toBeVisible();
   expect(await owner.messageTexts()).toEqual(['offline one', 'offline two']);
+  await again.page.unrouteAll({ behavior: 'ignoreErrors' });
   await guest.context.close();
   await owner.context.close();
 });
