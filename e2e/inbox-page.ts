@@ -71,21 +71,28 @@ export class InboxPage {
   }
 
   /**
-   * Passes the page's realtime frames through, holding its `send_message` frames (in order) until
-   * `until` resolves. `acked(n)` resolves once the server has acknowledged n sends.
+   * Passes the page's realtime frames through and counts its sends. `holdSendsUntil`: its
+   * `send_message` frames reach the server only once that resolves. `refuse`: while it returns
+   * true, the page's connection attempts are closed at once (the server unreachable for this page
+   * only). `sent()` counts the page's `send_message` frames; `acked(n)` resolves once the server
+   * has acknowledged n of them.
    */
-  async gateSocketSends(until: Promise<unknown>) {
+  async watchSocket({ holdSendsUntil, refuse }: { holdSendsUntil?: Promise<unknown>; refuse?: () => boolean } = {}) {
     const sendAcks = new Set<string>();
+    let sent = 0;
     let acks = 0;
     const waiters: Array<{ count: number; resolve: () => void }> = [];
     await this.page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (refuse?.()) return ws.close();
       const server = ws.connectToServer();
       ws.onMessage((frame) => {
         // Socket.IO: 42<ackId>["send_message",…] out, 43<ackId>[…] back.
         const send = typeof frame === 'string' ? /^42(\d+)\["send_message"/.exec(frame) : null;
         if (!send) return server.send(frame);
+        sent += 1;
         sendAcks.add(send[1]!);
-        void until.then(() => server.send(frame));
+        if (holdSendsUntil) void holdSendsUntil.then(() => server.send(frame));
+        else server.send(frame);
       });
       server.onMessage((frame) => {
         const ack = typeof frame === 'string' ? /^43(\d+)/.exec(frame) : null;
@@ -97,6 +104,7 @@ export class InboxPage {
       });
     });
     return {
+      sent: () => sent,
       acked: (count: number) => new Promise<void>((resolve) => (acks >= count ? resolve() : waiters.push({ count, resolve }))),
     };
   }

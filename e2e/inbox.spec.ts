@@ -90,9 +90,9 @@ test('messages typed offline survive closing the tab and are sent once, in order
   // the sends were stored, must not wipe them off the screen.
   const scroller = again.page.getByTestId('message-scroller');
   await again.holdAnswers(/\/api\/realtime\/token$/, { until: () => expect(scroller).toHaveAttribute('aria-busy', 'false') });
-  let sends!: Awaited<ReturnType<InboxPage['gateSocketSends']>>;
+  let sends!: Awaited<ReturnType<InboxPage['watchSocket']>>;
   const refetch = await again.holdAnswers(/\/api\/chats\/[^/]+\/messages\?limit=\d+$/, { skip: 1, until: () => sends.acked(2) });
-  sends = await again.gateSocketSends(refetch.answered);
+  sends = await again.watchSocket({ holdSendsUntil: refetch.answered });
   await again.openChat(chatId);
   await expect(again.message('offline two')).toHaveAttribute('data-state', /sent|read/);
   await refetch.delivered();
@@ -110,6 +110,49 @@ test('messages typed offline survive closing the tab and are sent once, in order
   expect(await owner.messageTexts()).toEqual(['offline one', 'offline two']);
   await again.page.unrouteAll({ behavior: 'ignoreErrors' });
   await guest.context.close();
+  await owner.context.close();
+});
+
+test("a message typed offline in a tab since closed is sent once by the user's open tab; an open tab's messages stay its own", async ({ browser }) => {
+  const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
+  const { guest: tabA, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Tom Tabs');
+  const context = tabA.context;
+  await tabA.openChat(chatId);
+  await tabA.connected();
+  let refuseB = false;
+  const tabB = new InboxPage(await context.newPage(), context);
+  const socketB = await tabB.watchSocket({ refuse: () => refuseB });
+  await tabB.openChat(chatId);
+  await tabB.connected();
+
+  // Tab A is offline with a message when it is closed; tab B, open all along, sends it.
+  await context.setOffline(true);
+  await tabA.send('typed in tab A');
+  await expect(tabA.banner).toContainText('1 waiting to send');
+  await tabA.page.close();
+  await context.setOffline(false);
+  await expect(tabB.message('typed in tab A')).toHaveAttribute('data-state', /sent|read/);
+  expect(socketB.sent()).toBe(1);
+
+  // Tab B has a message waiting and cannot reach the server while tab C is connected: C leaves
+  // B's message to B, which sends it once it gets through.
+  const tabC = new InboxPage(await context.newPage(), context);
+  const socketC = await tabC.watchSocket();
+  await tabC.openChat(chatId);
+  await tabC.connected();
+  await context.setOffline(true);
+  await tabB.send('typed in tab B');
+  await expect(tabB.banner).toContainText('1 waiting to send');
+  refuseB = true;
+  await context.setOffline(false);
+  await tabC.connected();
+  refuseB = false;
+  await expect(tabB.message('typed in tab B')).toHaveAttribute('data-state', /sent|read/, { timeout: 30_000 });
+  await expect(tabC.message('typed in tab B')).toHaveCount(1);
+  expect(socketC.sent()).toBe(0);
+  expect(socketB.sent()).toBe(2);
+  expect((await owner.historyOverRest(chatId)).map((m) => m.content)).toEqual(['typed in tab A', 'typed in tab B']);
+  await context.close();
   await owner.context.close();
 });
 
