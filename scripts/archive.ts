@@ -1,4 +1,5 @@
-// `npm run archive [-- --dry-run --older-than <days> --batch-size <n> --max-batches <n>]`: one run
+// `npm run archive [-- --dry-run --older-than <days> --empty-chat-days <days> --unclaimed-upload-days <days>
+// --batch-size <n> --max-batches <n>]` (ARCHIVE_USAGE in lib/retention/options.ts): one run
 // of the retention job (lib/retention) against DATABASE_URL, or with --schedule a worker that
 // runs it on ARCHIVE_SCHEDULE. A progress line per batch and a summary on stdout; one clear line
 // on stderr and a non-zero exit on failure (codes in ARCHIVE_USAGE).
@@ -39,7 +40,7 @@ if (command.kind === 'schedule') {
   const handle = startArchiveSchedule({
     schedule,
     run: (signal, log) =>
-      runArchiveJob({ databaseUrl, options: command.options, signal, log: (line) => log.info(line) }),
+      runArchiveJob({ databaseUrl, options: command.options, signal, log: (line, level) => (level === 'error' ? log.error(line) : log.info(line)) }),
   });
   const stop = async () => {
     console.log('archive: schedule stopping');

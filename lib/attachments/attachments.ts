@@ -34,7 +34,8 @@ export async function uploadAttachment(
     });
     return toFileDto(row);
   } catch (error) {
-    await storage.delete(key); // no orphan bytes when the row could not be stored
+    // No orphan bytes when the row could not be stored (and the row's error is the one to report).
+    await storage.delete(key).catch(() => {});
     throw error;
   }
 }

@@ -29,7 +29,9 @@ export function localDiskStorage(root = path.resolve(env.UPLOAD_DIR)): Attachmen
       return key;
     },
     get: async (key) => new Uint8Array(await readFile(pathOf(key))),
-    delete: (key) => rm(pathOf(key), { force: true }),
+    // Not forced: bytes that are not there (a wrong UPLOAD_DIR, a missing volume) are an error
+    // the retention job reports, not a silent success.
+    delete: (key) => rm(pathOf(key)),
   };
 }
 

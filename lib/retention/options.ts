@@ -27,7 +27,7 @@ export const ArchiveOptionsSchema = z.object({
   unclaimedUploadDays: wholeNumber(1, 36_500).optional(),
   /** Rows per transaction, for messages, chats and uploads. */
   batchSize: wholeNumber(1, 100_000),
-  /** Stop each phase (archive, cleanup) after this many batches; unset: run to the end. */
+  /** Stop each phase (archive, chat cleanup, uploads) after this many batches; unset: run to the end. */
   maxBatches: wholeNumber(1, 10_000_000).optional(),
   /** Count what would be done, change nothing (but the audit row of the run). */
   dryRun: z.boolean(),

@@ -108,4 +108,13 @@ describe('sweep of unclaimed uploads', () => {
     expect(await rowExists('stuck')).toBe(false);
     expect(lines).toContainEqual({ line: expect.stringMatching(/^archive: could not delete the bytes of upload [a-f0-9/]+ \(its row is gone\): EACCES/), level: 'error' });
   });
+
+  it('reports bytes that are not where UPLOAD_DIR says (a wrong directory, a missing volume)', async () => {
+    const key = await upload('elsewhere', 8);
+    await rm(path.join(dir, key));
+    const lines: Array<{ line: string; level: string }> = [];
+    const result = await runArchiveJob({ databaseUrl: databaseUrl(), options, storage, log: (line, level) => lines.push({ line, level }) });
+    expect(result).toMatchObject({ outcome: 'completed', deletedUploads: 1 });
+    expect(lines).toContainEqual({ line: expect.stringMatching(/^archive: could not delete the bytes of upload [a-f0-9/]+ \(its row is gone\): ENOENT/), level: 'error' });
+  });
 });
