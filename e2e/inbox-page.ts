@@ -40,7 +40,7 @@ export class InboxPage {
   /**
    * Holds back the page's answers to GET requests matching `url`, as a busy server would: each
    * request after the first `skip` is answered by the server at once, and the answer is handed to
-   * the page only once `until()` (called when the request arrives) resolves. Returns when the
+   * the page only once `until()` (called when the server has answered) resolves. Returns when the
    * server has answered the first held request, and a function that waits until at least one
    * answer was held and every held answer has been handed over.
    */
@@ -91,7 +91,8 @@ export class InboxPage {
         if (!send) return server.send(frame);
         sent += 1;
         sendAcks.add(send[1]!);
-        if (holdSendsUntil) void holdSendsUntil.then(() => server.send(frame));
+        // The page may be gone by then: a frame it can no longer send is no failure of the test.
+        if (holdSendsUntil) void holdSendsUntil.then(() => server.send(frame)).catch(() => {});
         else server.send(frame);
       });
       server.onMessage((frame) => {

@@ -34,8 +34,8 @@ export async function uploadAttachment(
     });
     return toFileDto(row);
   } catch (error) {
-    // No orphan bytes when the row could not be stored (and the row's error is the one to report).
-    await storage.delete(key).catch(() => {});
+    // No orphan bytes when the row could not be stored; the row's error is the one to throw.
+    await storage.delete(key).catch((cleanup: unknown) => console.warn(`attachments: could not remove the bytes of ${key}`, cleanup));
     throw error;
   }
 }

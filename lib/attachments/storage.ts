@@ -31,7 +31,7 @@ export function localDiskStorage(root = path.resolve(env.UPLOAD_DIR)): Attachmen
     get: async (key) => new Uint8Array(await readFile(pathOf(key))),
     // Not forced: bytes that are not there (a wrong UPLOAD_DIR, a missing volume) are an error
     // the retention job reports, not a silent success.
-    delete: (key) => rm(pathOf(key)),
+    delete: async (key) => rm(pathOf(key)),
   };
 }
 

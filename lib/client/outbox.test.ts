@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryOutboxStorage, Outbox, type OutboxItem, type OutboxStorage, type SendOutcome, type TabPresence } from './outbox';
+import { memoryOutboxStorage, Outbox, webLockTabPresence, type OutboxItem, type OutboxStorage, type SendOutcome, type TabPresence } from './outbox';
 
 function recorder(outcomes: Array<SendOutcome | ((item: OutboxItem) => SendOutcome)>) {
   const tries: Array<{ clientMessageId: string; content: string }> = [];
@@ -9,6 +9,36 @@ function recorder(outcomes: Array<SendOutcome | ((item: OutboxItem) => SendOutco
     return typeof next === 'function' ? next(item) : next;
   };
   return { tries, send };
+}
+
+/**
+ * Pages of one browser, as the Web Locks presence sees them: open until closed, and one
+ * take-over at a time.
+ */
+function fakeBrowser() {
+  const open = new Set<string>();
+  const gone = new Map<string, Array<() => void>>();
+  let takeovers: Promise<unknown> = Promise.resolve();
+  return {
+    open(id: string): TabPresence {
+      open.add(id);
+      return {
+        id,
+        openTabs: async () => new Set(open),
+        whenGone: (tabId) => (open.has(tabId) ? new Promise<void>((resolve) => gone.set(tabId, [...(gone.get(tabId) ?? []), resolve])) : Promise.resolve()),
+        exclusively: <T>(fn: () => Promise<T>) => {
+          const run = takeovers.then(fn);
+          takeovers = run.catch(() => {});
+          return run;
+        },
+      };
+    },
+    close(id: string) {
+      open.delete(id);
+      for (const resolve of gone.get(id) ?? []) resolve();
+      gone.delete(id);
+    },
+  };
 }
 
 const offline: SendOutcome = { kind: 'unavailable', code: 'TIMEOUT', message: 'no ack' };
@@ -92,28 +122,52 @@ describe('Outbox', () => {
     expect((await storage.load()).map((i) => i.content).sort()).toEqual(['failed before', 'new']);
   });
 
-  it('leaves the messages of a tab still open to it, and takes them over once that tab is gone', async () => {
+  it('leaves the messages of a tab still open to it, and sends them by itself once that tab is gone', async () => {
     const storage = memoryOutboxStorage();
-    const open = new Set(['A', 'B']);
-    const presence = (id: string): TabPresence => ({ id, isOpen: async (tab) => open.has(tab) });
-    const tabA = new Outbox(storage, 3, presence('A'));
-    const tabB = new Outbox(storage, 3, presence('B'));
+    const browser = fakeBrowser();
+    const tabA = new Outbox(storage, 3, browser.open('A'));
+    const tabB = new Outbox(storage, 3, browser.open('B'));
     await tabB.load();
     const fromA = await tabA.add({ chatId: 'c', content: 'typed in tab A' });
     await tabA.flush(recorder([{ kind: 'unavailable', code: 'OFFLINE', message: 'offline' }]).send);
 
     const b = recorder([]);
     await tabB.flush(b.send); // tab A is open: it sends its own
-    const tabC = new Outbox(storage, 3, presence('C')); // nor does a page opened now take them
+    const tabC = new Outbox(storage, 3, browser.open('C')); // nor does a page opened now take them
     await tabC.load();
     expect(b.tries).toEqual([]);
     expect(tabB.items()).toEqual([]);
     expect(tabC.items()).toEqual([]);
 
-    open.delete('A'); // tab A closed
-    await tabB.flush(b.send);
-    expect(b.tries).toEqual([{ clientMessageId: fromA.clientMessageId, content: 'typed in tab A' }]);
-    expect(await storage.load()).toEqual([]);
+    browser.close('A'); // tab B, idle, notices and sends it (tab C never flushed: it waits)
+    await vi.waitFor(() => expect(b.tries).toEqual([{ clientMessageId: fromA.clientMessageId, content: 'typed in tab A' }]));
+    await vi.waitFor(async () => expect(await storage.load()).toEqual([]));
+  });
+
+  it('two open tabs flushing at once take over a closed tab\'s message once between them', async () => {
+    const storage = memoryOutboxStorage();
+    const browser = fakeBrowser();
+    const closed = new Outbox(storage, 3, browser.open('A'));
+    await closed.add({ chatId: 'c', content: 'left behind' });
+    browser.close('A');
+    const tabB = new Outbox(storage, 3, browser.open('B'));
+    const tabC = new Outbox(storage, 3, browser.open('C'));
+    const b = recorder([]);
+    const c = recorder([]);
+    await Promise.all([tabB.flush(b.send), tabC.flush(c.send)]); // both back online together
+    expect([...b.tries, ...c.tries].map((t) => t.content)).toEqual(['left behind']);
+  });
+
+  it('one presence per page: a second client of the page takes over what the first left', async () => {
+    const storage = memoryOutboxStorage();
+    const presence = webLockTabPresence();
+    expect(webLockTabPresence()).toBe(presence);
+    const first = new Outbox(storage, 3, presence);
+    await first.add({ chatId: 'c', content: 'typed before the inbox mounted again' });
+    const second = new Outbox(storage, 3, webLockTabPresence());
+    const { tries, send } = recorder([]);
+    await second.flush(send);
+    expect(tries.map((t) => t.content)).toEqual(['typed before the inbox mounted again']);
   });
 
   it('survives a reload: a new Outbox on the same storage sends what was left', async () => {

@@ -1,7 +1,7 @@
 // The browser's outbox: every message the user sends goes here first and stays until the server
 // has acknowledged storing it. It survives reloads and closed tabs (IndexedDB through
 // idb-keyval; a tab sends its own messages, and takes over those of a tab since closed), is
-// sent strictly in the order typed, and keeps each message's clientMessageId for
+// sent strictly in the order typed (within a tab: two tabs' messages may interleave), and keeps each message's clientMessageId for
 // every retry, so the server stores it once however often it is retried. After MAX_ATTEMPTS
 // tries that reached no answer or an error a message is marked failed (the user can retry or
 // delete it); time spent offline is not a try, so offline messages simply wait.
@@ -57,35 +57,69 @@ export function indexedDbOutboxStorage(userKey: string): OutboxStorage {
 }
 
 /**
- * Which pages of the user are open, so a page takes over only the messages of pages that are
+ * Which pages of this browser are open, so a page takes over only the messages of pages that are
  * gone: one still open sends its own (two pages sending one message would double the traffic,
  * and could bring back one the other page had just deleted).
  */
 export interface TabPresence {
   /** This page's id; the page counts as open for as long as it lives. */
   readonly id: string;
-  isOpen(tabId: string): Promise<boolean>;
+  openTabs(): Promise<ReadonlySet<string>>;
+  /** Resolves once the page with that id has gone. */
+  whenGone(tabId: string): Promise<void>;
+  /** Runs `fn` while no other page runs it: a take-over is read, check, write. */
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+const TAB_LOCK_PREFIX = 'stayeasy-outbox-tab:';
+let documentPresence: TabPresence | undefined;
+
 /**
- * Presence through the Web Locks API: each page holds a lock named after its id until it goes
- * away (the browser releases a closed page's locks). Without the API, other pages count as gone.
+ * The page's presence, one per document (every ChatClient of the page shares it, so a client
+ * created after another, e.g. when the inbox layout mounts again, takes over the first one's
+ * messages). Through the Web Locks API: the page holds a lock named after its id until it goes
+ * away (the browser releases a closed page's locks). Without the API (or on the server), other
+ * pages count as gone, as before there was presence.
  */
 export function webLockTabPresence(): TabPresence {
+  return (documentPresence ??= createWebLockPresence());
+}
+
+function createWebLockPresence(): TabPresence {
+  const locks = typeof window === 'undefined' ? undefined : (navigator as Navigator | undefined)?.locks;
+  if (!locks) return soleTabPresence();
   const id = newClientMessageId();
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (!locks) return { id, isOpen: async () => false };
-  const lockName = (tabId: string) => `stayeasy-outbox-tab:${tabId}`;
-  void locks.request(lockName(id), () => new Promise<never>(() => {}));
+  locks.request(TAB_LOCK_PREFIX + id, () => new Promise<never>(() => {})).catch(() => {});
   return {
     id,
-    isOpen: async (tabId) => ((await locks.query()).held ?? []).some((lock) => lock.name === lockName(tabId)),
+    openTabs: async () => {
+      try {
+        const held = (await locks.query()).held ?? [];
+        return new Set(held.flatMap((lock) => (lock.name?.startsWith(TAB_LOCK_PREFIX) ? [lock.name.slice(TAB_LOCK_PREFIX.length)] : [])));
+      } catch {
+        return new Set();
+      }
+    },
+    // Granted (and given back at once) when the page holding it has gone.
+    whenGone: (tabId) => locks.request(TAB_LOCK_PREFIX + tabId, async () => {}).then(
+      () => undefined,
+      () => undefined,
+    ),
+    exclusively: async (fn) => {
+      let ran = false;
+      try {
+        return await locks.request('stayeasy-outbox-takeover', () => ((ran = true), fn()));
+      } catch (error) {
+        if (ran) throw error;
+        return fn(); // no lock to be had (e.g. a sandboxed page): go on without it
+      }
+    },
   };
 }
 
-/** For a page alone with its storage (scripts, tests): any other owner is gone. */
+/** For a page alone with its storage (scripts, tests, browsers without Web Locks): any other owner is gone. */
 export function soleTabPresence(): TabPresence {
-  return { id: newClientMessageId(), isOpen: async () => false };
+  return { id: newClientMessageId(), openTabs: async () => new Set(), whenGone: () => new Promise(() => {}), exclusively: (fn) => fn() };
 }
 
 export function memoryOutboxStorage(initial: OutboxItem[] = []): OutboxStorage {
@@ -124,6 +158,8 @@ export class Outbox {
   /** New messages whose record is being written: not yet shown, not to be taken over. */
   private readonly adding = new Set<string>();
   private readonly listeners = new Set<Listener>();
+  private readonly watched = new Set<string>();
+  private lastSend: ((item: OutboxItem) => Promise<SendOutcome>) | undefined;
 
   constructor(
     private readonly storage: OutboxStorage,
@@ -138,30 +174,52 @@ export class Outbox {
 
   /**
    * Takes over the stored messages of pages that are gone: an earlier page, or another tab of
-   * the user closed before it could send (typed offline there). Each is marked as this page's.
-   * Storage failing is not fatal: the page goes on with what it has in memory.
+   * the user closed before it could send (typed offline there). Each is marked as this page's,
+   * under a lock shared by the browser's pages, so two pages never take over the same message.
+   * A message whose page is still open is left to it, and taken over (and sent, if a flush has
+   * run) when that page goes. Storage failing is not fatal: the page goes on from memory.
    */
   private async adopt(first = false): Promise<void> {
+    const taken = await this.presence.exclusively(() => this.takeOver());
+    // Checked against the list as it is now: an add may have finished while this ran.
+    const found = taken.filter((item) => !this.list.some((i) => i.clientMessageId === item.clientMessageId));
+    if (!found.length && !first) return;
+    this.list = [...this.list, ...found].sort(byTypingOrder);
+    this.notify();
+  }
+
+  private async takeOver(): Promise<OutboxItem[]> {
     let stored: OutboxItem[];
     try {
       stored = await this.storage.load();
     } catch (error) {
       console.warn('Outbox: could not read the stored messages', error);
-      stored = [];
+      return [];
     }
-    const known = new Set(this.list.map((i) => i.clientMessageId));
+    const open = await this.presence.openTabs();
     const found: OutboxItem[] = [];
     for (const item of stored) {
       const id = item.clientMessageId;
-      if (known.has(id) || this.finished.has(id) || this.adding.has(id)) continue;
-      if (item.ownerTabId && item.ownerTabId !== this.presence.id && (await this.presence.isOpen(item.ownerTabId))) continue;
+      if (this.list.some((i) => i.clientMessageId === id) || this.finished.has(id) || this.adding.has(id)) continue;
+      const owner = item.ownerTabId;
+      if (owner && owner !== this.presence.id && open.has(owner)) {
+        this.watch(owner);
+        continue;
+      }
       found.push({ ...item, ownerTabId: this.presence.id });
     }
-    // Written as ours first, so another page looking now leaves them to us.
     await Promise.all(found.map((item) => this.persist(this.storage.put(item))));
-    if (!found.length && !first) return;
-    this.list = [...this.list, ...found].sort(byTypingOrder);
-    this.notify();
+    return found;
+  }
+
+  /** When a page whose messages were left to it goes, flush again (taking them over). */
+  private watch(tabId: string) {
+    if (this.watched.has(tabId)) return;
+    this.watched.add(tabId);
+    void this.presence.whenGone(tabId).then(() => {
+      this.watched.delete(tabId);
+      if (this.lastSend) void this.flush(this.lastSend);
+    });
   }
 
   items(): readonly OutboxItem[] {
@@ -215,6 +273,7 @@ export class Outbox {
    * goes on. Concurrent calls share one run.
    */
   flush(send: (item: OutboxItem) => Promise<SendOutcome>): Promise<void> {
+    this.lastSend = send;
     if (this.flushing) {
       this.flushAgain = true;
       return this.flushing;

@@ -1,6 +1,7 @@
 // React Query is the browser's source of truth for server data. Query keys and fetchers come
-// from these factories only; the cache updaters below apply live events in place (no refetch
-// storm), through the same pure merge the catch-up uses.
+// from these factories only; the cache updaters below apply live events in place, through the
+// same pure merge the catch-up uses. The chat list is fetched again only when an unread count
+// cannot be placed in time (an event that came late, or one during a list fetch).
 import { infiniteQueryOptions, queryOptions, type InfiniteData, type Query, type QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
@@ -107,18 +108,22 @@ export function applyReadToThread(client: QueryClient, chatId: string, messageId
  * Returns false when the chat is not in the list (a new chat): the caller refetches the list.
  */
 export function applyMessageToChatList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): boolean {
-  const found = updateChatInList(client, message, chatUnreadCount);
+  const { found, stale } = updateChatInList(client, message, chatUnreadCount);
   // After a list fetch in flight: the preview again (monotonic), and the count from the server
   // once more, as the answer's count and this event's cannot be told apart in age.
   whenFetchLands(client, chatQueries.list().queryKey, () => {
     updateChatInList(client, message);
     if (chatUnreadCount !== undefined) refetchChatList(client);
   });
+  // An event older than the list's preview (createdAt need not follow commit order; notifications
+  // can cross): its count may be newer or older than the list's, so ask the server.
+  if (stale && chatUnreadCount !== undefined) refetchChatList(client);
   return found;
 }
 
-function updateChatInList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): boolean {
+function updateChatInList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): { found: boolean; stale: boolean } {
   let found = false;
+  let stale = false;
   client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => {
     if (!chats) return chats;
     const chat = chats.find((c) => c.id === message.chatId);
@@ -127,21 +132,20 @@ function updateChatInList(client: QueryClient, message: MessageDto, chatUnreadCo
     const last = chat.lastMessage;
     // A list that already shows this message was fetched after it: its count is as fresh.
     if (last?.id === message.id) return chats;
-    // The preview only moves on to a newer message; the count is the server's as of this event,
-    // newer than the list's even when the message is a little older than the preview (createdAt
-    // need not follow commit order).
-    const newer = !last || last.createdAt <= message.createdAt;
+    // Only a newer message moves the preview and sets the count.
+    if (last && last.createdAt > message.createdAt) {
+      stale = true;
+      return chats;
+    }
     const updated: ChatSummary = {
       ...chat,
-      ...(newer && {
-        lastMessageAt: message.createdAt,
-        lastMessage: { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length },
-      }),
+      lastMessageAt: message.createdAt,
+      lastMessage: { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length },
       unreadCount: chatUnreadCount ?? chat.unreadCount,
     };
     return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
   });
-  return found;
+  return { found, stale };
 }
 
 export function setChatUnread(client: QueryClient, chatId: string, unreadCount: number) {

@@ -117,7 +117,7 @@ describe('startArchiveSchedule', () => {
     expect(starts).toEqual(['2026-03-10T03:30:00.000Z']);
     await vi.advanceTimersByTimeAsync(24 * 3_600_000);
     expect(starts).toEqual(['2026-03-10T03:30:00.000Z', '2026-03-11T03:30:00.000Z']);
-    expect(lines).toContain('archive schedule: run completed: archived 7 messages, deleted 1 chats in 5ms');
+    expect(lines).toContain('archive schedule: run completed: archived 7 messages, deleted 1 chats and 0 unclaimed uploads in 5ms');
     await handle.stop();
     expect(handle.nextRunAt()).toBeNull();
   });

@@ -58,7 +58,7 @@ export function startArchiveSchedule(params: StartArchiveScheduleParams): Archiv
     running = (async () => {
       try {
         const result = await run(abort.signal, log);
-        const line = `archive schedule: run ${result.outcome}: archived ${result.archivedMessages} messages, deleted ${result.deletedChats} chats in ${result.durationMs}ms`;
+        const line = `archive schedule: run ${result.outcome}: archived ${result.archivedMessages} messages, deleted ${result.deletedChats} chats and ${result.deletedUploads} unclaimed uploads in ${result.durationMs}ms`;
         if (result.outcome === 'failed') log.error(`${line}: ${result.error}`);
         else log.info(line);
       } catch (error) {
