@@ -38,21 +38,26 @@ describe('addMessagesToThread', () => {
     expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
   });
 
-  it('keeps a message added while a refetch answered before it was stored is in flight', async () => {
-    const client = new QueryClient();
+  /** A loaded, empty thread being refetched; `land(page)` answers that refetch and waits for it. */
+  async function threadBeingRefetched(client: QueryClient) {
     await client.prefetchInfiniteQuery({ ...chatQueries.thread('chat1'), queryFn: async () => emptyPage });
     let answer!: (page: MessagePage) => void;
-    // A reconnect's catch-up refetches the (empty) thread; the outbox then sends, and the ack
-    // arrives before the refetch's older answer.
     const refetch = client.fetchInfiniteQuery({
       ...chatQueries.thread('chat1'),
       staleTime: 0,
       queryFn: () => new Promise<MessagePage>((resolve) => (answer = resolve)),
     });
+    return { land: (page: MessagePage) => (answer(page), refetch) };
+  }
+
+  it('keeps a message added while a refetch answered before it was stored is in flight', async () => {
+    const client = new QueryClient();
+    // A reconnect's catch-up refetches the (empty) thread; the outbox then sends, and the ack
+    // arrives before the refetch's older answer.
+    const { land } = await threadBeingRefetched(client);
     addMessagesToThread(client, 'chat1', [message('acked', '2026-01-01T00:00:05.000Z')]);
     expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
-    answer(emptyPage);
-    await refetch;
+    await land(emptyPage);
     expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
   });
 
@@ -83,17 +88,10 @@ describe('addMessagesToThread', () => {
 
   it('puts back every one of many messages that arrived during one refetch', async () => {
     const client = new QueryClient();
-    await client.prefetchInfiniteQuery({ ...chatQueries.thread('chat1'), queryFn: async () => emptyPage });
-    let answer!: (page: MessagePage) => void;
-    const refetch = client.fetchInfiniteQuery({
-      ...chatQueries.thread('chat1'),
-      staleTime: 0,
-      queryFn: () => new Promise<MessagePage>((resolve) => (answer = resolve)),
-    });
+    const { land } = await threadBeingRefetched(client);
     const ids = Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(3, '0')}`);
     for (const [i, id] of ids.entries()) addMessagesToThread(client, 'chat1', [message(id, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString())]);
-    answer(emptyPage);
-    await refetch;
+    await land(emptyPage);
     expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(ids);
     expect(client.getQueryCache().find({ queryKey: chatQueries.thread('chat1').queryKey })!.state.fetchStatus).toBe('idle');
   });
