@@ -279,10 +279,13 @@ export class Outbox {
       return this.flushing;
     }
     this.flushing = (async () => {
+      // The first load reads the storage itself; later runs look again for what other pages left.
+      let justLoaded = !this.loaded;
       await this.load();
       do {
         this.flushAgain = false;
-        await this.adopt();
+        if (!justLoaded) await this.adopt();
+        justLoaded = false;
         await this.runOnce(send);
       } while (this.flushAgain);
     })().finally(() => {

@@ -23,7 +23,6 @@ interface InboxState {
   setPresence(presence: PresencePayload): void;
 }
 
-
 export const useInboxStore = create<InboxState>()(
   persist(
     (set, get) => ({

@@ -16,6 +16,7 @@
 // Killed at any moment, a batch is either committed whole or not at all, so every message is in
 // exactly one of the two tables and a new run simply continues with what is left.
 import type pg from 'pg';
+import { runBatches } from './batches';
 
 export interface BatchResult {
   messages: number;
@@ -111,20 +112,17 @@ export async function archiveMessages(
   const started = performance.now();
   let messages = 0;
   let files = 0;
-  let batches = 0;
-  while (options.maxBatches === undefined || batches < options.maxBatches) {
-    if (options.signal?.aborted) break;
+  const batches = await runBatches(options, async (batch) => {
     const result = await archiveBatch(client, options.cutoff, options.batchSize);
     // Stop only on an empty batch: a short one may just mean some rows were locked (skipped).
-    if (result.messages === 0) break;
-    batches += 1;
+    if (result.messages === 0) return false;
     messages += result.messages;
     files += result.files;
     const seconds = (performance.now() - started) / 1000;
     const rowsPerSecond = seconds > 0 ? messages / seconds : 0;
     const left = Math.max(0, options.expected - messages);
     options.onBatch?.({
-      batch: batches,
+      batch,
       batchMessages: result.messages,
       batchFiles: result.files,
       totalMessages: messages,
@@ -133,6 +131,7 @@ export async function archiveMessages(
       rowsPerSecond,
       etaSeconds: rowsPerSecond > 0 ? left / rowsPerSecond : null,
     });
-  }
+    return true;
+  });
   return { messages, files, batches, seconds: (performance.now() - started) / 1000 };
 }

@@ -21,6 +21,7 @@
 // A send that reaches a chat after step 1 locked it waits for our commit and then fails on the
 // foreign key (the chat is gone): an error the sender sees, never a message silently lost.
 import type pg from 'pg';
+import { runBatches } from './batches';
 
 const ABANDONED = `
   GREATEST(c.created_at, c.updated_at, c.last_message_at) < $1
@@ -80,14 +81,12 @@ export async function cleanupChats(
   },
 ): Promise<{ deleted: number; batches: number }> {
   let deleted = 0;
-  let batches = 0;
-  while (options.maxBatches === undefined || batches < options.maxBatches) {
-    if (options.signal?.aborted) break;
+  const batches = await runBatches(options, async (batch) => {
     const result = await cleanupBatch(client, options.cutoff, options.batchSize, options.hooks);
-    if (result.locked === 0) break;
-    batches += 1;
+    if (result.locked === 0) return false;
     deleted += result.deleted;
-    options.onBatch?.({ batch: batches, deleted: result.deleted, totalDeleted: deleted });
-  }
+    options.onBatch?.({ batch, deleted: result.deleted, totalDeleted: deleted });
+    return true;
+  });
   return { deleted, batches };
 }

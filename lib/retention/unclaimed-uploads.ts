@@ -14,6 +14,7 @@
 // row names (harmless garbage), never a row whose bytes are gone.
 import type pg from 'pg';
 import type { AttachmentStorage } from '../attachments/storage';
+import { runBatches } from './batches';
 
 const UNCLAIMED = 'f.message_id IS NULL AND f.archived_message_id IS NULL AND f.created_at < $1';
 
@@ -52,15 +53,13 @@ export async function deleteUnclaimedUploads(
   },
 ): Promise<{ deleted: number; batches: number }> {
   let deleted = 0;
-  let batches = 0;
-  while (options.maxBatches === undefined || batches < options.maxBatches) {
-    if (options.signal?.aborted) break;
+  const batches = await runBatches(options, async (batch) => {
     const keys = await deleteUnclaimedBatch(client, options.cutoff, options.batchSize);
-    if (keys.length === 0) break;
+    if (keys.length === 0) return false;
     for (const key of keys) await options.storage.delete(key).catch((error: unknown) => options.onBytesLeft?.(key, error));
-    batches += 1;
     deleted += keys.length;
-    options.onBatch?.({ batch: batches, deleted: keys.length, totalDeleted: deleted });
-  }
+    options.onBatch?.({ batch, deleted: keys.length, totalDeleted: deleted });
+    return true;
+  });
   return { deleted, batches };
 }
