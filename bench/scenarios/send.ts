@@ -75,22 +75,23 @@ async function runSockets(ctx: BenchContext, server: ServerProcess, chats: Bench
     guest.close();
     owner.close();
   }
-  return { ...run.row, verified: await countStored(ctx.pool, run.ids), clients: chats.length, connections: ctx.poolSize };
+  return run;
 }
 
 /**
- * Calls every worker in a loop, each as soon as its previous call returned, for the warm-up and
- * then the measured duration; a call resolves to the id of one stored (acknowledged) message.
- * Counts the calls that finish inside the measured window.
+ * Calls every worker (one client or connection each) in a loop, each as soon as its previous call
+ * returned, for the warm-up and then the measured duration; a call resolves to the id of one
+ * stored (acknowledged) message. Counts the calls that finish inside the measured window, and
+ * checks every acknowledged id in the database.
  */
-async function timedSends(ctx: BenchContext, workers: Array<() => Promise<string>>, warmupMs: number, durationMs: number) {
+async function timedSends(ctx: BenchContext, workers: Array<() => Promise<string>>, warmupMs: number, durationMs: number): Promise<SendRow> {
   const ids: string[] = [];
   let failed = 0;
   let counted = 0;
   let counting = false;
   let measureStart = 0;
   const end = performance.now() + warmupMs + durationMs;
-  const warmUp = setTimeout(() => {
+  setTimeout(() => {
     counting = true;
     measureStart = performance.now();
   }, warmupMs);
@@ -107,9 +108,16 @@ async function timedSends(ctx: BenchContext, workers: Array<() => Promise<string
       }
     }),
   );
-  clearTimeout(warmUp);
   const measured = (Math.min(performance.now(), end) - measureStart) / 1000;
-  return { ids, row: { msgsPerSec: round(counted / measured), acked: ids.length, failed, durationSec: round(measured) } };
+  return {
+    msgsPerSec: round(counted / measured),
+    acked: ids.length,
+    failed,
+    durationSec: round(measured),
+    verified: await countStored(ctx.pool, ids),
+    clients: workers.length,
+    connections: ctx.poolSize,
+  };
 }
 
 async function countStored(pool: pg.Pool, ids: string[]): Promise<number> {
@@ -138,8 +146,8 @@ async function runCeiling(ctx: BenchContext, chats: BenchChat[], warmupMs: numbe
   const pool = new pg.Pool({ connectionString: ctx.dbUrl, max: ctx.poolSize });
   const clients = await Promise.all(Array.from({ length: ctx.poolSize }, () => pool.connect()));
   let k = 0;
-  const insertOne = (client: pg.PoolClient, w: number) => async () => {
-    const chat = chats[(k++ + w) % chats.length]!;
+  const insertOne = (client: pg.PoolClient) => async () => {
+    const chat = chats[k++ % chats.length]!;
     const id = `bx${randomBytes(10).toString('hex')}`;
     // One statement in autocommit: INSERT; COMMIT (one WAL flush), one round trip.
     await client.query(
@@ -150,8 +158,7 @@ async function runCeiling(ctx: BenchContext, chats: BenchChat[], warmupMs: numbe
     return id;
   };
   try {
-    const run = await timedSends(ctx, clients.map(insertOne), warmupMs, durationMs);
-    return { ...run.row, verified: await countStored(ctx.pool, run.ids), clients: ctx.poolSize, connections: ctx.poolSize };
+    return await timedSends(ctx, clients.map((client) => insertOne(client)), warmupMs, durationMs);
   } finally {
     clients.forEach((c) => c.release());
     await pool.end();
