@@ -8,7 +8,6 @@
 import { makeChats, timeRepeated, tokenFor, type Stats } from '../common';
 import type { BenchContext } from './context';
 
-
 export interface HistoryResult {
   messages: number;
   pageSize: number;
@@ -78,6 +77,7 @@ export async function historyScenario(ctx: BenchContext): Promise<HistoryResult>
       });
     const seedCheck = await seedPage();
     if (seedCheck.length !== PAGE || seedCheck[0]!.id !== idOf(i - 1)) throw new Error(`history: seed page wrong at depth ${depth}`);
+    await warmUp(seedPage);
     seed[depth] = await timeRepeated(100, ctx.quick ? 3_000 : 10_000, seedPage);
     ctx.log(`history: depth ${depth}: ours p99 ${ours[depth]!.p99Ms} ms, seed p99 ${seed[depth]!.p99Ms} ms`);
   }
