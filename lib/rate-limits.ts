@@ -4,6 +4,7 @@
 // budget per user (a user with tabs on two nodes cannot double it). Redis failing must not stop
 // chat: an in-memory insurance limiter takes over until it is back.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Env } from './env';
 import { AppError } from './errors';
 
 export interface RateLimitOptions {
@@ -21,6 +22,16 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   typingPoints: 20,
   typingDurationSeconds: 10,
 };
+
+/** The limits as configured (SEND_LIMIT, TYPING_LIMIT and their windows, lib/env). */
+export function rateLimitOptionsFrom(env: Pick<Env, 'SEND_LIMIT' | 'SEND_LIMIT_SECONDS' | 'TYPING_LIMIT' | 'TYPING_LIMIT_SECONDS'>): RateLimitOptions {
+  return {
+    sendPoints: env.SEND_LIMIT,
+    sendDurationSeconds: env.SEND_LIMIT_SECONDS,
+    typingPoints: env.TYPING_LIMIT,
+    typingDurationSeconds: env.TYPING_LIMIT_SECONDS,
+  };
+}
 
 export type LimitedEvent = 'send_message' | 'typing';
 

@@ -4,6 +4,7 @@
 import { db } from '../lib/db';
 import { env, requireDatabaseUrl } from '../lib/env';
 import { logger as rootLogger } from '../lib/logger';
+import { rateLimitOptionsFrom } from '../lib/rate-limits';
 import { createRealtimeServer } from './server';
 
 const logger = rootLogger.child({ component: 'realtime' });
@@ -17,12 +18,7 @@ async function main() {
     corsOrigin: env.FRONTEND_URL,
     logger,
     processMetrics: true,
-    rateLimits: {
-      sendPoints: env.SEND_LIMIT,
-      sendDurationSeconds: env.SEND_LIMIT_SECONDS,
-      typingPoints: env.TYPING_LIMIT,
-      typingDurationSeconds: env.TYPING_LIMIT_SECONDS,
-    },
+    rateLimits: rateLimitOptionsFrom(env),
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
   });
   logger.info({ port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL }, `realtime listening on :${server.port}`);

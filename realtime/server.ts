@@ -48,7 +48,7 @@ export interface RealtimeServerOptions {
   /** How long a disconnected client's missed broadcasts are kept for connection state recovery. */
   maxDisconnectionDurationMs?: number;
   typing?: Partial<HandlerDeps['typing']>;
-  /** Sends and read receipts writing at once on this node; default half the DB pool. */
+  /** Read receipts writing at once on this node (sends go through the send queue); default half the DB pool. */
   maxConcurrentWrites?: number;
   /** Node process metrics (CPU, memory, event loop) on /metrics. Off by default (tests run many servers). */
   processMetrics?: boolean;
@@ -110,7 +110,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     inFlight,
     writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
     // Two groups at once: one commits while the next is being built.
-    sends: createSendQueue((requests) => sendMessages(db, requests), { concurrency: 2 }),
+    sends: createSendQueue((requests) => sendMessages(db, requests)),
     typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);

@@ -4,7 +4,7 @@ import { db } from '@/lib/db';
 import { issueRealtimeToken } from '@/lib/auth/realtime-token';
 import { revokeSession } from '@/lib/auth/sessions';
 import { MAX_CONTENT_LENGTH } from '@/lib/chat';
-import { bearerToken, createChat, createUser, sessionCookie } from '@/test/fixtures';
+import { bearerToken, createChat, createUpload, createUser, sessionCookie } from '@/test/fixtures';
 import { startRouteServer } from '@/test/route-server';
 
 let server: Awaited<ReturnType<typeof startRouteServer>>;
@@ -241,7 +241,7 @@ describe('bad input: each gets its coded error and the database is unchanged', (
     ['body that is not JSON', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: '{"content": "x"' }), 400, 'VALIDATION'],
     ['attachments not an array', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x', attachments: 'abc' } }), 400, 'VALIDATION'],
     ["another user's file as attachment", async () => {
-      const theirs = await db.file.create({ data: { uploaderId: world.owner.id, originalName: 'a.png', mimeType: 'image/png', size: 1, storageKey: 'ab/00000000000000000000000000000000' } });
+      const theirs = await createUpload(db, world.owner.id);
       const res = await call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'mine now', attachments: [theirs.id] } });
       await db.file.delete({ where: { id: theirs.id } }); // the fixture row itself is not part of what the call may change
       return res;

@@ -17,6 +17,10 @@ export interface ChatMembership {
   propertyId: string;
   /** The other member: the recipient of anything this user sends. */
   otherUserId: string;
+}
+
+/** The membership with both members and the property, as a send needs them for its message. */
+export interface ChatWithPeople extends ChatMembership {
   me: Person;
   other: Person;
   property: { id: string; name: string };
@@ -31,8 +35,8 @@ export const chatRowJoins = Prisma.sql`JOIN users g ON g.id = c.guest_id
   JOIN users o ON o.id = c.owner_id
   JOIN properties p ON p.id = c.property_id`;
 
-/** The chat as its member `userId` sees it; NOT_FOUND when `userId` is not a member. */
-export function membershipOf(row: ChatRow | undefined, userId: string): ChatMembership {
+/** The chat as its member `userId` sees it, from a ChatRow; NOT_FOUND when `userId` is not a member. */
+export function membershipOf(row: ChatRow | undefined, userId: string): ChatWithPeople {
   if (!row || (row.guest_id !== userId && row.owner_id !== userId)) throw notFound('Chat');
   const guest: Person = { id: row.guest_id, name: row.guest_name, role: row.guest_role };
   const owner: Person = { id: row.owner_id, name: row.owner_name, role: row.owner_role };
@@ -49,11 +53,12 @@ export function membershipOf(row: ChatRow | undefined, userId: string): ChatMemb
   };
 }
 
-/**
- * The chat as its member `userId` sees it, with both members and the property, in one query
- * (Prisma would load each relation with a query of its own).
- */
-export async function getChatForMember(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string): Promise<ChatMembership> {
-  const [row] = await db.$queryRaw<ChatRow[]>`SELECT ${chatRowColumns} FROM chats c ${chatRowJoins} WHERE c.id = ${chatId}`;
-  return membershipOf(row, userId);
+/** The chat's membership for `userId` (one index probe on chats); NOT_FOUND when not a member. */
+export async function getChatForMember(db: Pick<Db, 'chat'>, userId: string, chatId: string): Promise<ChatMembership> {
+  const chat = await db.chat.findFirst({
+    where: { id: chatId, OR: [{ guestId: userId }, { ownerId: userId }] },
+    select: { id: true, guestId: true, ownerId: true, propertyId: true },
+  });
+  if (!chat) throw notFound('Chat');
+  return { ...chat, otherUserId: chat.guestId === userId ? chat.ownerId : chat.guestId };
 }

@@ -5,7 +5,7 @@ import { PrismaClient } from '../db/generated/client';
 import { AppError } from '../errors';
 import { createChat, createUser } from '../../test/fixtures';
 import { listChatsForUser, openChat } from './chats';
-import { sendMessage } from './messages';
+import { sendMessage } from './send-messages';
 
 function countingDb() {
   const client = new PrismaClient({

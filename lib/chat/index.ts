@@ -3,7 +3,8 @@
 // their own.
 export { getChatForMember, type ChatMembership } from './access';
 export { listChatsForUser, openChat, type ChatSummary } from './chats';
-export { listMessages, markMessagesRead, sendMessage, sendMessages, type MessagePage, type ReadReceipt, type SentMessage, type StoreOutcome, type SendRequest } from './messages';
+export { listMessages, markMessagesRead, type MessagePage, type ReadReceipt } from './messages';
+export { sendMessage, sendMessages, type SentMessage, type StoreOutcome, type SendRequest } from './send-messages';
 export { toMessageDto, messageInclude, type MessageDto } from './message-dto';
 export { countUnreadBoth } from './unread';
 export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';

@@ -2,7 +2,7 @@
 // and by the realtime server alike; authorization is checked here, never by the caller.
 import { Prisma, type Db } from '../db';
 import { AppError } from '../errors';
-import { getChatForMember } from './access';
+import { getChatForMember, type ChatMembership } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
 import { publishChatEvent } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
@@ -164,11 +164,6 @@ async function resolvePosition(db: Db, chatId: string, cursor: string, parameter
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sending: see send-messages.ts
-
-export { sendMessage, sendMessages, type SentMessage, type SendRequest, type StoreOutcome } from './send-messages';
-
-// ---------------------------------------------------------------------------------------------
 // Read receipts
 
 export interface ReadReceipt {
@@ -192,9 +187,10 @@ export async function markMessagesRead(
   db: Db,
   readerId: string,
   input: MarkReadInput,
-  options: { publish?: boolean } = {},
+  /** `chat`: the reader's membership of input.chatId, when the caller already holds it. */
+  options: { publish?: boolean; chat?: ChatMembership } = {},
 ): Promise<ReadReceipt> {
-  const chat = await getChatForMember(db, readerId, input.chatId);
+  const chat = options.chat ?? (await getChatForMember(db, readerId, input.chatId));
   const readAt = new Date();
   return db.$transaction(async (tx) => {
     let changed: Array<{ id: string }>;

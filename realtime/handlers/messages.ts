@@ -17,10 +17,6 @@ export function createMessageHandlers(deps: HandlerDeps) {
     socket.on('send_message', async (...args: unknown[]) => {
       const { payload, ack } = eventArgs(args);
       metrics.messagesReceived.inc();
-      // Echoed in message_error even when the payload is invalid, so a seed-style client can tell
-      // which of its sends failed.
-      const raw = (payload ?? {}) as { clientMessageId?: unknown };
-      const echoId = typeof raw.clientMessageId === 'string' ? raw.clientMessageId.slice(0, 64) : null;
       const outcome: { sent?: SentMessage } = {};
 
       const response = await runEvent<SendMessageResult>(deps, socket, 'send_message', ack, () =>
@@ -37,6 +33,10 @@ export function createMessageHandlers(deps: HandlerDeps) {
       if (!response.ok) {
         metrics.messagesFailed.inc({ code: response.error.code });
         if (ack) return;
+        // Echoed even when the payload is invalid, so a seed-style client can tell which of its
+        // sends failed.
+        const raw = (payload ?? {}) as { clientMessageId?: unknown };
+        const echoId = typeof raw.clientMessageId === 'string' ? raw.clientMessageId.slice(0, 64) : null;
         socket.emit('message_error', {
           error: response.error.message,
           code: response.error.code,

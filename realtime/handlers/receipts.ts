@@ -1,10 +1,11 @@
-// mark_read: validate → lib/chat markMessagesRead (which refuses messages not sent to the reader
-// in this chat) → ack with the receipt and the reader's new unread counts → messages_read to the
-// other member and the chat's open views, and (with the counts) to the reader's other tabs.
+// mark_read: validate → membership (cached per socket) → lib/chat markMessagesRead (which refuses
+// messages not sent to the reader in this chat) → ack with the receipt and the reader's new
+// unread counts → messages_read to the other member.
 import { markMessagesRead, markReadSchema } from '../../lib/chat';
 import { parseInput } from '../../lib/validation';
 import { eventArgs, runEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { deliverReadReceipt } from '../deliveries';
+import { membershipOf } from '../membership';
 
 export function createReceiptHandlers(deps: HandlerDeps) {
   return (socket: RealtimeSocket) => {
@@ -13,7 +14,8 @@ export function createReceiptHandlers(deps: HandlerDeps) {
       const response = await runEvent(deps, socket, 'mark_read', ack, () =>
         deps.inFlight.run(async () => {
           const input = parseInput(markReadSchema, payload, 'mark_read payload');
-          return deps.writes.run(() => markMessagesRead(deps.db, socket.data.userId, input));
+          const chat = await membershipOf(deps.db, socket, input.chatId);
+          return deps.writes.run(() => markMessagesRead(deps.db, socket.data.userId, input, { chat }));
         }),
       );
       if (response.ok) deliverReadReceipt(socket.broadcast, response.data);
