@@ -13,6 +13,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // Set by Next.js; 'phase-production-build' while `next build` runs.
+    NEXT_PHASE: z.string().optional(),
     // Absent in development: scripts/dev.ts starts an embedded PostgreSQL and sets it.
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -59,7 +61,9 @@ const EnvSchema = z
       }),
   })
   .superRefine((value, ctx) => {
-    if (value.NODE_ENV !== 'production') return;
+    // A build serves nobody: it needs no secrets. The server built checks them when it starts
+    // (instrumentation.ts, realtime/main.ts).
+    if (value.NODE_ENV !== 'production' || value.NEXT_PHASE === 'phase-production-build') return;
     for (const key of ['JWT_SECRET', 'NEXTAUTH_SECRET'] as const) {
       if (value[key] === DEMO_SECRET) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'must be set to a real secret in production' });
@@ -89,7 +93,7 @@ export const env: Env = parseEnv(process.env);
 
 export function requireDatabaseUrl(): string {
   if (!env.DATABASE_URL) {
-    throw new Error('DATABASE_URL is not set (npm run dev sets it for the embedded PostgreSQL)');
+    throw new Error('DATABASE_URL is not set (npm run dev sets it for its embedded PostgreSQL; a production server must be given it)');
   }
   return env.DATABASE_URL;
 }

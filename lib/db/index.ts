@@ -1,5 +1,8 @@
 // The one database client of the process, used by the web app, the realtime server, scripts and
 // tests alike. DATABASE_URL and DATABASE_POOL_SIZE come from lib/env.
+//
+// Created on first use, not at import: `next build` imports every route module to collect its
+// page data, and a build needs neither a database nor its URL.
 import { env, requireDatabaseUrl } from '../env';
 import { createDb, type Db } from './client';
 
@@ -9,5 +12,19 @@ export { Prisma } from './generated/client';
 // Next.js dev reloads modules on every change; keep one pool per process, not one per reload.
 const globalForDb = globalThis as unknown as { stayeasyDb?: Db };
 
-export const db: Db = globalForDb.stayeasyDb ?? createDb(requireDatabaseUrl(), env.DATABASE_POOL_SIZE);
-if (env.NODE_ENV !== 'production') globalForDb.stayeasyDb = db;
+let instance: Db | undefined;
+function database(): Db {
+  if (!instance) {
+    instance = globalForDb.stayeasyDb ?? createDb(requireDatabaseUrl(), env.DATABASE_POOL_SIZE);
+    if (env.NODE_ENV !== 'production') globalForDb.stayeasyDb = instance;
+  }
+  return instance;
+}
+
+export const db: Db = new Proxy({} as Db, {
+  get(_target, property) {
+    const client = database();
+    const value: unknown = Reflect.get(client, property, client);
+    return typeof value === 'function' ? value.bind(client) : value;
+  },
+});
