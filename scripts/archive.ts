@@ -1,6 +1,7 @@
 // `npm run archive [-- --dry-run --older-than <days> --empty-chat-days <days> --unclaimed-upload-days <days>
 // --batch-size <n> --max-batches <n>]` (ARCHIVE_USAGE in lib/retention/options.ts): one run
-// of the retention job (lib/retention) against DATABASE_URL, or with --schedule a worker that
+// of the retention job (lib/retention) against DATABASE_URL (without it, outside production, the
+// embedded database of `npm run dev`, started for the run if it is not running), or with --schedule a worker that
 // runs it on ARCHIVE_SCHEDULE. A progress line per batch and a summary on stdout; one clear line
 // on stderr and a non-zero exit on failure (codes in ARCHIVE_USAGE).
 import { ARCHIVE_USAGE, parseArchiveArgs } from '../lib/retention/options';
@@ -30,8 +31,19 @@ if (command.kind === 'help') {
   process.exit(EXIT.ok);
 }
 
-const databaseUrl = env.env.DATABASE_URL;
-if (!databaseUrl) fail('DATABASE_URL is not set', EXIT.failed);
+const { openLocalDatabase } = await import('../lib/db/local-database');
+let database: Awaited<ReturnType<typeof openLocalDatabase>>;
+try {
+  database = await openLocalDatabase();
+} catch (error) {
+  fail((error as Error).message, EXIT.failed);
+}
+const databaseUrl = database.url;
+// Every exit below goes through here: an embedded server this run started is stopped again.
+async function exit(code: number): Promise<never> {
+  await database.stop();
+  process.exit(code);
+}
 
 if (command.kind === 'schedule') {
   const schedule = env.env.ARCHIVE_SCHEDULE;
@@ -45,7 +57,7 @@ if (command.kind === 'schedule') {
   const stop = async () => {
     console.log('archive: schedule stopping');
     await handle.stop();
-    process.exit(EXIT.ok);
+    await exit(EXIT.ok);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -67,9 +79,9 @@ if (command.kind === 'schedule') {
     signal: abort.signal,
     log: (line, level) => (level === 'error' ? console.error(line) : console.log(line)),
   });
-  if (result.outcome === 'already-running') process.exit(EXIT.alreadyRunning);
-  if (result.outcome === 'failed' || result.auditError) process.exit(EXIT.failed);
-  if (result.outcome === 'interrupted') process.exit(EXIT.interrupted);
+  if (result.outcome === 'already-running') await exit(EXIT.alreadyRunning);
+  if (result.outcome === 'failed' || result.auditError) await exit(EXIT.failed);
+  if (result.outcome === 'interrupted') await exit(EXIT.interrupted);
   console.log(`archive: finished in ${(result.durationMs / 1000).toFixed(2)}s${result.dryRun ? ' (dry run)' : ''}`);
-  process.exit(EXIT.ok);
+  await exit(EXIT.ok);
 }
