@@ -1,5 +1,8 @@
-// Browser flows on Debian's Chromium (Playwright cannot download its own browser here),
-// against the real dev stack started on an isolated, freshly wiped embedded database.
+// Browser flows on Debian's Chromium (Playwright cannot download its own browser here), against
+// what users meet: the production build (`npm run build`: next build + the bundled realtime
+// server), served by `scripts/dev.ts --built` on an isolated, freshly wiped embedded database.
+// The build goes to its own folder (.next-e2e), so a developer's `.next` is left alone.
+import { randomBytes } from 'node:crypto';
 import { defineConfig, devices } from '@playwright/test';
 
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3100);
@@ -43,10 +46,11 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'node_modules/.bin/tsx scripts/dev.ts',
+    command: 'npm run --silent build && node_modules/.bin/tsx scripts/dev.ts --built',
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    // The build takes about a minute on two busy cores.
+    timeout: 300_000,
     stdout: 'pipe',
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
@@ -58,6 +62,9 @@ export default defineConfig({
       PORT: String(WEB_PORT),
       REALTIME_PORT: String(REALTIME_PORT),
       NEXT_DIST_DIR: '.next-e2e',
+      // A production server refuses the demo secrets; these live for one run.
+      JWT_SECRET: randomBytes(24).toString('hex'),
+      NEXTAUTH_SECRET: randomBytes(24).toString('hex'),
       DEV_REALTIME_PID_FILE: '.data/e2e/realtime.pid',
       // Long enough for the restart flow to send over REST while the server is down.
       DEV_REALTIME_RESTART_DELAY_MS: '4000',

@@ -29,7 +29,7 @@ const sockets = (node: RealtimeServer, userId: string) => node.io.of('/').adapte
 
 beforeAll(async () => {
   const port = await freePort();
-  redisProcess = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  redisProcess = spawn(process.env.REDIS_SERVER_PATH || 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
   redisUrl = `redis://127.0.0.1:${port}`;

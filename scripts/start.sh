@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f .next/BUILD_ID ] || [ ! -f dist/realtime/main.mjs ]; then
+if [ ! -f "${NEXT_DIST_DIR:-.next}/BUILD_ID" ] || [ ! -f dist/realtime/main.mjs ]; then
   echo "start: no production build here; run npm run build first" >&2
   exit 1
 fi

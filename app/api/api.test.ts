@@ -20,6 +20,10 @@ const PNG = Buffer.from(
 );
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
+// A JSON answer (or the bytes of a file), inspected field by field by the assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Answer = any;
+
 async function call(method: string, path: string, options: { headers?: Record<string, string>; json?: unknown; body?: BodyInit } = {}) {
   const headers: Record<string, string> = { ...options.headers };
   let body = options.body;
@@ -30,7 +34,7 @@ async function call(method: string, path: string, options: { headers?: Record<st
   const response = await fetch(`${base}${path}`, { method, headers, body });
   const type = response.headers.get('content-type') ?? '';
   const payload = type.includes('json') ? await response.json() : await response.arrayBuffer();
-  return { status: response.status, body: payload as any, headers: response.headers };
+  return { status: response.status, body: payload as Answer, headers: response.headers };
 }
 
 function upload(auth: Record<string, string>, bytes: Buffer, name: string, type: string) {
@@ -207,7 +211,7 @@ describe('robustness', () => {
 
 describe('bad input: each gets its coded error and the database is unchanged', () => {
   const chatPath = () => `/api/chats/${world.chat.id}`;
-  type Case = [name: string, run: () => Promise<{ status: number; body: any }>, status: number, code: string];
+  type Case = [name: string, run: () => Promise<{ status: number; body: Answer }>, status: number, code: string];
   const cases: Case[] = [
     ['no credentials on GET /api/chats', () => call('GET', '/api/chats'), 401, 'UNAUTHENTICATED'],
     ['no credentials on send', () => call('POST', `${chatPath()}/messages`, { json: { content: 'x' } }), 401, 'UNAUTHENTICATED'],

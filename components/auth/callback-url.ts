@@ -25,6 +25,5 @@ export function safeCallbackUrl(raw: string | null | undefined, origin?: string)
 function isLocalPath(value: string): boolean {
   // Control characters and backslashes are rejected outright: browsers strip tabs/newlines
   // and read '\' as '/', which would turn "/\tevil.com" or "/\\evil.com" into another host.
-  // eslint-disable-next-line no-control-regex
   return value.startsWith('/') && !value.startsWith('//') && !/[\\\u0000-\u001f\u007f]/.test(value);
 }

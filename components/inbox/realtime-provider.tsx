@@ -37,7 +37,11 @@ async function fetchToken(): Promise<string> {
     return (await apiFetch<{ token: string }>('/api/realtime/token')).token;
   } catch (error) {
     // The session ended (signed out elsewhere, revoked): back to the sign-in page.
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') window.location.assign('/login?callbackUrl=/inbox');
+    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') {
+      // A full page load on purpose: every cache of the ended session goes with it.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+      window.location.assign('/login?callbackUrl=/inbox');
+    }
     throw error;
   }
 }
@@ -117,6 +121,8 @@ function notifyIfHidden(title: string, body: string, chatId: string) {
   const notification = new Notification(title, { body: body.slice(0, 140), tag: `chat-${chatId}` });
   notification.onclick = () => {
     window.focus();
+    // Runs outside React (a browser notification), where no router is at hand.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign(`/inbox/${chatId}`);
   };
 }

@@ -117,13 +117,14 @@ export function ThreadView({ chatId }: { chatId: string }) {
   // The other member's typing notice shows until it expires (a renewal updates the store, which
   // renders again); one timer for that moment, not a re-render of the thread every second.
   const typingUntil = chat ? (typingMap as Record<string, number>)[chat.otherParty.id] : undefined;
-  const [, expire] = useState(0);
+  // Rendering stays pure (no clock read): the notice shows until its timer marks it expired.
+  const [expiredUntil, setExpiredUntil] = useState<number>();
   useEffect(() => {
-    if (typingUntil === undefined || typingUntil <= Date.now()) return;
-    const timer = setTimeout(() => expire((n) => n + 1), typingUntil - Date.now() + 20);
+    if (typingUntil === undefined) return;
+    const timer = setTimeout(() => setExpiredUntil(typingUntil), Math.max(0, typingUntil - Date.now() + 20));
     return () => clearTimeout(timer);
   }, [typingUntil]);
-  const otherTyping = typingUntil !== undefined && typingUntil > Date.now();
+  const otherTyping = typingUntil !== undefined && typingUntil !== expiredUntil;
 
   if (thread.isError) {
     return (
