@@ -11,10 +11,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function npmRun(script: 'test:unit' | 'test:e2e', config: string, fixture: string) {
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    // The fixture runs must not inherit this run's worker settings (VITEST_*), only the fixture name.
+    const env: NodeJS.ProcessEnv = { ...process.env, GATE_FIXTURE: fixture };
+    for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key];
     const child = spawn('npm', ['run', '--silent', script, '--', '--config', config], {
       cwd: ROOT,
-      // The fixture runs must not inherit this run's worker settings (VITEST_*), only the fixture name.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GATE_FIXTURE: fixture, CI: '1' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
