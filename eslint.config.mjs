@@ -11,12 +11,23 @@ export default defineConfig([
   {
     rules: {
       // `const { secret: _omit, ...safe } = row` is how a field is left out of a copy.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // A variable that a callback reads before its one assignment (set up a watcher, then the
       // thing it watches) cannot be const.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
-  globalIgnores(['.next*/**', 'dist/**', 'lib/db/generated/**', 'next-env.d.ts', 'test-results/**', '.data/**', 'bench/results/**']),
+  globalIgnores([
+    '.next*/**',
+    'dist/**',
+    'lib/db/generated/**',
+    'next-env.d.ts',
+    'test-results/**',
+    '.data/**',
+    'bench/results/**',
+  ]),
 ]);

@@ -58,7 +58,11 @@ export interface ServerProcess {
  * Starts `node --import tsx <script>` (so the pid IS the server, not a tsx wrapper) and waits
  * for /health. Its stdout/stderr go nowhere unless BENCH_DEBUG is set.
  */
-export async function startNodeServer(script: string, env: Record<string, string>, port: number): Promise<ServerProcess> {
+export async function startNodeServer(
+  script: string,
+  env: Record<string, string>,
+  port: number,
+): Promise<ServerProcess> {
   // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it exits.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
@@ -99,7 +103,12 @@ export async function startNodeServer(script: string, env: Record<string, string
 }
 
 export function connectSocket(url: string, token: string, timeoutMs = 30_000): Promise<Socket> {
-  const socket = connectClient(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = connectClient(url, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.close();
@@ -118,7 +127,11 @@ export function connectSocket(url: string, token: string, timeoutMs = 30_000): P
 }
 
 /** Runs `fn` over items with at most `limit` at once. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -152,7 +165,9 @@ export async function makeChats(pool: pg.Pool, prefix: string, n: number): Promi
     SELECT $1 || 'g' || lpad(i::text, 6, '0'), $1 || 'g' || lpad(i::text, 6, '0') || '@bench.test', 'Guest ' || lpad(i::text, 6, '0'), 'x', 'GUEST'::role, now() FROM generate_series(1, $2::int) i
     UNION ALL
     SELECT $1 || 'o' || lpad(i::text, 6, '0'), $1 || 'o' || lpad(i::text, 6, '0') || '@bench.test', 'Owner ' || lpad(i::text, 6, '0'), 'x', 'OWNER'::role, now() FROM generate_series(1, $2::int) i`);
-  await q(`INSERT INTO properties (id, owner_id, name) SELECT $1 || 'p' || lpad(i::text, 6, '0'), $1 || 'o' || lpad(i::text, 6, '0'), 'Villa ' || lpad(i::text, 6, '0') FROM generate_series(1, $2::int) i`);
+  await q(
+    `INSERT INTO properties (id, owner_id, name) SELECT $1 || 'p' || lpad(i::text, 6, '0'), $1 || 'o' || lpad(i::text, 6, '0'), 'Villa ' || lpad(i::text, 6, '0') FROM generate_series(1, $2::int) i`,
+  );
   await q(`INSERT INTO chats (id, guest_id, owner_id, property_id, updated_at)
     SELECT $1 || 'c' || lpad(i::text, 6, '0'), $1 || 'g' || lpad(i::text, 6, '0'), $1 || 'o' || lpad(i::text, 6, '0'), $1 || 'p' || lpad(i::text, 6, '0'), now() FROM generate_series(1, $2::int) i`);
   await q(`INSERT INTO sessions (id, user_id, expires_at)
@@ -177,4 +192,5 @@ export async function tokenFor(userId: string, sessionId: string): Promise<strin
 }
 
 let seq = 0;
-export const uniqueId = (tag: string) => `${tag}${process.pid.toString(36)}${Date.now().toString(36)}${(seq++).toString(36)}`;
+export const uniqueId = (tag: string) =>
+  `${tag}${process.pid.toString(36)}${Date.now().toString(36)}${(seq++).toString(36)}`;

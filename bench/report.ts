@@ -2,7 +2,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the report is plain JSON */
 type Lat = { n: number; minMs: number; p50Ms: number; p99Ms: number; maxMs: number };
 const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
-const lat = (s: Lat | undefined) => (s ? `${ms(s.minMs)} / ${ms(s.p50Ms)} / ${ms(s.p99Ms)} / ${ms(s.maxMs)} (n=${s.n})` : '–');
+const lat = (s: Lat | undefined) =>
+  s ? `${ms(s.minMs)} / ${ms(s.p50Ms)} / ${ms(s.p99Ms)} / ${ms(s.maxMs)} (n=${s.n})` : '–';
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
 export function formatReport(r: any): string {
@@ -15,39 +16,84 @@ export function formatReport(r: any): string {
   );
   if (r.send) {
     const s = r.send;
-    out.push('', `**1. Send throughput** (${s.settings.clients} clients, ${s.settings.durationSec} s after ${s.settings.warmupSec} s warm-up; every ack after COMMIT, fsync on)`, '');
+    out.push(
+      '',
+      `**1. Send throughput** (${s.settings.clients} clients, ${s.settings.durationSec} s after ${s.settings.warmupSec} s warm-up; every ack after COMMIT, fsync on)`,
+      '',
+    );
     out.push('| row | msgs/s | acked | verified in DB | failed |', '| --- | ---: | ---: | ---: | ---: |');
-    for (const [name, row] of [['ours (realtime server)', s.ours], ['seed design', s.seed], ['ceiling (raw pg INSERT, autocommit)', s.ceiling]] as const) {
+    for (const [name, row] of [
+      ['ours (realtime server)', s.ours],
+      ['seed design', s.seed],
+      ['ceiling (raw pg INSERT, autocommit)', s.ceiling],
+    ] as const) {
       out.push(`| ${name} | ${row.msgsPerSec} | ${row.acked} | ${row.verified} | ${row.failed} |`);
     }
-    out.push('', `ours / seed = **${s.ratios.oursOverSeed}×**, ours / ceiling = **${(s.ratios.oursOverCeiling * 100).toFixed(0)}%**`);
+    out.push(
+      '',
+      `ours / seed = **${s.ratios.oursOverSeed}×**, ours / ceiling = **${(s.ratios.oursOverCeiling * 100).toFixed(0)}%**`,
+    );
   }
   if (r.latency) {
     const l = r.latency;
-    out.push('', `**2. Send → recipient new_message latency** (${l.clients} clients in ${l.chats} chats; min / p50 / p99 / max ms)`, '');
+    out.push(
+      '',
+      `**2. Send → recipient new_message latency** (${l.clients} clients in ${l.chats} chats; min / p50 / p99 / max ms)`,
+      '',
+    );
     out.push('| target msg/s | sent/s | delivered/s | latency | sustained |', '| ---: | ---: | ---: | --- | --- |');
-    for (const a of l.attempts) out.push(`| ${a.targetRate} | ${a.sentRate} | ${a.deliveredRate} | ${lat(a.latency)} | ${a.sustained ? 'yes' : 'no'} |`);
-    out.push('', `Highest sustained rate: **${l.rate} msg/s**, p99 **${ms(l.p99Ms)} ms**; highest sustained rate with p99 ≤ 25 ms: **${l.rateWithP99Within25Ms ?? 'none tried'}${l.rateWithP99Within25Ms ? ' msg/s' : ''}**.`);
+    for (const a of l.attempts)
+      out.push(
+        `| ${a.targetRate} | ${a.sentRate} | ${a.deliveredRate} | ${lat(a.latency)} | ${a.sustained ? 'yes' : 'no'} |`,
+      );
+    out.push(
+      '',
+      `Highest sustained rate: **${l.rate} msg/s**, p99 **${ms(l.p99Ms)} ms**; highest sustained rate with p99 ≤ 25 ms: **${l.rateWithP99Within25Ms ?? 'none tried'}${l.rateWithP99Within25Ms ? ' msg/s' : ''}**.`,
+    );
   }
   if (r.sockets) {
     const k = r.sockets;
     out.push('', `**3. Idle authenticated sockets** (realtime process RSS; baseline ${mib(k.baselineRssBytes)})`, '');
     out.push('| sockets | RSS | RSS per socket | connect rate |', '| ---: | ---: | ---: | ---: |');
-    for (const s of k.steps) out.push(`| ${s.count} | ${mib(s.rssBytes)} | ${(s.rssBytesPerSocket / 1024).toFixed(1)} KiB | ${s.connectsPerSec}/s |`);
-    out.push('', `RSS per socket at ${k.count}: **${(k.rssBytesPerSocket / 1024).toFixed(1)} KiB** (marginal, first to last step: ${(k.marginalRssBytesPerSocket / 1024).toFixed(1)} KiB).`);
+    for (const s of k.steps)
+      out.push(
+        `| ${s.count} | ${mib(s.rssBytes)} | ${(s.rssBytesPerSocket / 1024).toFixed(1)} KiB | ${s.connectsPerSec}/s |`,
+      );
+    out.push(
+      '',
+      `RSS per socket at ${k.count}: **${(k.rssBytesPerSocket / 1024).toFixed(1)} KiB** (marginal, first to last step: ${(k.marginalRssBytesPerSocket / 1024).toFixed(1)} KiB).`,
+    );
   }
   if (r.history) {
     const h = r.history;
-    out.push('', `**4. History paging** (chat of ${h.messages.toLocaleString('en')} messages, pages of ${h.pageSize}; min / p50 / p99 / max ms)`, '');
+    out.push(
+      '',
+      `**4. History paging** (chat of ${h.messages.toLocaleString('en')} messages, pages of ${h.pageSize}; min / p50 / p99 / max ms)`,
+      '',
+    );
     out.push('| depth | ours (keyset, listMessages) | seed (findMany skip/take) |', '| ---: | --- | --- |');
-    for (const d of Object.keys(h.ours.latency)) out.push(`| ${Number(d).toLocaleString('en')} | ${lat(h.ours.latency[d])} | ${lat(h.seed.latency[d])} |`);
-    out.push('', `GET /api/chats, user with ${h.chatList.chats} chats (HTTP, route handler): ${lat(h.chatList.latency)}`);
+    for (const d of Object.keys(h.ours.latency))
+      out.push(`| ${Number(d).toLocaleString('en')} | ${lat(h.ours.latency[d])} | ${lat(h.seed.latency[d])} |`);
+    out.push(
+      '',
+      `GET /api/chats, user with ${h.chatList.chats} chats (HTTP, route handler): ${lat(h.chatList.latency)}`,
+    );
   }
   if (r.unread) {
     const u = r.unread;
-    out.push('', `**5. Unread count per notification** (recipient with ${u.unreadMessages} unread; min / p50 / p99 / max ms)`, '');
-    out.push('| read messages in chat | ours (countUnreadBoth: chat counters) | seed COUNT(*), our indexes | seed COUNT(*), seed\'s indexes | seed COUNT(*), recipient_id index only |', '| ---: | --- | --- | --- | --- |');
-    for (const n of Object.keys(u.ours)) out.push(`| ${Number(n).toLocaleString('en')} | ${lat(u.ours[n])} | ${lat(u.seedOurIndexes[n])} | ${lat(u.seedSeedIndexes[n])} | ${lat(u.seedRecipientOnly?.[n])} |`);
+    out.push(
+      '',
+      `**5. Unread count per notification** (recipient with ${u.unreadMessages} unread; min / p50 / p99 / max ms)`,
+      '',
+    );
+    out.push(
+      "| read messages in chat | ours (countUnreadBoth: chat counters) | seed COUNT(*), our indexes | seed COUNT(*), seed's indexes | seed COUNT(*), recipient_id index only |",
+      '| ---: | --- | --- | --- | --- |',
+    );
+    for (const n of Object.keys(u.ours))
+      out.push(
+        `| ${Number(n).toLocaleString('en')} | ${lat(u.ours[n])} | ${lat(u.seedOurIndexes[n])} | ${lat(u.seedSeedIndexes[n])} | ${lat(u.seedRecipientOnly?.[n])} |`,
+      );
   }
   return out.join('\n');
 }

@@ -25,7 +25,8 @@ const wanted = (name: string) => !only || only.has(name);
 const POOL_SIZE = 10;
 
 const t0 = performance.now();
-const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 
 async function main() {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'stayeasy-bench-pg-'));
@@ -85,7 +86,15 @@ async function main() {
     };
 
     const { rows: versionRows } = await pool.query<{ server_version: string }>('SHOW server_version');
-    const settingNames = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'max_connections', 'work_mem'];
+    const settingNames = [
+      'fsync',
+      'synchronous_commit',
+      'full_page_writes',
+      'wal_sync_method',
+      'shared_buffers',
+      'max_connections',
+      'work_mem',
+    ];
     const settings: Record<string, string> = {};
     for (const name of settingNames) settings[name] = (await pool.query(`SHOW ${name}`)).rows[0][name];
 
@@ -128,7 +137,8 @@ async function main() {
     log('wrote bench/results/latest.json');
     if (record) {
       const md = path.join(ROOT, 'BENCHMARKS.md');
-      if (!existsSync(md)) writeFileSync(md, '# Benchmarks\n\nFigures of `npm run bench` (see bench/run.ts); newest last.\n');
+      if (!existsSync(md))
+        writeFileSync(md, '# Benchmarks\n\nFigures of `npm run bench` (see bench/run.ts); newest last.\n');
       appendFileSync(md, `\n## ${report.date.slice(0, 16).replace('T', ' ')} UTC, ${report.mode} run\n\n${text}\n`);
       log('appended to BENCHMARKS.md');
     }

@@ -51,7 +51,10 @@ async function getUnreadCount(recipientId: string): Promise<number> {
   return prisma.message.count({ where: { recipientId, readAt: null } });
 }
 
-async function handleMessage(socket: Authed, data: { chatId: string; content: string; propertyId?: string; attachments?: Array<{ url: string; type: string }> }) {
+async function handleMessage(
+  socket: Authed,
+  data: { chatId: string; content: string; propertyId?: string; attachments?: Array<{ url: string; type: string }> },
+) {
   const { chatId, content, propertyId } = data;
   const chat = await prisma.chat.findUnique({ where: { id: chatId }, include: { guest: true, owner: true } });
   if (!chat) throw new Error('Chat not found');
@@ -76,7 +79,11 @@ async function handleMessage(socket: Authed, data: { chatId: string; content: st
   if (!result) throw new Error('Failed to save message');
 
   io.to(`chat_${chatId}`).emit('new_message', result);
-  io.to(`user_${recipientId}`).emit('message_notification', { chatId, message: result, unreadCount: await getUnreadCount(recipientId) });
+  io.to(`user_${recipientId}`).emit('message_notification', {
+    chatId,
+    message: result,
+    unreadCount: await getUnreadCount(recipientId),
+  });
   socket.emit('message_sent', { messageId: result.id, chatId, timestamp: result.createdAt });
 }
 

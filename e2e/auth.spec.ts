@@ -91,7 +91,9 @@ test('a new guest signs up on /signup, lands on /inbox signed in, and has no cha
   expect(await response.json()).toEqual({ data: [] });
 });
 
-test('sign-up flags a short password on its field and shows the CONFLICT message for a taken email', async ({ page }) => {
+test('sign-up flags a short password on its field and shows the CONFLICT message for a taken email', async ({
+  page,
+}) => {
   await page.goto('/signup');
   await page.getByLabel('Name').fill('Short Pass');
   await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('short'));

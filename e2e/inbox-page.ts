@@ -11,7 +11,12 @@ export class InboxPage {
   ) {}
 
   /** A new browser context (its own cookies and IndexedDB), signed in through /login. */
-  static async signIn(browser: Browser, email: string, password: string, options: Parameters<Browser['newContext']>[0] = {}) {
+  static async signIn(
+    browser: Browser,
+    email: string,
+    password: string,
+    options: Parameters<Browser['newContext']>[0] = {},
+  ) {
     const context = await browser.newContext(options);
     const page = await context.newPage();
     await page.goto('/login');
@@ -28,7 +33,9 @@ export class InboxPage {
     const password = 'guest-password-123';
     const signUp = await owner.page.request.post('/api/auth/signup', { data: { email, name, password } });
     expect(signUp.status()).toBe(201);
-    const ownerChats = (await (await owner.page.request.get('/api/chats')).json()).data as Array<{ property: { id: string; name: string } }>;
+    const ownerChats = (await (await owner.page.request.get('/api/chats')).json()).data as Array<{
+      property: { id: string; name: string };
+    }>;
     const cabin = ownerChats.find((c) => c.property.name === 'Lakeside Cabin')!;
     const guest = await InboxPage.signIn(browser, email, password);
     const opened = await guest.page.request.post('/api/chats', { data: { propertyId: cabin.property.id } });
@@ -106,7 +113,8 @@ export class InboxPage {
     });
     return {
       sent: () => sent,
-      acked: (count: number) => new Promise<void>((resolve) => (acks >= count ? resolve() : waiters.push({ count, resolve }))),
+      acked: (count: number) =>
+        new Promise<void>((resolve) => (acks >= count ? resolve() : waiters.push({ count, resolve }))),
     };
   }
 

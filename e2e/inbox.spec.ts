@@ -8,7 +8,9 @@ const PNG = Buffer.from(
   'base64',
 );
 
-test('guest sends, the owner sees it live with an unread badge, opens it, and the guest sees the read tick', async ({ browser }) => {
+test('guest sends, the owner sees it live with an unread badge, opens it, and the guest sees the read tick', async ({
+  browser,
+}) => {
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Lina Live');
   await guest.openChat(chatId);
@@ -62,7 +64,9 @@ test('typing indicator and presence cross between the two contexts', async ({ br
   await guest.context.close();
 });
 
-test('messages typed offline survive closing the tab and are sent once, in order, when back online', async ({ browser }) => {
+test('messages typed offline survive closing the tab and are sent once, in order, when back online', async ({
+  browser,
+}) => {
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Otto Offline');
   await guest.openChat(chatId);
@@ -89,9 +93,14 @@ test('messages typed offline survive closing the tab and are sent once, in order
   // reaches the page only after both sends were acknowledged. That late answer, computed before
   // the sends were stored, must not wipe them off the screen.
   const scroller = again.page.getByTestId('message-scroller');
-  await again.holdAnswers(/\/api\/realtime\/token$/, { until: () => expect(scroller).toHaveAttribute('aria-busy', 'false') });
+  await again.holdAnswers(/\/api\/realtime\/token$/, {
+    until: () => expect(scroller).toHaveAttribute('aria-busy', 'false'),
+  });
   let sends!: Awaited<ReturnType<InboxPage['watchSocket']>>;
-  const refetch = await again.holdAnswers(/\/api\/chats\/[^/]+\/messages\?limit=\d+$/, { skip: 1, until: () => sends.acked(2) });
+  const refetch = await again.holdAnswers(/\/api\/chats\/[^/]+\/messages\?limit=\d+$/, {
+    skip: 1,
+    until: () => sends.acked(2),
+  });
   sends = await again.watchSocket({ holdSendsUntil: refetch.answered });
   await again.openChat(chatId);
   await expect(again.message('offline two')).toHaveAttribute('data-state', /sent|read/);
@@ -113,7 +122,9 @@ test('messages typed offline survive closing the tab and are sent once, in order
   await owner.context.close();
 });
 
-test("a message typed offline in a tab since closed is sent once by the user's open tab; an open tab's messages stay its own", async ({ browser }) => {
+test("a message typed offline in a tab since closed is sent once by the user's open tab; an open tab's messages stay its own", async ({
+  browser,
+}) => {
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest: tabA, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Tom Tabs');
   const context = tabA.context;
@@ -156,7 +167,9 @@ test("a message typed offline in a tab since closed is sent once by the user's o
   await owner.context.close();
 });
 
-test('when the realtime server restarts, the UI shows reconnecting and catches up without duplicates', async ({ browser }) => {
+test('when the realtime server restarts, the UI shows reconnecting and catches up without duplicates', async ({
+  browser,
+}) => {
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Rita Restart');
   await guest.sendOverRest(chatId, 'before the restart');
@@ -178,7 +191,11 @@ test('when the realtime server restarts, the UI shows reconnecting and catches u
   // its state not recoverable from a dead node, fetches what it missed over REST.
   await expect(guest.message('sent while you were away 2')).toBeVisible({ timeout: 30_000 });
   await expect(guest.banner).toHaveAttribute('data-state', /hidden|connected/);
-  expect(await guest.messageTexts()).toEqual(['before the restart', 'sent while you were away 1', 'sent while you were away 2']);
+  expect(await guest.messageTexts()).toEqual([
+    'before the restart',
+    'sent while you were away 1',
+    'sent while you were away 2',
+  ]);
 
   // And live delivery works again on the new server.
   await owner.sendOverRest(chatId, 'after the restart');
@@ -193,7 +210,9 @@ test('when the realtime server restarts, the UI shows reconnecting and catches u
   await owner.context.close();
 });
 
-test('an attachment is seen by the other party, and its URL is 404 for anyone outside the chat', async ({ browser }) => {
+test('an attachment is seen by the other party, and its URL is 404 for anyone outside the chat', async ({
+  browser,
+}) => {
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Ada Attach');
   await guest.openChat(chatId);
@@ -250,7 +269,11 @@ test('a thread of 500 messages scrolls back to the first without duplicates or g
   const apiOrder: string[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = (await (await owner.page.request.get(`/api/chats/${chatId}/messages?limit=100${cursor ? `&before=${cursor}` : ''}`)).json()).data;
+    const page = (
+      await (
+        await owner.page.request.get(`/api/chats/${chatId}/messages?limit=100${cursor ? `&before=${cursor}` : ''}`)
+      ).json()
+    ).data;
     apiOrder.unshift(...page.messages.map((m: { content: string }) => m.content));
     if (!page.pagination.hasMore) break;
     cursor = page.pagination.nextCursor;
@@ -276,7 +299,9 @@ test('screenshots of the inbox and a thread at phone and desktop widths, light a
   }
 });
 
-test('a message arriving in a hidden tab raises a browser notification (when the user allowed them)', async ({ browser }) => {
+test('a message arriving in a hidden tab raises a browser notification (when the user allowed them)', async ({
+  browser,
+}) => {
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   // The tab is in the background and notifications are allowed; the page's Notification records
   // what it is asked to show (headless Chromium has no notification centre to look at).

@@ -4,7 +4,12 @@ import { DEMO_SECRET, parseEnv } from './env';
 describe('parseEnv', () => {
   it('gives working defaults, with the URLs following the ports', () => {
     const env = parseEnv({});
-    expect(env).toMatchObject({ PORT: 3000, REALTIME_PORT: 3001, FRONTEND_URL: 'http://localhost:3000', NEXT_PUBLIC_REALTIME_URL: 'http://localhost:3001' });
+    expect(env).toMatchObject({
+      PORT: 3000,
+      REALTIME_PORT: 3001,
+      FRONTEND_URL: 'http://localhost:3000',
+      NEXT_PUBLIC_REALTIME_URL: 'http://localhost:3001',
+    });
     expect(parseEnv({ PORT: '8080', REALTIME_PORT: '8081' })).toMatchObject({
       FRONTEND_URL: 'http://localhost:8080',
       NEXT_PUBLIC_REALTIME_URL: 'http://localhost:8081',
@@ -31,9 +36,15 @@ describe('parseEnv', () => {
   });
 
   it('refuses to start in production with the demo secrets', () => {
-    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: must be set to a real secret in production/);
-    expect(() => parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: DEMO_SECRET })).toThrow(/NEXTAUTH_SECRET/);
-    expect(parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: 'b'.repeat(32) }).NODE_ENV).toBe('production');
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET: must be set to a real secret in production/,
+    );
+    expect(() =>
+      parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: DEMO_SECRET }),
+    ).toThrow(/NEXTAUTH_SECRET/);
+    expect(
+      parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: 'b'.repeat(32) }).NODE_ENV,
+    ).toBe('production');
   });
 
   it('lets `next build` run without secrets (the built server checks them when it starts)', () => {

@@ -16,7 +16,10 @@ const EnvSchema = z
     // Set by Next.js; 'phase-production-build' while `next build` runs.
     NEXT_PHASE: z.string().optional(),
     // Absent in development: scripts/dev.ts starts an embedded PostgreSQL and sets it.
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL').optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     EMBEDDED_PG_PORT: port.default(54329),
     EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
@@ -38,9 +41,16 @@ const EnvSchema = z
     SIGN_IN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     // Open sockets per user on one realtime node; unset: the server's default.
     MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).optional(),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
     UPLOAD_DIR: z.string().default('.data/uploads'),
-    UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10 * 1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Retention (npm run archive, lib/retention): messages older than ARCHIVE_AFTER_DAYS move to
     // archived_messages; chats with no message at all and no activity for EMPTY_CHAT_DAYS are
@@ -93,7 +103,9 @@ export const env: Env = parseEnv(process.env);
 
 export function requireDatabaseUrl(): string {
   if (!env.DATABASE_URL) {
-    throw new Error('DATABASE_URL is not set (npm run dev sets it for its embedded PostgreSQL; a production server must be given it)');
+    throw new Error(
+      'DATABASE_URL is not set (npm run dev sets it for its embedded PostgreSQL; a production server must be given it)',
+    );
   }
   return env.DATABASE_URL;
 }

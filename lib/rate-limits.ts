@@ -24,7 +24,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
 };
 
 /** The limits as configured (SEND_LIMIT, TYPING_LIMIT and their windows, lib/env). */
-export function rateLimitOptionsFrom(env: Pick<Env, 'SEND_LIMIT' | 'SEND_LIMIT_SECONDS' | 'TYPING_LIMIT' | 'TYPING_LIMIT_SECONDS'>): RateLimitOptions {
+export function rateLimitOptionsFrom(
+  env: Pick<Env, 'SEND_LIMIT' | 'SEND_LIMIT_SECONDS' | 'TYPING_LIMIT' | 'TYPING_LIMIT_SECONDS'>,
+): RateLimitOptions {
   return {
     sendPoints: env.SEND_LIMIT,
     sendDurationSeconds: env.SEND_LIMIT_SECONDS,
@@ -44,14 +46,22 @@ export function createRateLimits(options: RateLimitOptions, redis?: unknown): Ra
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration });
     if (!redis) return memory;
-    return new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix, points, duration, insuranceLimiter: memory });
+    return new RateLimiterRedis({
+      storeClient: redis,
+      useRedisPackage: true,
+      keyPrefix,
+      points,
+      duration,
+      insuranceLimiter: memory,
+    });
   };
   const limiters: Record<LimitedEvent, RateLimiterAbstract> = {
     send_message: make('stayeasy_rl_send', options.sendPoints, options.sendDurationSeconds),
     typing: make('stayeasy_rl_typing', options.typingPoints, options.typingDurationSeconds),
   };
   return {
-    consume: (event, userId) => consumePoint(limiters[event], userId, event === 'typing' ? 'typing events' : 'messages'),
+    consume: (event, userId) =>
+      consumePoint(limiters[event], userId, event === 'typing' ? 'typing events' : 'messages'),
   };
 }
 
@@ -62,7 +72,9 @@ export async function consumePoint(limiter: RateLimiterAbstract, key: string, wh
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, {
+        retryAfterSeconds,
+      });
     }
     throw rejection;
   }

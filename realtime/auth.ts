@@ -39,7 +39,13 @@ export class SocketSlots {
   }
 }
 
-export function createAuthMiddleware(deps: { db: Db; metrics: RealtimeMetrics; logger: Logger; slots: SocketSlots; accepting: () => boolean }) {
+export function createAuthMiddleware(deps: {
+  db: Db;
+  metrics: RealtimeMetrics;
+  logger: Logger;
+  slots: SocketSlots;
+  accepting: () => boolean;
+}) {
   const { db, metrics, logger, slots } = deps;
   return async (socket: RealtimeSocket, next: (err?: ExtendedError) => void) => {
     try {

@@ -35,7 +35,12 @@ const messageCount = () => db.message.count();
 
 beforeAll(async () => {
   server = await startServer({
-    rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600, typingPoints: TYPING_LIMIT, typingDurationSeconds: 600 },
+    rateLimits: {
+      sendPoints: SEND_LIMIT,
+      sendDurationSeconds: 600,
+      typingPoints: TYPING_LIMIT,
+      typingDurationSeconds: 600,
+    },
     maxSocketsPerUser: MAX_SOCKETS,
   });
   fixtures = await setUp();
@@ -74,7 +79,10 @@ describe('the handshake refuses', () => {
 
   it('an expired token', async () => {
     const session = await createSession(db, fixtures.malloryChat.guest.id);
-    const { token } = await issueRealtimeToken({ userId: fixtures.malloryChat.guest.id, sessionId: session.id }, { ttlSeconds: -60 });
+    const { token } = await issueRealtimeToken(
+      { userId: fixtures.malloryChat.guest.id, sessionId: session.id },
+      { ttlSeconds: -60 },
+    );
     const error = await refused(token);
     expect(error.data?.message).toMatch(/expired/);
   });
@@ -107,7 +115,15 @@ describe('the handshake refuses', () => {
     try {
       await refused(token, 'RATE_LIMITED');
       tabs[0]!.close(); // a closed tab frees its slot
-      await expect.poll(async () => (await connect(server.url, token).then((c) => (tabs.push(c), true), () => false))).toBe(true);
+      await expect
+        .poll(
+          async () =>
+            await connect(server.url, token).then(
+              (c) => (tabs.push(c), true),
+              () => false,
+            ),
+        )
+        .toBe(true);
     } finally {
       for (const t of tabs) t.close();
     }
@@ -115,7 +131,11 @@ describe('the handshake refuses', () => {
 });
 
 describe('events refuse with a coded ack', () => {
-  const expectRefused = async (event: 'send_message' | 'join_chat' | 'leave_chat' | 'mark_read' | 'typing', payload: unknown, code: string) => {
+  const expectRefused = async (
+    event: 'send_message' | 'join_chat' | 'leave_chat' | 'mark_read' | 'typing',
+    payload: unknown,
+    code: string,
+  ) => {
     const before = await messageCount();
     const ack = await mallory.emitWithAck(event, payload as never);
     expect(ack).toMatchObject({ ok: false, error: { code } });
@@ -126,37 +146,72 @@ describe('events refuse with a coded ack', () => {
   const mine = () => fixtures.malloryChat.chat.id;
 
   it('send_message: a payload that is not an object', () => expectRefused('send_message', 'hello', 'VALIDATION'));
-  it('send_message: content of the wrong type', () => expectRefused('send_message', { chatId: mine(), content: 42 }, 'VALIDATION'));
+  it('send_message: content of the wrong type', () =>
+    expectRefused('send_message', { chatId: mine(), content: 42 }, 'VALIDATION'));
   it('send_message: no chatId', () => expectRefused('send_message', { content: 'hi' }, 'VALIDATION'));
-  it('send_message: a chatId that is not an id', () => expectRefused('send_message', { chatId: "x' OR 1=1 --", content: 'hi' }, 'VALIDATION'));
-  it('send_message: blank content', () => expectRefused('send_message', { chatId: mine(), content: '   \n' }, 'VALIDATION'));
-  it('send_message: content over the limit', () => expectRefused('send_message', { chatId: mine(), content: 'x'.repeat(4001) }, 'VALIDATION'));
+  it('send_message: a chatId that is not an id', () =>
+    expectRefused('send_message', { chatId: "x' OR 1=1 --", content: 'hi' }, 'VALIDATION'));
+  it('send_message: blank content', () =>
+    expectRefused('send_message', { chatId: mine(), content: '   \n' }, 'VALIDATION'));
+  it('send_message: content over the limit', () =>
+    expectRefused('send_message', { chatId: mine(), content: 'x'.repeat(4001) }, 'VALIDATION'));
   it('send_message: a malformed clientMessageId', () =>
-    expectRefused('send_message', { chatId: mine(), content: 'hi', clientMessageId: 'has spaces/and slashes' }, 'VALIDATION'));
+    expectRefused(
+      'send_message',
+      { chatId: mine(), content: 'hi', clientMessageId: 'has spaces/and slashes' },
+      'VALIDATION',
+    ));
   it('send_message: an attachment that does not exist', () =>
     expectRefused('send_message', { chatId: mine(), content: 'hi', attachments: ['cmnosuchfile0000'] }, 'VALIDATION'));
   it("send_message: a propertyId that is not the chat's", () =>
-    expectRefused('send_message', { chatId: mine(), content: 'hi', propertyId: fixtures.goodChat.property.id }, 'VALIDATION'));
-  it('send_message: a foreign chat', () => expectRefused('send_message', { chatId: fixtures.goodChat.chat.id, content: 'hi' }, 'NOT_FOUND'));
-  it('send_message: a chat that does not exist', () => expectRefused('send_message', { chatId: 'cmnosuchchat0000', content: 'hi' }, 'NOT_FOUND'));
+    expectRefused(
+      'send_message',
+      { chatId: mine(), content: 'hi', propertyId: fixtures.goodChat.property.id },
+      'VALIDATION',
+    ));
+  it('send_message: a foreign chat', () =>
+    expectRefused('send_message', { chatId: fixtures.goodChat.chat.id, content: 'hi' }, 'NOT_FOUND'));
+  it('send_message: a chat that does not exist', () =>
+    expectRefused('send_message', { chatId: 'cmnosuchchat0000', content: 'hi' }, 'NOT_FOUND'));
   it('send_message: a clientMessageId already used in another chat', async () => {
     const other = await db.chat.create({
-      data: { guestId: fixtures.malloryChat.guest.id, ownerId: fixtures.goodChat.owner.id, propertyId: fixtures.goodChat.property.id },
+      data: {
+        guestId: fixtures.malloryChat.guest.id,
+        ownerId: fixtures.goodChat.owner.id,
+        propertyId: fixtures.goodChat.property.id,
+      },
     });
-    const first = await mallory.emitWithAck('send_message', { chatId: other.id, content: 'first', clientMessageId: 'reused-id' });
+    const first = await mallory.emitWithAck('send_message', {
+      chatId: other.id,
+      content: 'first',
+      clientMessageId: 'reused-id',
+    });
     expect(first.ok).toBe(true);
-    await expectRefused('send_message', { chatId: mine(), content: 'second', clientMessageId: 'reused-id' }, 'CONFLICT');
+    await expectRefused(
+      'send_message',
+      { chatId: mine(), content: 'second', clientMessageId: 'reused-id' },
+      'CONFLICT',
+    );
   });
   it('send_message: no payload at all, only the callback', async () => {
-    const ack = await new Promise((resolve) => (mallory.emit as (ev: string, cb: (r: unknown) => void) => void)('send_message', resolve));
+    const ack = await new Promise((resolve) =>
+      (mallory.emit as (ev: string, cb: (r: unknown) => void) => void)('send_message', resolve),
+    );
     expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
   it("send_message from the seed's ack-less client: message_error carries the code and the clientMessageId", async () => {
-    (mallory.emit as (event: string, data: unknown) => void)('send_message', { chatId: fixtures.goodChat.chat.id, content: 'hi', clientMessageId: 'seed-bad-1' });
-    expect(await mallory$.waitFor('message_error', (e) => e.clientMessageId === 'seed-bad-1')).toMatchObject({ code: 'NOT_FOUND' });
+    (mallory.emit as (event: string, data: unknown) => void)('send_message', {
+      chatId: fixtures.goodChat.chat.id,
+      content: 'hi',
+      clientMessageId: 'seed-bad-1',
+    });
+    expect(await mallory$.waitFor('message_error', (e) => e.clientMessageId === 'seed-bad-1')).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
-  it('join_chat: a chat the user is not in', () => expectRefused('join_chat', { chatId: fixtures.goodChat.chat.id }, 'NOT_FOUND'));
+  it('join_chat: a chat the user is not in', () =>
+    expectRefused('join_chat', { chatId: fixtures.goodChat.chat.id }, 'NOT_FOUND'));
   it('join_chat: a chatId of the wrong type', () => expectRefused('join_chat', { chatId: 42 }, 'VALIDATION'));
   it('leave_chat: no chatId', () => expectRefused('leave_chat', {}, 'VALIDATION'));
 
@@ -166,15 +221,27 @@ describe('events refuse with a coded ack', () => {
   });
   it("mark_read: another chat's message named under one's own chat", async () => {
     await expectRefused('mark_read', { chatId: mine(), messageIds: [fixtures.foreignMessage.message.id] }, 'FORBIDDEN');
-    expect((await db.message.findUniqueOrThrow({ where: { id: fixtures.foreignMessage.message.id } })).readAt).toBeNull();
+    expect(
+      (await db.message.findUniqueOrThrow({ where: { id: fixtures.foreignMessage.message.id } })).readAt,
+    ).toBeNull();
   });
   it('mark_read: a foreign chat', () =>
-    expectRefused('mark_read', { chatId: fixtures.goodChat.chat.id, messageIds: [fixtures.foreignMessage.message.id] }, 'NOT_FOUND'));
+    expectRefused(
+      'mark_read',
+      { chatId: fixtures.goodChat.chat.id, messageIds: [fixtures.foreignMessage.message.id] },
+      'NOT_FOUND',
+    ));
   it('mark_read: both messageIds and upToMessageId', () =>
-    expectRefused('mark_read', { chatId: mine(), messageIds: [fixtures.toMallory.message.id], upToMessageId: fixtures.toMallory.message.id }, 'VALIDATION'));
-  it('mark_read: messageIds that is not a list', () => expectRefused('mark_read', { chatId: mine(), messageIds: 'all' }, 'VALIDATION'));
+    expectRefused(
+      'mark_read',
+      { chatId: mine(), messageIds: [fixtures.toMallory.message.id], upToMessageId: fixtures.toMallory.message.id },
+      'VALIDATION',
+    ));
+  it('mark_read: messageIds that is not a list', () =>
+    expectRefused('mark_read', { chatId: mine(), messageIds: 'all' }, 'VALIDATION'));
 
-  it('typing: isTyping that is not a boolean', () => expectRefused('typing', { chatId: mine(), isTyping: 'yes' }, 'VALIDATION'));
+  it('typing: isTyping that is not a boolean', () =>
+    expectRefused('typing', { chatId: mine(), isTyping: 'yes' }, 'VALIDATION'));
   it('typing: a foreign chat', async () => {
     await expectRefused('typing', { chatId: fixtures.goodChat.chat.id, isTyping: true }, 'NOT_FOUND');
   });
@@ -187,7 +254,13 @@ describe('floods and oversized packets', () => {
     const seen = new Recorder(flooder);
     try {
       const acks = await Promise.all(
-        Array.from({ length: SEND_LIMIT + 15 }, (_, i) => flooder.emitWithAck('send_message', { chatId: chat.id, content: `flood ${i}`, clientMessageId: `flood-${i}` })),
+        Array.from({ length: SEND_LIMIT + 15 }, (_, i) =>
+          flooder.emitWithAck('send_message', {
+            chatId: chat.id,
+            content: `flood ${i}`,
+            clientMessageId: `flood-${i}`,
+          }),
+        ),
       );
       const ok = acks.filter((a) => a.ok);
       const limited = acks.filter((a) => !a.ok);
@@ -214,7 +287,9 @@ describe('floods and oversized packets', () => {
     const flooder = await connect(server.url, (await bearerToken(db, guest.id)).token);
     try {
       const acks = await Promise.all(
-        Array.from({ length: TYPING_LIMIT + 5 }, (_, i) => flooder.emitWithAck('typing', { chatId: chat.id, isTyping: i % 2 === 0 })),
+        Array.from({ length: TYPING_LIMIT + 5 }, (_, i) =>
+          flooder.emitWithAck('typing', { chatId: chat.id, isTyping: i % 2 === 0 }),
+        ),
       );
       expect(acks.filter((a) => a.ok)).toHaveLength(TYPING_LIMIT);
       expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED')).toHaveLength(5);
@@ -249,7 +324,11 @@ describe('the well-behaved clients', () => {
     expect(good.guest.connected && good.owner.connected).toBe(true);
     expect([good.guest.id, good.owner.id]).toEqual([good.guestSocketId, good.ownerSocketId]);
     expect(good.owner$.events.filter((e) => e.event === 'new_message')).toHaveLength(0); // nothing leaked in
-    const ack = await good.guest.emitWithAck('send_message', { chatId: fixtures.goodChat.chat.id, content: 'still here', clientMessageId: 'good-1' });
+    const ack = await good.guest.emitWithAck('send_message', {
+      chatId: fixtures.goodChat.chat.id,
+      content: 'still here',
+      clientMessageId: 'good-1',
+    });
     if (!ack.ok) throw new Error(ack.error.message);
     await good.owner$.waitFor('new_message', (m) => m.id === ack.data.message.id);
     expect(mallory.connected).toBe(true); // refusals are answers, not disconnects

@@ -7,7 +7,14 @@
 // the node is told to `resync`: clients catch up from the history API, as after a reconnect.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { CHAT_EVENTS_CHANNEL, countUnreadBoth, messageInclude, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
+import {
+  CHAT_EVENTS_CHANNEL,
+  countUnreadBoth,
+  messageInclude,
+  parseChatEvent,
+  toMessageDto,
+  type ChatEvent,
+} from '../lib/chat';
 import type { Db } from '../lib/db';
 import type { RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
@@ -57,7 +64,11 @@ export function listenForChatEvents(deps: {
   async function connect(): Promise<void> {
     if (closed) return;
     // Named, so operators (and the tests) can find this session in pg_stat_activity.
-    const c = new pg.Client({ connectionString: deps.connectionString, keepAlive: true, application_name: LISTENER_APPLICATION_NAME });
+    const c = new pg.Client({
+      connectionString: deps.connectionString,
+      keepAlive: true,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
     client = c;
     c.on('error', (error) => {
       metrics.dbErrors.inc({ operation: 'listen' });

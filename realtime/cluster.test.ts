@@ -25,13 +25,18 @@ const open = async (node: RealtimeServer, userId: string) => {
   clients.push(c);
   return c;
 };
-const sockets = (node: RealtimeServer, userId: string) => node.io.of('/').adapter.rooms.get(`user:${userId}`)?.size ?? 0;
+const sockets = (node: RealtimeServer, userId: string) =>
+  node.io.of('/').adapter.rooms.get(`user:${userId}`)?.size ?? 0;
 
 beforeAll(async () => {
   const port = await freePort();
-  redisProcess = spawn(process.env.REDIS_SERVER_PATH || 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  redisProcess = spawn(
+    process.env.REDIS_SERVER_PATH || 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   redisUrl = `redis://127.0.0.1:${port}`;
   await eventually(async () => {
     const probe = createClient({ url: redisUrl });
@@ -71,21 +76,36 @@ describe('two nodes behind one Redis', () => {
     // Presence crossed from A to B.
     await owner$.waitFor('presence', (p) => p.userId === guest.id && p.online);
 
-    const ack = await guestOnA.emitWithAck('send_message', { chatId: chat.id, content: 'from A', clientMessageId: 'cluster-1' });
+    const ack = await guestOnA.emitWithAck('send_message', {
+      chatId: chat.id,
+      content: 'from A',
+      clientMessageId: 'cluster-1',
+    });
     if (!ack.ok) throw new Error(ack.error.message);
     const messageId = ack.data.message.id;
     await owner$.waitFor('new_message', (m) => m.id === messageId);
-    expect(await owner$.waitFor('message_notification', (n) => n.message.id === messageId)).toMatchObject({ unreadCount: 1, chatUnreadCount: 1 });
+    expect(await owner$.waitFor('message_notification', (n) => n.message.id === messageId)).toMatchObject({
+      unreadCount: 1,
+      chatUnreadCount: 1,
+    });
     await guestB$.waitFor('new_message', (m) => m.id === messageId);
 
     // A retry reaching the other node is still one message.
-    const retry = await guestOnB.emitWithAck('send_message', { chatId: chat.id, content: 'from A', clientMessageId: 'cluster-1' });
+    const retry = await guestOnB.emitWithAck('send_message', {
+      chatId: chat.id,
+      content: 'from A',
+      clientMessageId: 'cluster-1',
+    });
     expect(retry).toMatchObject({ ok: true, data: { duplicate: true, message: { id: messageId } } });
 
     // Receipt from B reaches the sender on A.
     const receipt = await ownerOnB.emitWithAck('mark_read', { chatId: chat.id, messageIds: [messageId] });
     expect(receipt.ok).toBe(true);
-    expect(await guestA$.waitFor('messages_read')).toMatchObject({ chatId: chat.id, readerId: owner.id, messageIds: [messageId] });
+    expect(await guestA$.waitFor('messages_read')).toMatchObject({
+      chatId: chat.id,
+      readerId: owner.id,
+      messageIds: [messageId],
+    });
 
     // A REST send: both nodes hear the NOTIFY, each emits to its own sockets only.
     const rest = await sendMessage(db, guest.id, { chatId: chat.id, content: 'over REST' }, { publish: true });
@@ -98,7 +118,12 @@ describe('two nodes behind one Redis', () => {
     if (!barrier.ok) throw new Error(barrier.error.message);
     await owner$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
     await guestB$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
-    const restBarrier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'rest barrier' }, { publish: true });
+    const restBarrier = await sendMessage(
+      db,
+      guest.id,
+      { chatId: chat.id, content: 'rest barrier' },
+      { publish: true },
+    );
     for (const r of [owner$, guestA$, guestB$]) await r.waitFor('new_message', (m) => m.id === restBarrier.message.id);
 
     expect(owner$.countMessage(messageId)).toBe(1);
@@ -130,14 +155,18 @@ describe('two nodes behind one Redis', () => {
     const offline = await owner$.waitFor('presence', (p) => p.userId === guest.id && !p.online);
     expect(Number.isNaN(Date.parse(offline.lastSeen))).toBe(false);
     const after = await ownerOnB.emitWithAck('join_chat', { chatId: chat.id });
-    expect(after).toMatchObject({ ok: true, data: { presence: { userId: guest.id, online: false, lastSeen: offline.lastSeen } } });
+    expect(after).toMatchObject({
+      ok: true,
+      data: { presence: { userId: guest.id, online: false, lastSeen: offline.lastSeen } },
+    });
     expect(owner$.of('presence').filter((p) => p.userId === guest.id && !p.online)).toHaveLength(1);
   });
 
   it('share one rate-limit budget per user across nodes (Redis-backed)', async () => {
     const { guest, chat } = await createChat(db);
     const [onA, onB] = [await open(nodeA, guest.id), await open(nodeB, guest.id)];
-    const send = (c: Client, i: number) => c.emitWithAck('send_message', { chatId: chat.id, content: `n${i}`, clientMessageId: `budget-${i}` });
+    const send = (c: Client, i: number) =>
+      c.emitWithAck('send_message', { chatId: chat.id, content: `n${i}`, clientMessageId: `budget-${i}` });
     const acks = await Promise.all(Array.from({ length: SEND_LIMIT + 10 }, (_, i) => send(i % 2 ? onA : onB, i)));
     expect(acks.filter((a) => a.ok)).toHaveLength(SEND_LIMIT);
     expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED')).toHaveLength(10);

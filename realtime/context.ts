@@ -5,7 +5,14 @@ import type { Logger } from 'pino';
 import type { BroadcastOperator, Server, Socket } from 'socket.io';
 import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
-import type { AckError, AckResponse, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events';
+import type {
+  AckError,
+  AckResponse,
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from './events';
 import type { RealtimeMetrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimits } from '../lib/rate-limits';
@@ -146,7 +153,8 @@ export class Semaphore {
       return await work();
     } finally {
       const next = this.queue.shift();
-      if (next) next(); // the slot passes straight to the next in line
+      if (next)
+        next(); // the slot passes straight to the next in line
       else this.active--;
     }
   }

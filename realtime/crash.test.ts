@@ -37,11 +37,20 @@ function startProcess(port: number): ChildProcess {
 
 const exited = (child: ChildProcess) =>
   new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 
-const healthy = (port: number) => eventually(() => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), 'the server to be ready');
+const healthy = (port: number) =>
+  eventually(
+    () =>
+      fetch(`http://127.0.0.1:${port}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    'the server to be ready',
+  );
 
 afterAll(() => {
   for (const child of children) {
@@ -97,7 +106,11 @@ describe('crash of the realtime process mid-stream', () => {
 
     // The recipient: live events never repeat an id; what it missed while the server was down
     // comes from the history API (`after` its newest message), which completes the set.
-    const barrier = await sender.emitWithAck('send_message', { chatId: chat.id, content: 'barrier', clientMessageId: 'crash-barrier' });
+    const barrier = await sender.emitWithAck('send_message', {
+      chatId: chat.id,
+      content: 'barrier',
+      clientMessageId: 'crash-barrier',
+    });
     if (!barrier.ok) throw new Error(barrier.error.message);
     await received.waitFor('new_message', (m) => m.id === barrier.data.message.id);
     const live: string[] = received.of('new_message').map((m) => m.id);

@@ -21,7 +21,10 @@ async function main() {
     rateLimits: rateLimitOptionsFrom(env),
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
   });
-  logger.info({ port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL }, `realtime listening on :${server.port}`);
+  logger.info(
+    { port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL },
+    `realtime listening on :${server.port}`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -48,7 +48,10 @@ describe('session revocation', () => {
   it('sign out everywhere closes every socket of the user and no one else', async () => {
     const user = await createUser(db);
     const other = await createUser(db);
-    const tabs = [await open((await bearerToken(db, user.id)).token), await open((await bearerToken(db, user.id)).token)];
+    const tabs = [
+      await open((await bearerToken(db, user.id)).token),
+      await open((await bearerToken(db, user.id)).token),
+    ];
     const bystander = await open((await bearerToken(db, other.id)).token);
 
     expect(await revokeAllSessions(db, user.id)).toBe(2);

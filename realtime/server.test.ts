@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 /** The seed's client: `socket.emit('send_message', data)`, no ack callback. */
-const seedEmit = (socket: Client, data: unknown) => (socket.emit as (event: string, data: unknown) => void)('send_message', data);
+const seedEmit = (socket: Client, data: unknown) =>
+  (socket.emit as (event: string, data: unknown) => void)('send_message', data);
 
 /** Sockets of the user connected to this server now. */
 const userSockets = (userId: string) => server.io.of('/').adapter.rooms.get(`user:${userId}`)?.size ?? 0;
@@ -46,7 +47,9 @@ describe('two clients in a chat', () => {
     const { guest, owner, chat } = await createChat(db);
     // The owner already has an unread message in another chat: the total must count it.
     const other = await createUser(db, 'GUEST');
-    const otherChat = await db.chat.create({ data: { guestId: other.id, ownerId: owner.id, propertyId: chat.propertyId } });
+    const otherChat = await db.chat.create({
+      data: { guestId: other.id, ownerId: owner.id, propertyId: chat.propertyId },
+    });
     await sendMessage(db, other.id, { chatId: otherChat.id, content: 'earlier, elsewhere' });
 
     const guestToken = (await bearerToken(db, guest.id)).token;
@@ -55,14 +58,29 @@ describe('two clients in a chat', () => {
     const guestTab2 = await open(guestToken);
     const ownerTab1 = await open(ownerToken);
     const ownerTab2 = await open(ownerToken);
-    const [g1, g2, o1, o2] = [new Recorder(guestTab1), new Recorder(guestTab2), new Recorder(ownerTab1), new Recorder(ownerTab2)];
+    const [g1, g2, o1, o2] = [
+      new Recorder(guestTab1),
+      new Recorder(guestTab2),
+      new Recorder(ownerTab1),
+      new Recorder(ownerTab2),
+    ];
     expect((await guestTab1.emitWithAck('join_chat', { chatId: chat.id })).ok).toBe(true);
     expect((await ownerTab1.emitWithAck('join_chat', chat.id)).ok).toBe(true); // the seed's bare id
 
-    const ack = await guestTab1.emitWithAck('send_message', { chatId: chat.id, content: 'Is the pool heated?', clientMessageId: 'flow-1' });
+    const ack = await guestTab1.emitWithAck('send_message', {
+      chatId: chat.id,
+      content: 'Is the pool heated?',
+      clientMessageId: 'flow-1',
+    });
     if (!ack.ok) throw new Error(ack.error.message);
     const stored = await db.message.findUniqueOrThrow({ where: { id: ack.data.message.id } });
-    expect(stored).toMatchObject({ chatId: chat.id, senderId: guest.id, recipientId: owner.id, content: 'Is the pool heated?', clientMessageId: 'flow-1' });
+    expect(stored).toMatchObject({
+      chatId: chat.id,
+      senderId: guest.id,
+      recipientId: owner.id,
+      content: 'Is the pool heated?',
+      clientMessageId: 'flow-1',
+    });
     expect(ack.data.duplicate).toBe(false);
 
     // The ack was the answer: no seed-style message_sent as well. Packets on one connection keep
@@ -84,7 +102,9 @@ describe('two clients in a chat', () => {
     expect(read).toEqual({ chatId: chat.id, readerId: owner.id, messageIds: [stored.id], readAt: receipt.data.readAt });
     const ownReceipt = await o2.waitFor('messages_read');
     expect(ownReceipt).toMatchObject({ chatId: chat.id, messageIds: [stored.id], unreadCount: 1, chatUnreadCount: 0 });
-    expect((await db.message.findUniqueOrThrow({ where: { id: stored.id } })).readAt?.toISOString()).toBe(receipt.data.readAt);
+    expect((await db.message.findUniqueOrThrow({ where: { id: stored.id } })).readAt?.toISOString()).toBe(
+      receipt.data.readAt,
+    );
 
     // Barrier: a later message reaches everyone after anything the first one caused.
     const later = await guestTab1.emitWithAck('send_message', { chatId: chat.id, content: 'barrier' });
@@ -107,7 +127,9 @@ describe('two clients in a chat', () => {
     const tab = await open((await bearerToken(db, guest.id)).token);
     const ids = Array.from({ length: 200 }, (_, i) => `burst-${i}`);
     const acks = await Promise.all(
-      ids.map((id) => tab.emitWithAck('send_message', { chatId: chat.id, content: `content of ${id}`, clientMessageId: id })),
+      ids.map((id) =>
+        tab.emitWithAck('send_message', { chatId: chat.id, content: `content of ${id}`, clientMessageId: id }),
+      ),
     );
     acks.forEach((ack, i) => {
       if (!ack.ok) throw new Error(ack.error.message);
@@ -135,16 +157,27 @@ describe('two clients in a chat', () => {
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('SELECT id FROM chats WHERE id = $1 FOR UPDATE', [chat.id]);
-    first.emit('send_message', { chatId: chat.id, content: 'lost ack', clientMessageId: 'retry-1' }, () => (firstAcked = true));
+    first.emit(
+      'send_message',
+      { chatId: chat.id, content: 'lost ack', clientMessageId: 'retry-1' },
+      () => (firstAcked = true),
+    );
     await eventually(() => server.inFlightCount() === 1, 'the send to be in flight');
     first.disconnect();
     await eventually(() => !userSockets(guest.id), 'the server to see the disconnect');
     await locker.query('COMMIT');
     await locker.end();
-    const row = await eventually(() => db.message.findFirst({ where: { senderId: guest.id, clientMessageId: 'retry-1' } }), 'the first attempt to commit');
+    const row = await eventually(
+      () => db.message.findFirst({ where: { senderId: guest.id, clientMessageId: 'retry-1' } }),
+      'the first attempt to commit',
+    );
 
     const second = await open(guestToken);
-    const retry = await second.emitWithAck('send_message', { chatId: chat.id, content: 'lost ack', clientMessageId: 'retry-1' });
+    const retry = await second.emitWithAck('send_message', {
+      chatId: chat.id,
+      content: 'lost ack',
+      clientMessageId: 'retry-1',
+    });
     if (!retry.ok) throw new Error(retry.error.message);
     expect(retry.data).toMatchObject({ duplicate: true, message: { id: row.id } });
     expect(await db.message.count({ where: { chatId: chat.id } })).toBe(1);
@@ -184,11 +217,24 @@ describe('messages and receipts sent over REST', () => {
     // Exactly what POST /api/chats/:chatId/messages does.
     const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'via REST' }, { publish: true });
     await o.waitFor('new_message', (m) => m.id === sent.message.id);
-    expect(await o.waitFor('message_notification', (n) => n.message.id === sent.message.id)).toMatchObject({ unreadCount: 1, chatUnreadCount: 1 });
+    expect(await o.waitFor('message_notification', (n) => n.message.id === sent.message.id)).toMatchObject({
+      unreadCount: 1,
+      chatUnreadCount: 1,
+    });
     await g.waitFor('new_message', (m) => m.id === sent.message.id); // the sender's open tab
 
-    const receipt = await markMessagesRead(db, owner.id, { chatId: chat.id, messageIds: [sent.message.id] }, { publish: true });
-    expect(await g.waitFor('messages_read')).toEqual({ chatId: chat.id, readerId: owner.id, messageIds: [sent.message.id], readAt: receipt.readAt });
+    const receipt = await markMessagesRead(
+      db,
+      owner.id,
+      { chatId: chat.id, messageIds: [sent.message.id] },
+      { publish: true },
+    );
+    expect(await g.waitFor('messages_read')).toEqual({
+      chatId: chat.id,
+      readerId: owner.id,
+      messageIds: [sent.message.id],
+      readAt: receipt.readAt,
+    });
     expect(await o.waitFor('messages_read')).toMatchObject({ unreadCount: 0, chatUnreadCount: 0 });
 
     const barrier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'barrier' }, { publish: true });
@@ -203,7 +249,9 @@ describe('messages and receipts sent over REST', () => {
     const ownerTab = await open((await bearerToken(db, owner.id)).token);
     const o = new Recorder(ownerTab);
     const listeners = () =>
-      db.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`;
+      db.$queryRaw<
+        Array<{ pid: number }>
+      >`SELECT pid FROM pg_stat_activity WHERE application_name = ${LISTENER_APPLICATION_NAME} AND datname = current_database()`;
     let resyncs = 0;
     ownerTab.on('resync', () => resyncs++);
     const [before] = await listeners();
@@ -211,9 +259,18 @@ describe('messages and receipts sent over REST', () => {
     await db.$queryRaw`SELECT pg_terminate_backend(${before!.pid}::int)`;
     await eventually(async () => {
       const now = await listeners();
-      return now.length === 1 && now[0]!.pid !== before!.pid && (await metricValue(/^stayeasy_realtime_chat_events_listening /)) === 1;
+      return (
+        now.length === 1 &&
+        now[0]!.pid !== before!.pid &&
+        (await metricValue(/^stayeasy_realtime_chat_events_listening /)) === 1
+      );
     }, 'the listener to reconnect');
-    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'after the reconnect' }, { publish: true });
+    const sent = await sendMessage(
+      db,
+      guest.id,
+      { chatId: chat.id, content: 'after the reconnect' },
+      { publish: true },
+    );
     await o.waitFor('message_notification', (n) => n.message.id === sent.message.id);
     expect(await metricValue(/^stayeasy_realtime_db_errors_total\{operation="listen"\} /)).toBeGreaterThan(0);
     // Whatever was published during the outage was missed live: the socket was told to catch up.
@@ -230,12 +287,22 @@ describe('typing', () => {
     const ownerTab = await open((await bearerToken(db, owner.id)).token);
     const [g2, o] = [new Recorder(guestTab2), new Recorder(ownerTab)];
 
-    expect(await guestTab.emitWithAck('typing', { chatId: chat.id, isTyping: true })).toEqual({ ok: true, data: { relayed: true } });
+    expect(await guestTab.emitWithAck('typing', { chatId: chat.id, isTyping: true })).toEqual({
+      ok: true,
+      data: { relayed: true },
+    });
     expect(await o.waitFor('typing')).toEqual({ chatId: chat.id, userId: guest.id, isTyping: true });
     // Within the throttle window a repeat is not relayed (this server's window is a minute).
-    expect(await guestTab.emitWithAck('typing', { chatId: chat.id, isTyping: true })).toEqual({ ok: true, data: { relayed: false } });
+    expect(await guestTab.emitWithAck('typing', { chatId: chat.id, isTyping: true })).toEqual({
+      ok: true,
+      data: { relayed: false },
+    });
     // Nobody says "stopped": the server does, once the typing has expired.
-    expect(await o.waitFor('typing', (t) => t.isTyping === false)).toEqual({ chatId: chat.id, userId: guest.id, isTyping: false });
+    expect(await o.waitFor('typing', (t) => t.isTyping === false)).toEqual({
+      chatId: chat.id,
+      userId: guest.id,
+      isTyping: false,
+    });
     expect(o.of('typing').map((t) => t.isTyping)).toEqual([true, false]);
     expect(g2.of('typing')).toHaveLength(0);
   });
@@ -247,7 +314,10 @@ describe('presence', () => {
     const ownerTab = await open((await bearerToken(db, owner.id)).token);
     const o = new Recorder(ownerTab);
     const offlineBefore = await ownerTab.emitWithAck('join_chat', { chatId: chat.id });
-    expect(offlineBefore).toMatchObject({ ok: true, data: { presence: { userId: guest.id, online: false, lastSeen: null } } });
+    expect(offlineBefore).toMatchObject({
+      ok: true,
+      data: { presence: { userId: guest.id, online: false, lastSeen: null } },
+    });
 
     const guestToken = (await bearerToken(db, guest.id)).token;
     const tab1 = await open(guestToken);
@@ -255,14 +325,20 @@ describe('presence', () => {
     const tab2 = await open(guestToken);
     tab1.close();
     await eventually(() => userSockets(guest.id) === 1, 'the first tab to be gone');
-    expect(await ownerTab.emitWithAck('join_chat', { chatId: chat.id })).toMatchObject({ ok: true, data: { presence: { online: true } } });
+    expect(await ownerTab.emitWithAck('join_chat', { chatId: chat.id })).toMatchObject({
+      ok: true,
+      data: { presence: { online: true } },
+    });
 
     tab2.close();
     const offline = await o.waitFor('presence', (p) => p.online === false);
     expect(offline.userId).toBe(guest.id);
     expect(Number.isNaN(Date.parse(offline.lastSeen))).toBe(false);
     const snapshot = await ownerTab.emitWithAck('join_chat', { chatId: chat.id });
-    expect(snapshot).toMatchObject({ ok: true, data: { presence: { userId: guest.id, online: false, lastSeen: offline.lastSeen } } });
+    expect(snapshot).toMatchObject({
+      ok: true,
+      data: { presence: { userId: guest.id, online: false, lastSeen: offline.lastSeen } },
+    });
     expect(o.of('presence').filter((p) => p.online === false)).toHaveLength(1);
   });
 });
@@ -270,7 +346,11 @@ describe('presence', () => {
 describe('connection state recovery', () => {
   it('replays what a briefly disconnected client missed, and the socket keeps its rooms', async () => {
     const { guest, owner, chat } = await createChat(db);
-    const ownerTab = await open((await bearerToken(db, owner.id)).token, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+    const ownerTab = await open((await bearerToken(db, owner.id)).token, {
+      reconnection: true,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 100,
+    });
     const o = new Recorder(ownerTab);
     await ownerTab.emitWithAck('join_chat', { chatId: chat.id });
     const guestTab = await open((await bearerToken(db, guest.id)).token);
@@ -308,7 +388,14 @@ describe('graceful close', () => {
       );
       await eventually(() => own.inFlightCount() === 10, 'ten sends in flight');
       const closed = own.close();
-      await eventually(async () => (await fetch(`${own.url}/health`).then(() => false, () => true)), 'the port to stop accepting');
+      await eventually(
+        async () =>
+          await fetch(`${own.url}/health`).then(
+            () => false,
+            () => true,
+          ),
+        'the port to stop accepting',
+      );
       await locker.query('COMMIT');
       const answers = await Promise.all(acks);
       expect(answers.every((a) => a.ok)).toBe(true);
@@ -342,9 +429,13 @@ describe('operations', () => {
     await tab.emitWithAck('send_message', { chatId: chat.id, content: 'counted' });
     await tab.emitWithAck('send_message', { chatId: chat.id, content: '' });
     expect(await metricValue(/^stayeasy_realtime_messages_received_total /)).toBe(before.received + 2);
-    expect(await metricValue(/^stayeasy_realtime_messages_delivered_total\{source="socket"\} /)).toBe(before.delivered + 1);
+    expect(await metricValue(/^stayeasy_realtime_messages_delivered_total\{source="socket"\} /)).toBe(
+      before.delivered + 1,
+    );
     expect(await metricValue(/^stayeasy_realtime_messages_failed_total\{code="VALIDATION"\} /)).toBe(before.failed + 1);
-    expect(await metricValue(/^stayeasy_realtime_ack_latency_seconds_count\{event="send_message"\} /)).toBe(before.acks + 2);
+    expect(await metricValue(/^stayeasy_realtime_ack_latency_seconds_count\{event="send_message"\} /)).toBe(
+      before.acks + 2,
+    );
     expect(await metricValue(/^stayeasy_realtime_connected_sockets /)).toBe(server.io.of('/').sockets.size);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(/^stayeasy_archive_last_run_success 0$/m); // the retention job never ran here

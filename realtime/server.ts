@@ -95,8 +95,13 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     cors: { origin: options.corsOrigin, credentials: true },
     maxHttpBufferSize: options.maxHttpBufferSize ?? DEFAULT_MAX_HTTP_BUFFER_SIZE,
     // skipMiddlewares: false, so a recovered connection is authenticated again (revocation).
-    connectionStateRecovery: { maxDisconnectionDuration: options.maxDisconnectionDurationMs ?? 2 * 60_000, skipMiddlewares: false },
-    ...(redis ? { adapter: createAdapter(redis) as unknown as NonNullable<ConstructorParameters<typeof Server>[1]>['adapter'] } : {}),
+    connectionStateRecovery: {
+      maxDisconnectionDuration: options.maxDisconnectionDurationMs ?? 2 * 60_000,
+      skipMiddlewares: false,
+    },
+    ...(redis
+      ? { adapter: createAdapter(redis) as unknown as NonNullable<ConstructorParameters<typeof Server>[1]>['adapter'] }
+      : {}),
   });
 
   const presence = createPresence({ io, db, logger, metrics, redis });

@@ -3,7 +3,12 @@
 // client received, and the retrying sender a real client is (ack with timeout, resend every
 // unacked message with its clientMessageId after a reconnect). Timeouts here only turn a hang
 // into a failure; no test asserts on elapsed time.
-import { io as connectClient, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import {
+  io as connectClient,
+  type Socket as ClientSocket,
+  type ManagerOptions,
+  type SocketOptions,
+} from 'socket.io-client';
 import { db } from '../lib/db';
 import type { ClientToServerEvents, ConnectErrorData, ServerToClientEvents } from './events';
 import { createRealtimeServer, type RealtimeServerOptions } from './server';
@@ -49,7 +54,11 @@ export function connect(url: string, token: unknown, options: ClientOptions = {}
 }
 
 /** The connect_error of a handshake that must fail. */
-export async function connectError(url: string, token: unknown, options: ClientOptions = {}): Promise<Error & { data?: ConnectErrorData }> {
+export async function connectError(
+  url: string,
+  token: unknown,
+  options: ClientOptions = {},
+): Promise<Error & { data?: ConnectErrorData }> {
   try {
     const socket = await connect(url, token, options);
     socket.close();
@@ -87,7 +96,8 @@ export class Recorder {
     for (;;) {
       const hit = this.events.find((e) => e.event === event && predicate(e.payload));
       if (hit) return hit.payload;
-      if (Date.now() > deadline) throw new Error(`no ${event} matching the predicate; got ${JSON.stringify(this.events.map((e) => e.event))}`);
+      if (Date.now() > deadline)
+        throw new Error(`no ${event} matching the predicate; got ${JSON.stringify(this.events.map((e) => e.event))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 200);
         this.waiters.push(() => {
@@ -105,7 +115,10 @@ export class Recorder {
 }
 
 /** Polls until `check` holds (for state on the server or in the database). */
-export async function eventually<T>(check: () => Promise<T> | T, what = 'condition'): Promise<NonNullable<Exclude<T, false>>> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  what = 'condition',
+): Promise<NonNullable<Exclude<T, false>>> {
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
     const value = await check();

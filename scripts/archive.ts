@@ -52,7 +52,12 @@ if (command.kind === 'schedule') {
   const handle = startArchiveSchedule({
     schedule,
     run: (signal, log) =>
-      runArchiveJob({ databaseUrl, options: command.options, signal, log: (line, level) => (level === 'error' ? log.error(line) : log.info(line)) }),
+      runArchiveJob({
+        databaseUrl,
+        options: command.options,
+        signal,
+        log: (line, level) => (level === 'error' ? log.error(line) : log.info(line)),
+      }),
   });
   const stop = async () => {
     console.log('archive: schedule stopping');

@@ -12,7 +12,12 @@ const unique = () => randomBytes(4).toString('hex');
 export async function createUser(db: Db, role: 'GUEST' | 'OWNER' = 'GUEST', name?: string) {
   const tag = unique();
   return db.user.create({
-    data: { email: `${role.toLowerCase()}-${tag}@example.test`, name: name ?? `${role} ${tag}`, passwordHash: 'not-a-hash', role },
+    data: {
+      email: `${role.toLowerCase()}-${tag}@example.test`,
+      name: name ?? `${role} ${tag}`,
+      passwordHash: 'not-a-hash',
+      role,
+    },
   });
 }
 
@@ -28,7 +33,13 @@ export async function createChat(db: Db) {
 /** An uploaded file row (no bytes on disk), not yet part of any message. */
 export function createUpload(db: Db, uploaderId: string) {
   return db.file.create({
-    data: { uploaderId, originalName: 'photo.png', mimeType: 'image/png', size: 3, storageKey: `aa/${randomBytes(16).toString('hex')}` },
+    data: {
+      uploaderId,
+      originalName: 'photo.png',
+      mimeType: 'image/png',
+      size: 3,
+      storageKey: `aa/${randomBytes(16).toString('hex')}`,
+    },
   });
 }
 

@@ -23,7 +23,16 @@ export default async function setup(project: TestProject) {
     dir: path.join(folder, 'data'),
     port: await freePort(),
     // Throw-away data: durability buys nothing here and costs seconds.
-    flags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    flags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=300',
+    ],
   });
   await ensureDatabase(server.adminUrl, TEMPLATE_DATABASE);
   await migrate(server.urlFor(TEMPLATE_DATABASE));

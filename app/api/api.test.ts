@@ -24,7 +24,11 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Answer = any;
 
-async function call(method: string, path: string, options: { headers?: Record<string, string>; json?: unknown; body?: BodyInit } = {}) {
+async function call(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; json?: unknown; body?: BodyInit } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   let body = options.body;
   if (options.json !== undefined) {
@@ -73,7 +77,11 @@ describe('routes, happy paths', () => {
       json: { content: 'Is the pool heated?', clientMessageId: 'rest-1' },
     });
     expect(sent.status).toBe(201);
-    expect(sent.body.data).toMatchObject({ content: 'Is the pool heated?', senderId: world.guest.id, clientMessageId: 'rest-1' });
+    expect(sent.body.data).toMatchObject({
+      content: 'Is the pool heated?',
+      senderId: world.guest.id,
+      clientMessageId: 'rest-1',
+    });
 
     const retry = await call('POST', `/api/chats/${world.chat.id}/messages`, {
       headers: guestAuth,
@@ -85,7 +93,11 @@ describe('routes, happy paths', () => {
     const chats = await call('GET', '/api/chats', { headers: ownerAuth });
     expect(chats.status).toBe(200);
     expect(chats.body.data).toHaveLength(1);
-    expect(chats.body.data[0]).toMatchObject({ id: world.chat.id, unreadCount: 1, lastMessage: { id: sent.body.data.id } });
+    expect(chats.body.data[0]).toMatchObject({
+      id: world.chat.id,
+      unreadCount: 1,
+      lastMessage: { id: sent.body.data.id },
+    });
 
     const history = await call('GET', `/api/chats/${world.chat.id}/messages?limit=10`, { headers: ownerAuth });
     expect(history.status).toBe(200);
@@ -93,11 +105,24 @@ describe('routes, happy paths', () => {
     expect(history.body.data.pagination).toMatchObject({ hasMore: false });
 
     const seedStyle = await call('GET', `/api/chats/${world.chat.id}/messages?page=1&limit=10`, { headers: ownerAuth });
-    expect(seedStyle.body.data.pagination).toMatchObject({ page: 1, limit: 10, total: 1, totalPages: 1, hasMore: false });
+    expect(seedStyle.body.data.pagination).toMatchObject({
+      page: 1,
+      limit: 10,
+      total: 1,
+      totalPages: 1,
+      hasMore: false,
+    });
 
-    const read = await call('POST', `/api/chats/${world.chat.id}/read`, { headers: ownerAuth, json: { messageIds: [sent.body.data.id] } });
+    const read = await call('POST', `/api/chats/${world.chat.id}/read`, {
+      headers: ownerAuth,
+      json: { messageIds: [sent.body.data.id] },
+    });
     expect(read.status).toBe(200);
-    expect(read.body.data).toMatchObject({ messageIds: [sent.body.data.id], chatUnreadCount: 0, readerId: world.owner.id });
+    expect(read.body.data).toMatchObject({
+      messageIds: [sent.body.data.id],
+      chatUnreadCount: 0,
+      readerId: world.owner.id,
+    });
     expect((await db.message.findUniqueOrThrow({ where: { id: sent.body.data.id } })).readAt).not.toBeNull();
   });
 
@@ -185,7 +210,10 @@ describe('robustness', () => {
     const auth = { cookie: (await sessionCookie(db, guest.id)).cookie };
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
-      statuses.push((await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json: { content: `flood ${i}` } })).status);
+      statuses.push(
+        (await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json: { content: `flood ${i}` } }))
+          .status,
+      );
     }
     expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
     expect(statuses[30]).toBe(429);
@@ -196,7 +224,10 @@ describe('robustness', () => {
     const from = { 'x-forwarded-for': '198.51.100.23' };
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) {
-      const res = await call('POST', '/api/auth/signup', { headers: from, json: { email: `many${i}@example.test`, name: 'Many', password: 'long-enough' } });
+      const res = await call('POST', '/api/auth/signup', {
+        headers: from,
+        json: { email: `many${i}@example.test`, name: 'Many', password: 'long-enough' },
+      });
       statuses.push(res.status);
       if (res.status === 429) expect(res.body.error.code).toBe('RATE_LIMITED');
     }
@@ -204,7 +235,10 @@ describe('robustness', () => {
     expect(statuses[30]).toBe(429);
     expect(await db.user.count({ where: { email: 'many30@example.test' } })).toBe(0);
     // Another address is not affected.
-    const other = await call('POST', '/api/auth/signup', { headers: { 'x-forwarded-for': '198.51.100.24' }, json: { email: 'other-net@example.test', name: 'O', password: 'long-enough' } });
+    const other = await call('POST', '/api/auth/signup', {
+      headers: { 'x-forwarded-for': '198.51.100.24' },
+      json: { email: 'other-net@example.test', name: 'O', password: 'long-enough' },
+    });
     expect(other.status).toBe(201);
   });
 });
@@ -214,81 +248,283 @@ describe('bad input: each gets its coded error and the database is unchanged', (
   type Case = [name: string, run: () => Promise<{ status: number; body: Answer }>, status: number, code: string];
   const cases: Case[] = [
     ['no credentials on GET /api/chats', () => call('GET', '/api/chats'), 401, 'UNAUTHENTICATED'],
-    ['no credentials on send', () => call('POST', `${chatPath()}/messages`, { json: { content: 'x' } }), 401, 'UNAUTHENTICATED'],
-    ['forged bearer token', () => call('GET', '/api/chats', { headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged' } }), 401, 'UNAUTHENTICATED'],
-    ['bearer token signed with another secret', async () => {
-      const { token } = await issueRealtimeToken({ userId: world.guest.id, sessionId: 'cwhatever000000000000' }, { secret: 'another-secret-of-enough-length' });
-      return call('GET', '/api/chats', { headers: { authorization: `Bearer ${token}` } });
-    }, 401, 'UNAUTHENTICATED'],
-    ['expired bearer token', async () => {
-      const { sessionId } = await bearerToken(db, world.guest.id);
-      const { token } = await issueRealtimeToken({ userId: world.guest.id, sessionId }, { ttlSeconds: -60 });
-      return call('GET', '/api/chats', { headers: { authorization: `Bearer ${token}` } });
-    }, 401, 'UNAUTHENTICATED'],
-    ['malformed Authorization header', () => call('GET', '/api/chats', { headers: { authorization: 'Token abc' } }), 401, 'UNAUTHENTICATED'],
-    ['forged session cookie', () => call('GET', '/api/chats', { headers: { cookie: 'next-auth.session-token=not-a-jwe' } }), 401, 'UNAUTHENTICATED'],
-    ['revoked session', async () => {
-      const { cookie, sessionId } = await sessionCookie(db, world.guest.id);
-      await revokeSession(db, sessionId);
-      return call('POST', `${chatPath()}/messages`, { headers: { cookie }, json: { content: 'after sign-out' } });
-    }, 401, 'UNAUTHENTICATED'],
-    ['send to a chat of other users', () => call('POST', `${chatPath()}/messages`, { headers: strangerAuth, json: { content: 'intrude' } }), 404, 'NOT_FOUND'],
-    ['history of a chat of other users', () => call('GET', `${chatPath()}/messages`, { headers: strangerAuth }), 404, 'NOT_FOUND'],
-    ['unknown chat', () => call('GET', '/api/chats/cnosuchchat000000000000/messages', { headers: guestAuth }), 404, 'NOT_FOUND'],
-    ['malformed chat id', () => call('GET', '/api/chats/NOT-AN-ID!/messages', { headers: guestAuth }), 400, 'VALIDATION'],
-    ['content missing', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: {} }), 400, 'VALIDATION'],
-    ['content of the wrong type', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 42 } }), 400, 'VALIDATION'],
-    ['empty content without attachment', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: '   ' } }), 400, 'VALIDATION'],
-    ['content with a NUL character', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'a\u0000b' } }), 400, 'VALIDATION'],
-    ['content one character too long', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x'.repeat(MAX_CONTENT_LENGTH + 1) } }), 400, 'VALIDATION'],
-    ['100 KB of content', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x'.repeat(100 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE'],
-    ['body that is not JSON', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: '{"content": "x"' }), 400, 'VALIDATION'],
-    ['attachments not an array', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x', attachments: 'abc' } }), 400, 'VALIDATION'],
-    ["another user's file as attachment", async () => {
-      const theirs = await createUpload(db, world.owner.id);
-      const res = await call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'mine now', attachments: [theirs.id] } });
-      await db.file.delete({ where: { id: theirs.id } }); // the fixture row itself is not part of what the call may change
-      return res;
-    }, 400, 'VALIDATION'],
-    ['clientMessageId with spaces', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x', clientMessageId: 'has space' } }), 400, 'VALIDATION'],
-    ['propertyId of another property', () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x', propertyId: 'cotherproperty0000000' } }), 400, 'VALIDATION'],
+    [
+      'no credentials on send',
+      () => call('POST', `${chatPath()}/messages`, { json: { content: 'x' } }),
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'forged bearer token',
+      () =>
+        call('GET', '/api/chats', { headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged' } }),
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'bearer token signed with another secret',
+      async () => {
+        const { token } = await issueRealtimeToken(
+          { userId: world.guest.id, sessionId: 'cwhatever000000000000' },
+          { secret: 'another-secret-of-enough-length' },
+        );
+        return call('GET', '/api/chats', { headers: { authorization: `Bearer ${token}` } });
+      },
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'expired bearer token',
+      async () => {
+        const { sessionId } = await bearerToken(db, world.guest.id);
+        const { token } = await issueRealtimeToken({ userId: world.guest.id, sessionId }, { ttlSeconds: -60 });
+        return call('GET', '/api/chats', { headers: { authorization: `Bearer ${token}` } });
+      },
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'malformed Authorization header',
+      () => call('GET', '/api/chats', { headers: { authorization: 'Token abc' } }),
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'forged session cookie',
+      () => call('GET', '/api/chats', { headers: { cookie: 'next-auth.session-token=not-a-jwe' } }),
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'revoked session',
+      async () => {
+        const { cookie, sessionId } = await sessionCookie(db, world.guest.id);
+        await revokeSession(db, sessionId);
+        return call('POST', `${chatPath()}/messages`, { headers: { cookie }, json: { content: 'after sign-out' } });
+      },
+      401,
+      'UNAUTHENTICATED',
+    ],
+    [
+      'send to a chat of other users',
+      () => call('POST', `${chatPath()}/messages`, { headers: strangerAuth, json: { content: 'intrude' } }),
+      404,
+      'NOT_FOUND',
+    ],
+    [
+      'history of a chat of other users',
+      () => call('GET', `${chatPath()}/messages`, { headers: strangerAuth }),
+      404,
+      'NOT_FOUND',
+    ],
+    [
+      'unknown chat',
+      () => call('GET', '/api/chats/cnosuchchat000000000000/messages', { headers: guestAuth }),
+      404,
+      'NOT_FOUND',
+    ],
+    [
+      'malformed chat id',
+      () => call('GET', '/api/chats/NOT-AN-ID!/messages', { headers: guestAuth }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'content missing',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: {} }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'content of the wrong type',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 42 } }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'empty content without attachment',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: '   ' } }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'content with a NUL character',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'a\u0000b' } }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'content one character too long',
+      () =>
+        call('POST', `${chatPath()}/messages`, {
+          headers: guestAuth,
+          json: { content: 'x'.repeat(MAX_CONTENT_LENGTH + 1) },
+        }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      '100 KB of content',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x'.repeat(100 * 1024) } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'body that is not JSON',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: '{"content": "x"' }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'attachments not an array',
+      () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: 'x', attachments: 'abc' } }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      "another user's file as attachment",
+      async () => {
+        const theirs = await createUpload(db, world.owner.id);
+        const res = await call('POST', `${chatPath()}/messages`, {
+          headers: guestAuth,
+          json: { content: 'mine now', attachments: [theirs.id] },
+        });
+        await db.file.delete({ where: { id: theirs.id } }); // the fixture row itself is not part of what the call may change
+        return res;
+      },
+      400,
+      'VALIDATION',
+    ],
+    [
+      'clientMessageId with spaces',
+      () =>
+        call('POST', `${chatPath()}/messages`, {
+          headers: guestAuth,
+          json: { content: 'x', clientMessageId: 'has space' },
+        }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'propertyId of another property',
+      () =>
+        call('POST', `${chatPath()}/messages`, {
+          headers: guestAuth,
+          json: { content: 'x', propertyId: 'cotherproperty0000000' },
+        }),
+      400,
+      'VALIDATION',
+    ],
     ['limit=0', () => call('GET', `${chatPath()}/messages?limit=0`, { headers: guestAuth }), 400, 'VALIDATION'],
     ['limit=10000', () => call('GET', `${chatPath()}/messages?limit=10000`, { headers: guestAuth }), 400, 'VALIDATION'],
     ['limit=abc', () => call('GET', `${chatPath()}/messages?limit=abc`, { headers: guestAuth }), 400, 'VALIDATION'],
-    ['malformed before cursor', () => call('GET', `${chatPath()}/messages?before=%27%3B%20DROP%20TABLE`, { headers: guestAuth }), 400, 'VALIDATION'],
-    ['after cursor naming a message of another chat', () => call('GET', `${chatPath()}/messages?after=cmessageelsewhere0000`, { headers: guestAuth }), 400, 'VALIDATION'],
-    ['before and after together', () => call('GET', `${chatPath()}/messages?before=2026-01-01T00:00:00Z&after=2025-01-01T00:00:00Z`, { headers: guestAuth }), 400, 'VALIDATION'],
-    ['mark read with neither ids nor upTo', () => call('POST', `${chatPath()}/read`, { headers: ownerAuth, json: {} }), 400, 'VALIDATION'],
-    ['mark read of own message', async () => {
-      const mine = await db.message.findFirstOrThrow({ where: { chatId: world.chat.id, senderId: world.guest.id } });
-      return call('POST', `${chatPath()}/read`, { headers: guestAuth, json: { messageIds: [mine.id] } });
-    }, 403, 'FORBIDDEN'],
-    ['open chat on unknown property', () => call('POST', '/api/chats', { headers: guestAuth, json: { propertyId: 'cnosuchproperty000000' } }), 404, 'NOT_FOUND'],
-    ['owner opens chat on own property', () => call('POST', '/api/chats', { headers: ownerAuth, json: { propertyId: world.property.id } }), 403, 'FORBIDDEN'],
-    ['upload of a text file named .png', () => upload(guestAuth, Buffer.from('just text, not an image'), 'fake.png', 'image/png'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['upload of an HTML file', () => upload(guestAuth, Buffer.from('<html><script>alert(1)</script></html>'), 'x.html', 'text/html'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['upload over the size limit', () => upload(guestAuth, Buffer.concat([PNG, Buffer.alloc(11 * 1024 * 1024)]), 'big.png', 'image/png'), 413, 'PAYLOAD_TOO_LARGE'],
-    ['upload without a file field', () => call('POST', '/api/attachments', { headers: guestAuth, body: new FormData() }), 400, 'VALIDATION'],
+    [
+      'malformed before cursor',
+      () => call('GET', `${chatPath()}/messages?before=%27%3B%20DROP%20TABLE`, { headers: guestAuth }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'after cursor naming a message of another chat',
+      () => call('GET', `${chatPath()}/messages?after=cmessageelsewhere0000`, { headers: guestAuth }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'before and after together',
+      () =>
+        call('GET', `${chatPath()}/messages?before=2026-01-01T00:00:00Z&after=2025-01-01T00:00:00Z`, {
+          headers: guestAuth,
+        }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'mark read with neither ids nor upTo',
+      () => call('POST', `${chatPath()}/read`, { headers: ownerAuth, json: {} }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'mark read of own message',
+      async () => {
+        const mine = await db.message.findFirstOrThrow({ where: { chatId: world.chat.id, senderId: world.guest.id } });
+        return call('POST', `${chatPath()}/read`, { headers: guestAuth, json: { messageIds: [mine.id] } });
+      },
+      403,
+      'FORBIDDEN',
+    ],
+    [
+      'open chat on unknown property',
+      () => call('POST', '/api/chats', { headers: guestAuth, json: { propertyId: 'cnosuchproperty000000' } }),
+      404,
+      'NOT_FOUND',
+    ],
+    [
+      'owner opens chat on own property',
+      () => call('POST', '/api/chats', { headers: ownerAuth, json: { propertyId: world.property.id } }),
+      403,
+      'FORBIDDEN',
+    ],
+    [
+      'upload of a text file named .png',
+      () => upload(guestAuth, Buffer.from('just text, not an image'), 'fake.png', 'image/png'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'upload of an HTML file',
+      () => upload(guestAuth, Buffer.from('<html><script>alert(1)</script></html>'), 'x.html', 'text/html'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'upload over the size limit',
+      () => upload(guestAuth, Buffer.concat([PNG, Buffer.alloc(11 * 1024 * 1024)]), 'big.png', 'image/png'),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'upload without a file field',
+      () => call('POST', '/api/attachments', { headers: guestAuth, body: new FormData() }),
+      400,
+      'VALIDATION',
+    ],
     ['upload without credentials', () => upload({}, PNG, 'a.png', 'image/png'), 401, 'UNAUTHENTICATED'],
     ['realtime token without credentials', () => call('GET', '/api/realtime/token'), 401, 'UNAUTHENTICATED'],
-    ['sign-up with a short password', () => call('POST', '/api/auth/signup', { json: { email: 'a@b.test', name: 'A', password: 'short' } }), 400, 'VALIDATION'],
-    ['sign-up with a bad email', () => call('POST', '/api/auth/signup', { json: { email: 'nope', name: 'A', password: 'long-enough' } }), 400, 'VALIDATION'],
-    ['chunked JSON body over the limit, no Content-Length', async () => {
-      const big = new TextEncoder().encode(JSON.stringify({ content: 'x'.repeat(200 * 1024) }));
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (let i = 0; i < big.length; i += 16 * 1024) controller.enqueue(big.slice(i, i + 16 * 1024));
-          controller.close();
-        },
-      });
-      const response = await fetch(`${base}${chatPath()}/messages`, {
-        method: 'POST',
-        headers: { ...guestAuth, 'content-type': 'application/json' },
-        body,
-        duplex: 'half',
-      } as RequestInit);
-      return { status: response.status, body: await response.json() };
-    }, 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'sign-up with a short password',
+      () => call('POST', '/api/auth/signup', { json: { email: 'a@b.test', name: 'A', password: 'short' } }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'sign-up with a bad email',
+      () => call('POST', '/api/auth/signup', { json: { email: 'nope', name: 'A', password: 'long-enough' } }),
+      400,
+      'VALIDATION',
+    ],
+    [
+      'chunked JSON body over the limit, no Content-Length',
+      async () => {
+        const big = new TextEncoder().encode(JSON.stringify({ content: 'x'.repeat(200 * 1024) }));
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let i = 0; i < big.length; i += 16 * 1024) controller.enqueue(big.slice(i, i + 16 * 1024));
+            controller.close();
+          },
+        });
+        const response = await fetch(`${base}${chatPath()}/messages`, {
+          method: 'POST',
+          headers: { ...guestAuth, 'content-type': 'application/json' },
+          body,
+          duplex: 'half',
+        } as RequestInit);
+        return { status: response.status, body: await response.json() };
+      },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ];
 
   it('has at least 30 cases', () => {

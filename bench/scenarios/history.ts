@@ -55,13 +55,19 @@ export async function historyScenario(ctx: BenchContext): Promise<HistoryResult>
   for (const depth of depths) {
     // The page that starts `depth` messages below the newest: before the message at index N - depth + 1.
     const i = N - depth + 1;
-    const query = listMessagesQuerySchema.parse({ limit: String(PAGE), before: encodeCursor({ createdAt: timeOf(i), id: idOf(i) }) });
+    const query = listMessagesQuerySchema.parse({
+      limit: String(PAGE),
+      before: encodeCursor({ createdAt: timeOf(i), id: idOf(i) }),
+    });
     const check = await listMessages(db, chat!.guestId, chat!.chatId, query);
-    if (check.messages.length !== PAGE || check.messages.at(-1)!.id !== idOf(i - 1)) throw new Error(`history: wrong page at depth ${depth}`);
+    if (check.messages.length !== PAGE || check.messages.at(-1)!.id !== idOf(i - 1))
+      throw new Error(`history: wrong page at depth ${depth}`);
     // Warm-up, the same for both designs at every depth: JIT, Prisma's query plans, the pages of
     // this depth in shared buffers. What is timed after it is the steady state.
     await warmUp(() => listMessages(db, chat!.guestId, chat!.chatId, query));
-    ours[depth] = await timeRepeated(1_000, ctx.quick ? 2_000 : 6_000, () => listMessages(db, chat!.guestId, chat!.chatId, query));
+    ours[depth] = await timeRepeated(1_000, ctx.quick ? 2_000 : 6_000, () =>
+      listMessages(db, chat!.guestId, chat!.chatId, query),
+    );
     const seedPage = () =>
       db.message.findMany({
         where: { chatId: chat!.chatId },
@@ -76,7 +82,8 @@ export async function historyScenario(ctx: BenchContext): Promise<HistoryResult>
         take: PAGE,
       });
     const seedCheck = await seedPage();
-    if (seedCheck.length !== PAGE || seedCheck[0]!.id !== idOf(i - 1)) throw new Error(`history: seed page wrong at depth ${depth}`);
+    if (seedCheck.length !== PAGE || seedCheck[0]!.id !== idOf(i - 1))
+      throw new Error(`history: seed page wrong at depth ${depth}`);
     await warmUp(seedPage);
     seed[depth] = await timeRepeated(100, ctx.quick ? 3_000 : 10_000, seedPage);
     ctx.log(`history: depth ${depth}: ours p99 ${ours[depth]!.p99Ms} ms, seed p99 ${seed[depth]!.p99Ms} ms`);
@@ -85,13 +92,19 @@ export async function historyScenario(ctx: BenchContext): Promise<HistoryResult>
   // GET /api/chats for an owner with 200 chats (200 guests, 200 properties), 10 messages each.
   const CHATS = 200;
   const p = 'bcl';
-  await ctx.pool.query(`INSERT INTO users (id, email, name, password_hash, role, updated_at) VALUES ($1 || 'owner00', $1 || 'owner@bench.test', 'List Owner', 'x', 'OWNER'::role, now())`, [p]);
+  await ctx.pool.query(
+    `INSERT INTO users (id, email, name, password_hash, role, updated_at) VALUES ($1 || 'owner00', $1 || 'owner@bench.test', 'List Owner', 'x', 'OWNER'::role, now())`,
+    [p],
+  );
   await ctx.pool.query(
     `INSERT INTO users (id, email, name, password_hash, role, updated_at)
        SELECT $1 || 'g' || lpad(i::text, 6, '0'), $1 || 'g' || i || '@bench.test', 'Guest ' || i, 'x', 'GUEST'::role, now() FROM generate_series(1, $2::int) i;`,
     [p, CHATS],
   );
-  await ctx.pool.query(`INSERT INTO properties (id, owner_id, name) SELECT $1 || 'p' || lpad(i::text, 6, '0'), $1 || 'owner00', 'Villa ' || i FROM generate_series(1, $2::int) i`, [p, CHATS]);
+  await ctx.pool.query(
+    `INSERT INTO properties (id, owner_id, name) SELECT $1 || 'p' || lpad(i::text, 6, '0'), $1 || 'owner00', 'Villa ' || i FROM generate_series(1, $2::int) i`,
+    [p, CHATS],
+  );
   await ctx.pool.query(
     `INSERT INTO chats (id, guest_id, owner_id, property_id, updated_at, last_message_at)
        SELECT $1 || 'c' || lpad(i::text, 6, '0'), $1 || 'g' || lpad(i::text, 6, '0'), $1 || 'owner00', $1 || 'p' || lpad(i::text, 6, '0'), now(), now() - i * interval '1 minute'
@@ -106,7 +119,10 @@ export async function historyScenario(ctx: BenchContext): Promise<HistoryResult>
        FROM generate_series(1, $2::int) i, generate_series(1, 10) j`,
     [p, CHATS],
   );
-  await ctx.pool.query(`INSERT INTO sessions (id, user_id, expires_at) VALUES ($1 || 'sowner00', $1 || 'owner00', now() + interval '1 day')`, [p]);
+  await ctx.pool.query(
+    `INSERT INTO sessions (id, user_id, expires_at) VALUES ($1 || 'sowner00', $1 || 'owner00', now() + interval '1 day')`,
+    [p],
+  );
   await ctx.pool.query('ANALYZE');
   const token = await tokenFor(`${p}owner00`, `${p}sowner00`);
   const { startRouteServer } = await import('../../test/route-server');
@@ -131,4 +147,3 @@ export async function historyScenario(ctx: BenchContext): Promise<HistoryResult>
     chatList: { chats: CHATS, messagesPerChat: 10, latency: chatList, p99Ms: chatList.p99Ms },
   };
 }
-

@@ -46,7 +46,10 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
   const members = (
     await mapLimit(chats, 20, async (chat) => {
       const pair: Array<{ socket: Socket; chatId: string; userId: string }> = [];
-      for (const [userId, sessionId] of [[chat.guestId, chat.guestSessionId], [chat.ownerId, chat.ownerSessionId]] as const) {
+      for (const [userId, sessionId] of [
+        [chat.guestId, chat.guestSessionId],
+        [chat.ownerId, chat.ownerSessionId],
+      ] as const) {
         const socket = await connectSocket(server.url, await tokenFor(userId, sessionId));
         const joined = await socket.timeout(15_000).emitWithAck('join_chat', { chatId: chat.chatId });
         if (!joined.ok) throw new Error(`join_chat: ${joined.error.code}`);
@@ -122,7 +125,9 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
       ackLatency: stats(acks),
     };
     attempts.push(attempt);
-    ctx.log(`latency: ${rate} msg/s → delivered ${attempt.deliveredRate}/s, p99 ${attempt.latency.p99Ms} ms, sustained: ${attempt.sustained}`);
+    ctx.log(
+      `latency: ${rate} msg/s → delivered ${attempt.deliveredRate}/s, p99 ${attempt.latency.p99Ms} ms, sustained: ${attempt.sustained}`,
+    );
     // Past the first sustained rate, keep stepping down (bounded by the list) until p99 ≤ 25 ms.
     if (attempt.sustained && attempt.latency.p99Ms <= P99_TARGET_MS) break;
     await sleep(1_000);

@@ -60,7 +60,15 @@ const seedSender: Sender = (socket, chat, n) =>
     socket.once('message_error', onError);
   });
 
-async function runSockets(ctx: BenchContext, server: ServerProcess, chats: BenchChat[], sender: Sender, joinAsSeed: boolean, warmupMs: number, durationMs: number): Promise<SendRow> {
+async function runSockets(
+  ctx: BenchContext,
+  server: ServerProcess,
+  chats: BenchChat[],
+  sender: Sender,
+  joinAsSeed: boolean,
+  warmupMs: number,
+  durationMs: number,
+): Promise<SendRow> {
   const pairs = await mapLimit(chats, 16, async (chat) => {
     const guest = await connectSocket(server.url, await tokenFor(chat.guestId, chat.guestSessionId));
     const owner = await connectSocket(server.url, await tokenFor(chat.ownerId, chat.ownerSessionId));
@@ -70,7 +78,16 @@ async function runSockets(ctx: BenchContext, server: ServerProcess, chats: Bench
     return { chat, guest, owner };
   });
   let n = 0;
-  const run = await timedSends(ctx, pairs.map(({ chat, guest }) => () => sender(guest, chat, n++)), warmupMs, durationMs);
+  const run = await timedSends(
+    ctx,
+    pairs.map(
+      ({ chat, guest }) =>
+        () =>
+          sender(guest, chat, n++),
+    ),
+    warmupMs,
+    durationMs,
+  );
   for (const { guest, owner } of pairs) {
     guest.close();
     owner.close();
@@ -84,7 +101,12 @@ async function runSockets(ctx: BenchContext, server: ServerProcess, chats: Bench
  * stored (acknowledged) message. Counts the calls that finish inside the measured window, and
  * checks every acknowledged id in the database.
  */
-async function timedSends(ctx: BenchContext, workers: Array<() => Promise<string>>, warmupMs: number, durationMs: number): Promise<SendRow> {
+async function timedSends(
+  ctx: BenchContext,
+  workers: Array<() => Promise<string>>,
+  warmupMs: number,
+  durationMs: number,
+): Promise<SendRow> {
   const ids: string[] = [];
   let failed = 0;
   let counted = 0;
@@ -121,7 +143,10 @@ async function timedSends(ctx: BenchContext, workers: Array<() => Promise<string
 }
 
 async function countStored(pool: pg.Pool, ids: string[]): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::text[])',
+    [ids],
+  );
   return rows[0]!.n;
 }
 
@@ -142,7 +167,12 @@ async function withoutMessageTriggers<T>(pool: pg.Pool, chats: BenchChat[], run:
   }
 }
 
-async function runCeiling(ctx: BenchContext, chats: BenchChat[], warmupMs: number, durationMs: number): Promise<SendRow> {
+async function runCeiling(
+  ctx: BenchContext,
+  chats: BenchChat[],
+  warmupMs: number,
+  durationMs: number,
+): Promise<SendRow> {
   const pool = new pg.Pool({ connectionString: ctx.dbUrl, max: ctx.poolSize });
   const clients = await Promise.all(Array.from({ length: ctx.poolSize }, () => pool.connect()));
   let k = 0;
@@ -158,7 +188,12 @@ async function runCeiling(ctx: BenchContext, chats: BenchChat[], warmupMs: numbe
     return id;
   };
   try {
-    return await timedSends(ctx, clients.map((client) => insertOne(client)), warmupMs, durationMs);
+    return await timedSends(
+      ctx,
+      clients.map((client) => insertOne(client)),
+      warmupMs,
+      durationMs,
+    );
   } finally {
     clients.forEach((c) => c.release());
     await pool.end();
@@ -179,18 +214,25 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
   ctx.log(`send: seed design (${clients} clients, ${durationMs / 1000} s)`);
   const seedChats = await makeChats(ctx.pool, 'ss', clients);
   server = await ctx.startSeed();
-  const seed = await withoutMessageTriggers(ctx.pool, seedChats, () => runSockets(ctx, server, seedChats, seedSender, true, warmupMs, durationMs));
+  const seed = await withoutMessageTriggers(ctx.pool, seedChats, () =>
+    runSockets(ctx, server, seedChats, seedSender, true, warmupMs, durationMs),
+  );
   await server.stop();
 
   ctx.log(`send: ceiling (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
   const ceilingChats = await makeChats(ctx.pool, 'sc', clients);
-  const ceiling = await withoutMessageTriggers(ctx.pool, ceilingChats, () => runCeiling(ctx, ceilingChats, warmupMs, durationMs));
+  const ceiling = await withoutMessageTriggers(ctx.pool, ceilingChats, () =>
+    runCeiling(ctx, ceilingChats, warmupMs, durationMs),
+  );
 
   return {
     ours,
     seed,
     ceiling,
-    ratios: { oursOverSeed: round(ours.msgsPerSec / seed.msgsPerSec), oursOverCeiling: round(ours.msgsPerSec / ceiling.msgsPerSec) },
+    ratios: {
+      oursOverSeed: round(ours.msgsPerSec / seed.msgsPerSec),
+      oursOverCeiling: round(ours.msgsPerSec / ceiling.msgsPerSec),
+    },
     settings: { clients, durationSec: durationMs / 1000, warmupSec: warmupMs / 1000, poolSize: ctx.poolSize },
   };
 }

@@ -65,7 +65,9 @@ export async function socketsScenario(ctx: BenchContext): Promise<SocketsResult>
       failed,
     };
     out.push(step);
-    ctx.log(`sockets: ${step.count} open, RSS ${(rssBytes / 2 ** 20).toFixed(0)} MiB, ${(step.rssBytesPerSocket / 1024).toFixed(1)} KiB/socket, ${step.connectsPerSec} connects/s`);
+    ctx.log(
+      `sockets: ${step.count} open, RSS ${(rssBytes / 2 ** 20).toFixed(0)} MiB, ${(step.rssBytesPerSocket / 1024).toFixed(1)} KiB/socket, ${step.connectsPerSec} connects/s`,
+    );
     if (failed > 0) break;
   }
   for (const s of sockets) s.close();
@@ -74,7 +76,10 @@ export async function socketsScenario(ctx: BenchContext): Promise<SocketsResult>
   return {
     count: last.count,
     rssBytesPerSocket: last.rssBytesPerSocket,
-    marginalRssBytesPerSocket: out.length > 1 ? Math.round((last.rssBytes - out[0]!.rssBytes) / (last.count - out[0]!.count)) : last.rssBytesPerSocket,
+    marginalRssBytesPerSocket:
+      out.length > 1
+        ? Math.round((last.rssBytes - out[0]!.rssBytes) / (last.count - out[0]!.count))
+        : last.rssBytesPerSocket,
     baselineRssBytes,
     connectsPerSec: Math.round(out.reduce((a, s) => a + s.connectsPerSec, 0) / out.length),
     steps: out,

@@ -47,7 +47,8 @@ export async function unreadScenario(ctx: BenchContext): Promise<UnreadResult> {
     const c = chats[k]!;
     const pair = async () => {
       const { unreadCount, chatUnreadCount } = await countUnreadBoth(db, c.guestId, c.chatId);
-      if (unreadCount !== UNREAD || chatUnreadCount !== UNREAD) throw new Error(`unread: ${unreadCount}/${chatUnreadCount}`);
+      if (unreadCount !== UNREAD || chatUnreadCount !== UNREAD)
+        throw new Error(`unread: ${unreadCount}/${chatUnreadCount}`);
     };
     for (let w = 0; w < 20; w++) await pair();
     ours[size] = await timeRepeated(500, budget, pair);
@@ -63,7 +64,10 @@ export async function unreadScenario(ctx: BenchContext): Promise<UnreadResult> {
   const seedRecipientOnly: Record<string, Stats> = {};
   class Rollback extends Error {}
   const variants: Array<[Record<string, Stats>, string[]]> = [
-    [seedSeedIndexes, ['DROP INDEX idx_messages_unread', 'CREATE INDEX bench_seed_messages_read_at_idx ON messages (read_at)']],
+    [
+      seedSeedIndexes,
+      ['DROP INDEX idx_messages_unread', 'CREATE INDEX bench_seed_messages_read_at_idx ON messages (read_at)'],
+    ],
     [seedRecipientOnly, ['DROP INDEX idx_messages_unread']],
   ];
   for (const [into, ddl] of variants) {
@@ -90,7 +94,10 @@ export async function unreadScenario(ctx: BenchContext): Promise<UnreadResult> {
   }
   const { rows } = await ctx.pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'idx_messages_unread'`);
   if (rows.length !== 1) throw new Error('unread: the partial index did not come back after the rollback');
-  for (const size of sizes) ctx.log(`unread: ${size} read: ours p99 ${ours[size]!.p99Ms} ms, seed p99 ${seedOurIndexes[size]!.p99Ms} ms (our indexes), ${seedSeedIndexes[size]!.p99Ms} ms (seed's indexes)`);
+  for (const size of sizes)
+    ctx.log(
+      `unread: ${size} read: ours p99 ${ours[size]!.p99Ms} ms, seed p99 ${seedOurIndexes[size]!.p99Ms} ms (our indexes), ${seedSeedIndexes[size]!.p99Ms} ms (seed's indexes)`,
+    );
   return {
     unreadMessages: UNREAD,
     ours,

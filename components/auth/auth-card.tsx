@@ -20,8 +20,19 @@ export function AuthCard({
           href="/"
           className="mx-auto mb-8 flex w-fit items-center gap-2 rounded-lg text-lg font-semibold tracking-tight text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 dark:text-slate-100"
         >
-          <span aria-hidden="true" className="grid size-9 place-items-center rounded-xl bg-brand-600 text-white shadow-sm">
-            <svg viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <span
+            aria-hidden="true"
+            className="grid size-9 place-items-center rounded-xl bg-brand-600 text-white shadow-sm"
+          >
+            <svg
+              viewBox="0 0 24 24"
+              className="size-5"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            >
               <path d="M3 10.5 12 3l9 7.5" />
               <path d="M5 9.5V20h14V9.5" />
               <path d="M10 20v-5h4v5" />

@@ -9,7 +9,11 @@ import { Spinner } from './spinner';
 const noSubscribe = () => () => {};
 /** false in the server HTML and during hydration, true once the client has taken over. */
 function useHydrated(): boolean {
-  return useSyncExternalStore(noSubscribe, () => true, () => false);
+  return useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
 }
 
 type FieldProps = Omit<React.InputHTMLAttributes<HTMLInputElement>, 'id' | 'name'> & {
@@ -71,7 +75,15 @@ export function FormAlert({ children }: { children: React.ReactNode }) {
   );
 }
 
-export function SubmitButton({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {
+export function SubmitButton({
+  pending,
+  label,
+  pendingLabel,
+}: {
+  pending: boolean;
+  label: string;
+  pendingLabel: string;
+}) {
   const hydrated = useHydrated();
   return (
     <button

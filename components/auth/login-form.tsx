@@ -50,8 +50,25 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl?: string;
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-5">
       {error && <FormAlert>{error}</FormAlert>}
-      <Field name="email" label="Email" type="email" autoComplete="email" inputMode="email" autoFocus required disabled={pending} placeholder="you@example.com" />
-      <Field name="password" label="Password" type="password" autoComplete="current-password" required disabled={pending} />
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        autoFocus
+        required
+        disabled={pending}
+        placeholder="you@example.com"
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        disabled={pending}
+      />
       <SubmitButton pending={pending} label="Sign in" pendingLabel="Signing in…" />
       <p className="text-center text-sm text-slate-600 dark:text-slate-400">
         New to StayEasy?{' '}

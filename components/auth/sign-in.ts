@@ -10,7 +10,11 @@ import { signIn } from 'next-auth/react';
 
 const MAX_ATTEMPTS = 3;
 
-export async function signInWithCredentials(email: string, password: string, callbackUrl: string): Promise<string | null> {
+export async function signInWithCredentials(
+  email: string,
+  password: string,
+  callbackUrl: string,
+): Promise<string | null> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const result = await signIn('credentials', { redirect: false, email, password, callbackUrl });
     if (!result) return 'Unknown';

@@ -45,7 +45,11 @@ export function SignupForm({ callbackUrl }: { callbackUrl?: string }) {
     event.preventDefault();
     if (pending) return;
     const form = new FormData(event.currentTarget);
-    const input = { name: String(form.get('name') ?? ''), email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') };
+    const input = {
+      name: String(form.get('name') ?? ''),
+      email: String(form.get('email') ?? ''),
+      password: String(form.get('password') ?? ''),
+    };
 
     const local = signUpSchema.safeParse(input);
     if (!local.success) {
@@ -108,8 +112,28 @@ export function SignupForm({ callbackUrl }: { callbackUrl?: string }) {
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-5">
       {error && <FormAlert>{error}</FormAlert>}
-      <Field name="name" label="Name" type="text" autoComplete="name" autoFocus required maxLength={80} disabled={pending} error={fieldErrors.name} />
-      <Field name="email" label="Email" type="email" autoComplete="email" inputMode="email" required disabled={pending} placeholder="you@example.com" error={fieldErrors.email} />
+      <Field
+        name="name"
+        label="Name"
+        type="text"
+        autoComplete="name"
+        autoFocus
+        required
+        maxLength={80}
+        disabled={pending}
+        error={fieldErrors.name}
+      />
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        disabled={pending}
+        placeholder="you@example.com"
+        error={fieldErrors.email}
+      />
       <Field
         name="password"
         label="Password"

@@ -25,7 +25,11 @@ export function ChatList() {
       </div>
     );
   if (!chats.length)
-    return <p className="p-6 text-sm text-slate-500 dark:text-slate-400">No conversations yet. Ask a host about a stay to start one.</p>;
+    return (
+      <p className="p-6 text-sm text-slate-500 dark:text-slate-400">
+        No conversations yet. Ask a host about a stay to start one.
+      </p>
+    );
 
   return (
     <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="chat-list">
@@ -44,22 +48,40 @@ export function ChatList() {
                 active ? 'bg-brand-50 dark:bg-slate-800' : 'hover:bg-slate-50 dark:hover:bg-slate-900'
               }`}
             >
-              <span className="relative grid size-11 shrink-0 place-items-center rounded-full bg-slate-200 font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100" aria-hidden>
+              <span
+                className="relative grid size-11 shrink-0 place-items-center rounded-full bg-slate-200 font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+                aria-hidden
+              >
                 {chat.otherParty.name.slice(0, 1).toUpperCase()}
-                {online && <span className="absolute right-0 bottom-0 size-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-950" />}
+                {online && (
+                  <span className="absolute right-0 bottom-0 size-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-950" />
+                )}
               </span>
               <span className="min-w-0 flex-1">
                 <span className="flex items-baseline justify-between gap-2">
                   <span className="truncate font-medium">{chat.otherParty.name}</span>
-                  {last && <time className="shrink-0 text-xs text-slate-500 dark:text-slate-400" dateTime={last.createdAt}>{shortTime(last.createdAt)}</time>}
+                  {last && (
+                    <time className="shrink-0 text-xs text-slate-500 dark:text-slate-400" dateTime={last.createdAt}>
+                      {shortTime(last.createdAt)}
+                    </time>
+                  )}
                 </span>
                 <span className="block truncate text-xs text-brand-700 dark:text-brand-100">{chat.property.name}</span>
                 <span className="flex items-center justify-between gap-2">
-                  <span className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`} data-testid="chat-last-message">
-                    {last ? `${last.senderId === user.id ? 'You: ' : ''}${last.content || (last.attachmentCount ? 'Attachment' : '')}` : 'No messages yet'}
+                  <span
+                    className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
+                    data-testid="chat-last-message"
+                  >
+                    {last
+                      ? `${last.senderId === user.id ? 'You: ' : ''}${last.content || (last.attachmentCount ? 'Attachment' : '')}`
+                      : 'No messages yet'}
                   </span>
                   {chat.unreadCount > 0 && (
-                    <span className="grid h-5 min-w-5 place-items-center rounded-full bg-brand-600 px-1.5 text-xs font-semibold text-white" data-testid="unread-badge" aria-label={`${chat.unreadCount} unread`}>
+                    <span
+                      className="grid h-5 min-w-5 place-items-center rounded-full bg-brand-600 px-1.5 text-xs font-semibold text-white"
+                      data-testid="unread-badge"
+                      aria-label={`${chat.unreadCount} unread`}
+                    >
                       {chat.unreadCount}
                     </span>
                   )}

@@ -44,7 +44,8 @@ export function Composer({ chatId }: { chatId: string }) {
       const key = `${file.name}-${file.size}-${Math.random()}`;
       const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : null;
       setUploads((list) => [...list, { key, name: file.name, previewUrl, progress: 0 }]);
-      const patch = (p: Partial<PendingUpload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...p } : u)));
+      const patch = (p: Partial<PendingUpload>) =>
+        setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...p } : u)));
       uploadWithProgress(file, (progress) => patch({ progress }))
         .then((stored) => patch({ file: stored, progress: 1 }))
         .catch((e: Error) => patch({ error: e.message }));
@@ -62,18 +63,31 @@ export function Composer({ chatId }: { chatId: string }) {
       {uploads.length > 0 && (
         <ul className="mb-2 flex flex-wrap gap-2" aria-label="Attachments">
           {uploads.map((u) => (
-            <li key={u.key} className="relative flex items-center gap-2 rounded-lg border border-slate-200 p-1.5 pr-7 text-xs dark:border-slate-700" data-testid="upload">
+            <li
+              key={u.key}
+              className="relative flex items-center gap-2 rounded-lg border border-slate-200 p-1.5 pr-7 text-xs dark:border-slate-700"
+              data-testid="upload"
+            >
               {u.previewUrl ? (
                 // eslint-disable-next-line @next/next/no-img-element -- local preview
                 <img src={u.previewUrl} alt="" className="size-10 rounded object-cover" />
               ) : (
-                <span aria-hidden className="grid size-10 place-items-center rounded bg-slate-100 text-[10px] font-semibold text-slate-600 dark:bg-slate-800 dark:text-slate-300">PDF</span>
+                <span
+                  aria-hidden
+                  className="grid size-10 place-items-center rounded bg-slate-100 text-[10px] font-semibold text-slate-600 dark:bg-slate-800 dark:text-slate-300"
+                >
+                  PDF
+                </span>
               )}
               <span className="max-w-32 truncate">{u.name}</span>
               {u.error ? (
-                <span className="text-red-600" role="alert">{u.error}</span>
+                <span className="text-red-600" role="alert">
+                  {u.error}
+                </span>
               ) : u.file ? (
-                <span className="text-emerald-600" data-testid="upload-done">Ready</span>
+                <span className="text-emerald-600" data-testid="upload-done">
+                  Ready
+                </span>
               ) : (
                 <progress max={1} value={u.progress} className="w-16" aria-label={`Uploading ${u.name}`} />
               )}
@@ -92,9 +106,24 @@ export function Composer({ chatId }: { chatId: string }) {
           ))}
         </ul>
       )}
-      {error && <p role="alert" className="mb-2 text-sm text-red-600">{error}</p>}
+      {error && (
+        <p role="alert" className="mb-2 text-sm text-red-600">
+          {error}
+        </p>
+      )}
       <div className="flex items-end gap-2">
-        <input ref={fileInput} type="file" accept="image/*,application/pdf" multiple hidden onChange={(e) => { addFiles(e.target.files); e.target.value = ''; }} data-testid="file-input" />
+        <input
+          ref={fileInput}
+          type="file"
+          accept="image/*,application/pdf"
+          multiple
+          hidden
+          onChange={(e) => {
+            addFiles(e.target.files);
+            e.target.value = '';
+          }}
+          data-testid="file-input"
+        />
         <button
           type="button"
           onClick={() => fileInput.current?.click()}
@@ -139,7 +168,16 @@ export function Composer({ chatId }: { chatId: string }) {
 
 function PaperclipIcon() {
   return (
-    <svg aria-hidden viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      aria-hidden
+      viewBox="0 0 24 24"
+      className="size-5"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l8.57-8.57A4 4 0 1 1 18 8.84l-8.59 8.57a2 2 0 0 1-2.83-2.83l8.49-8.48" />
     </svg>
   );

@@ -25,7 +25,13 @@ export function ConnectionBanner() {
     tone = 'bg-emerald-100 text-emerald-900 dark:bg-emerald-900/40 dark:text-emerald-100';
   }
   return (
-    <div role="status" aria-live="polite" data-testid="connection-banner" data-state={text ? connection : 'hidden'} data-connection={connection}>
+    <div
+      role="status"
+      aria-live="polite"
+      data-testid="connection-banner"
+      data-state={text ? connection : 'hidden'}
+      data-connection={connection}
+    >
       {text && (
         <p className={`px-4 py-2 text-center text-sm font-medium ${tone}`}>
           {text}

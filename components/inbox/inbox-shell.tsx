@@ -15,7 +15,9 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
     <div className="flex h-dvh flex-col">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <Link href="/inbox" className="flex items-center gap-2 font-semibold tracking-tight">
-          <span aria-hidden className="grid size-8 place-items-center rounded-lg bg-brand-600 text-white">S</span>
+          <span aria-hidden className="grid size-8 place-items-center rounded-lg bg-brand-600 text-white">
+            S
+          </span>
           StayEasy <span className="font-normal text-slate-500 dark:text-slate-400">Inbox</span>
         </Link>
         <div className="flex items-center gap-3 text-sm">
@@ -33,7 +35,11 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
         >
           <ChatList />
         </nav>
-        <main className={`${chatOpen ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col bg-slate-50 dark:bg-slate-950`}>{children}</main>
+        <main
+          className={`${chatOpen ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col bg-slate-50 dark:bg-slate-950`}
+        >
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -6,9 +6,21 @@ import { useRealtime } from './realtime-provider';
 export function MessageBubble({ message, own }: { message: ThreadMessage; own: boolean }) {
   const { client } = useRealtime();
   const time = new Date(message.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const state = message.status === 'failed' ? 'failed' : message.status === 'sending' ? 'sending' : message.readAt ? 'read' : 'sent';
+  const state =
+    message.status === 'failed'
+      ? 'failed'
+      : message.status === 'sending'
+        ? 'sending'
+        : message.readAt
+          ? 'read'
+          : 'sent';
   return (
-    <li className={`flex ${own ? 'justify-end' : 'justify-start'}`} data-testid="message" data-message-id={message.id} data-state={own ? state : 'received'}>
+    <li
+      className={`flex ${own ? 'justify-end' : 'justify-start'}`}
+      data-testid="message"
+      data-message-id={message.id}
+      data-state={own ? state : 'received'}
+    >
       <div
         className={`max-w-[80%] rounded-2xl px-3.5 py-2 shadow-sm sm:max-w-[65%] ${
           own
@@ -22,25 +34,44 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
               f.mimeType.startsWith('image/') ? (
                 <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
                   {/* eslint-disable-next-line @next/next/no-img-element -- authenticated same-origin file */}
-                  <img src={f.url} alt={f.originalName} className="max-h-48 rounded-lg object-cover" data-testid="attachment-image" />
+                  <img
+                    src={f.url}
+                    alt={f.originalName}
+                    className="max-h-48 rounded-lg object-cover"
+                    data-testid="attachment-image"
+                  />
                 </a>
               ) : (
-                <a key={f.id} href={f.url} className="rounded-lg bg-black/10 px-2 py-1 text-sm underline" data-testid="attachment-file">
+                <a
+                  key={f.id}
+                  href={f.url}
+                  className="rounded-lg bg-black/10 px-2 py-1 text-sm underline"
+                  data-testid="attachment-file"
+                >
                   PDF · {f.originalName}
                 </a>
               ),
             )}
           </div>
         )}
-        {message.content && <p className="break-words whitespace-pre-wrap" data-testid="message-content">{message.content}</p>}
-        <p className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${own && state !== 'failed' ? 'text-white/80' : 'text-slate-500 dark:text-slate-400'}`}>
+        {message.content && (
+          <p className="break-words whitespace-pre-wrap" data-testid="message-content">
+            {message.content}
+          </p>
+        )}
+        <p
+          className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${own && state !== 'failed' ? 'text-white/80' : 'text-slate-500 dark:text-slate-400'}`}
+        >
           <time dateTime={message.createdAt}>{time}</time>
           {own && <Tick state={state} />}
         </p>
         {state === 'failed' && message.clientMessageId && (
           <p className="mt-1 flex gap-3 text-xs">
             <span>Not sent.</span>
-            <button className="font-semibold underline" onClick={() => void client.retryMessage(message.clientMessageId!)}>
+            <button
+              className="font-semibold underline"
+              onClick={() => void client.retryMessage(message.clientMessageId!)}
+            >
               Retry
             </button>
             <button className="underline" onClick={() => void client.deleteFailedMessage(message.clientMessageId!)}>
@@ -57,7 +88,12 @@ function Tick({ state }: { state: 'sending' | 'sent' | 'read' | 'failed' }) {
   const label = { sending: 'Sending', sent: 'Sent', read: 'Read', failed: 'Failed' }[state];
   const glyph = { sending: '…', sent: '✓', read: '✓✓', failed: '!' }[state];
   return (
-    <span aria-label={label} title={label} data-testid="tick" className={state === 'read' ? 'font-semibold text-sky-200' : ''}>
+    <span
+      aria-label={label}
+      title={label}
+      data-testid="tick"
+      className={state === 'read' ? 'font-semibold text-sky-200' : ''}
+    >
       {glyph}
     </span>
   );

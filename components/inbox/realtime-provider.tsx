@@ -46,7 +46,15 @@ async function fetchToken(): Promise<string> {
   }
 }
 
-export function RealtimeProvider({ user, realtimeUrl, children }: { user: CurrentUser; realtimeUrl: string; children: React.ReactNode }) {
+export function RealtimeProvider({
+  user,
+  realtimeUrl,
+  children,
+}: {
+  user: CurrentUser;
+  realtimeUrl: string;
+  children: React.ReactNode;
+}) {
   const queryClient = useQueryClient();
   const [client] = useState(
     () =>
@@ -69,7 +77,8 @@ export function RealtimeProvider({ user, realtimeUrl, children }: { user: Curren
       client.on('outbox', (items) => useInboxStore.getState().setOutbox(items)),
       client.on('sent', (message) => {
         addMessagesToThread(queryClient, message.chatId, [message]);
-        if (!applyMessageToChatList(queryClient, message)) void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
+        if (!applyMessageToChatList(queryClient, message))
+          void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
       }),
       client.on('message', (message) => {
         addMessagesToThread(queryClient, message.chatId, [message]);
@@ -80,14 +89,17 @@ export function RealtimeProvider({ user, realtimeUrl, children }: { user: Curren
       }),
       client.on('notification', ({ chatId, message, chatUnreadCount }) => {
         addMessagesToThread(queryClient, chatId, [message]);
-        if (!applyMessageToChatList(queryClient, message, chatUnreadCount)) void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
+        if (!applyMessageToChatList(queryClient, message, chatUnreadCount))
+          void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
         notifyIfHidden(message.sender.name, message.content || 'sent an attachment', chatId);
       }),
       client.on('read', ({ chatId, readerId, messageIds, readAt, chatUnreadCount }) => {
         applyReadToThread(queryClient, chatId, messageIds, readAt);
         if (readerId === user.id && chatUnreadCount !== undefined) setChatUnread(queryClient, chatId, chatUnreadCount);
       }),
-      client.on('typing', ({ chatId, userId, isTyping }) => useInboxStore.getState().setTyping(chatId, userId, isTyping)),
+      client.on('typing', ({ chatId, userId, isTyping }) =>
+        useInboxStore.getState().setTyping(chatId, userId, isTyping),
+      ),
       client.on('presence', (presence) => useInboxStore.getState().setPresence(presence)),
     ];
     void client.outbox.load();

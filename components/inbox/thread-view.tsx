@@ -140,15 +140,22 @@ export function ThreadView({ chatId }: { chatId: string }) {
   }
 
   return (
-    <section aria-label={chat ? `Conversation with ${chat.otherParty.name}` : 'Conversation'} className="flex h-full min-h-0 flex-col">
+    <section
+      aria-label={chat ? `Conversation with ${chat.otherParty.name}` : 'Conversation'}
+      className="flex h-full min-h-0 flex-col"
+    >
       <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <Link href="/inbox" className="rounded p-1 text-slate-500 md:hidden" aria-label="Back to conversations">
           ←
         </Link>
         <div className="min-w-0">
-          <h1 className="truncate font-semibold" data-testid="thread-title">{chat?.otherParty.name ?? '…'}</h1>
+          <h1 className="truncate font-semibold" data-testid="thread-title">
+            {chat?.otherParty.name ?? '…'}
+          </h1>
           <p className="truncate text-xs text-slate-500 dark:text-slate-400">
-            <span data-testid="presence">{presence?.online ? 'Online' : lastSeenLabel(presence?.lastSeen ?? null)}</span>
+            <span data-testid="presence">
+              {presence?.online ? 'Online' : lastSeenLabel(presence?.lastSeen ?? null)}
+            </span>
             {chat && <> · {chat.property.name}</>}
           </p>
         </div>
@@ -168,20 +175,29 @@ export function ThreadView({ chatId }: { chatId: string }) {
         aria-busy={thread.isFetching}
       >
         <div ref={topSentinel} aria-hidden className="h-px" />
-        {thread.isFetchingNextPage && <p className="py-2 text-center text-xs text-slate-500">Loading earlier messages…</p>}
+        {thread.isFetchingNextPage && (
+          <p className="py-2 text-center text-xs text-slate-500">Loading earlier messages…</p>
+        )}
         {!thread.hasNextPage && thread.isSuccess && messages.length > 0 && (
-          <p className="py-2 text-center text-xs text-slate-400" data-testid="history-start">This is the start of your conversation</p>
+          <p className="py-2 text-center text-xs text-slate-400" data-testid="history-start">
+            This is the start of your conversation
+          </p>
         )}
         {thread.isPending && <p className="py-8 text-center text-sm text-slate-500">Loading messages…</p>}
         <ol className="flex flex-col gap-1.5" data-testid="messages">
           {messages.map((message, i) => {
             const previous = messages[i - 1];
-            const newDay = !previous || new Date(previous.createdAt).toDateString() !== new Date(message.createdAt).toDateString();
+            const newDay =
+              !previous || new Date(previous.createdAt).toDateString() !== new Date(message.createdAt).toDateString();
             return (
-              <Fragment key={message.clientMessageId && message.status ? `local:${message.clientMessageId}` : message.id}>
+              <Fragment
+                key={message.clientMessageId && message.status ? `local:${message.clientMessageId}` : message.id}
+              >
                 {newDay && (
                   <li className="my-3 flex justify-center" role="separator">
-                    <span className="rounded-full bg-slate-200/70 px-3 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{dayLabel(message.createdAt)}</span>
+                    <span className="rounded-full bg-slate-200/70 px-3 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                      {dayLabel(message.createdAt)}
+                    </span>
                   </li>
                 )}
                 <MessageBubble message={message} own={message.senderId === user.id} />
@@ -191,7 +207,11 @@ export function ThreadView({ chatId }: { chatId: string }) {
         </ol>
       </div>
 
-      <div className="h-6 px-6 text-xs text-slate-500 dark:text-slate-400" aria-live="polite" data-testid="typing-indicator">
+      <div
+        className="h-6 px-6 text-xs text-slate-500 dark:text-slate-400"
+        aria-live="polite"
+        data-testid="typing-indicator"
+      >
         {otherTyping && chat ? `${chat.otherParty.name} is typing…` : ''}
       </div>
       <Composer chatId={chatId} />
@@ -200,7 +220,9 @@ export function ThreadView({ chatId }: { chatId: string }) {
 }
 
 function usePageVisible(): boolean {
-  const [visible, setVisible] = useState(() => typeof document === 'undefined' || document.visibilityState === 'visible');
+  const [visible, setVisible] = useState(
+    () => typeof document === 'undefined' || document.visibilityState === 'visible',
+  );
   useEffect(() => {
     const update = () => setVisible(document.visibilityState === 'visible');
     document.addEventListener('visibilitychange', update);

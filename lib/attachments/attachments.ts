@@ -10,7 +10,14 @@ import type { AttachmentStorage } from './storage';
 export const ALLOWED_MIME_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
 
 export function toFileDto(file: { id: string; originalName: string; mimeType: string; size: number; createdAt: Date }) {
-  return { id: file.id, originalName: file.originalName, mimeType: file.mimeType, size: file.size, url: attachmentUrl(file.id), createdAt: file.createdAt.toISOString() };
+  return {
+    id: file.id,
+    originalName: file.originalName,
+    mimeType: file.mimeType,
+    size: file.size,
+    url: attachmentUrl(file.id),
+    createdAt: file.createdAt.toISOString(),
+  };
 }
 export type FileDto = ReturnType<typeof toFileDto>;
 
@@ -30,12 +37,20 @@ export async function uploadAttachment(
   const key = await storage.put(file.bytes);
   try {
     const row = await db.file.create({
-      data: { uploaderId, originalName: cleanName(file.name, sniffed.ext), mimeType: sniffed.mime, size: file.bytes.byteLength, storageKey: key },
+      data: {
+        uploaderId,
+        originalName: cleanName(file.name, sniffed.ext),
+        mimeType: sniffed.mime,
+        size: file.bytes.byteLength,
+        storageKey: key,
+      },
     });
     return toFileDto(row);
   } catch (error) {
     // No orphan bytes when the row could not be stored; the row's error is the one to throw.
-    await storage.delete(key).catch((cleanup: unknown) => console.warn(`attachments: could not remove the bytes of ${key}`, cleanup));
+    await storage
+      .delete(key)
+      .catch((cleanup: unknown) => console.warn(`attachments: could not remove the bytes of ${key}`, cleanup));
     throw error;
   }
 }
@@ -53,11 +68,19 @@ export async function readAttachment(db: Db, storage: AttachmentStorage, userId:
 }
 
 export function tooLarge(): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `Files may be at most ${Math.floor(env.UPLOAD_MAX_BYTES / (1024 * 1024))} MB`);
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `Files may be at most ${Math.floor(env.UPLOAD_MAX_BYTES / (1024 * 1024))} MB`,
+  );
 }
 
 // A display name only (never a path): no directories, no control characters, bounded length.
 function cleanName(name: string, ext: string): string {
-  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  const base = name
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim()
+    .slice(0, 200);
   return base || `attachment.${ext}`;
 }

@@ -24,7 +24,10 @@ let dummyHash: Promise<string> | undefined;
 
 /** The user for these credentials, or null; takes the same time for unknown emails. */
 export async function checkCredentials(db: Db, email: string, password: string) {
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, role: true, passwordHash: true } });
+  const user = await db.user.findUnique({
+    where: { email },
+    select: { id: true, email: true, name: true, role: true, passwordHash: true },
+  });
   const ok = await verifyPassword(password, user?.passwordHash ?? (await (dummyHash ??= hashPassword('no-such-user'))));
   if (!user || !ok) return null;
   const { passwordHash: _unused, ...safe } = user;

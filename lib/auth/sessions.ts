@@ -16,7 +16,11 @@ export interface AuthUser {
 
 export async function createSession(db: Db, userId: string, userAgent?: string | null) {
   return db.session.create({
-    data: { userId, expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000), userAgent: userAgent?.slice(0, 300) ?? null },
+    data: {
+      userId,
+      expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000),
+      userAgent: userAgent?.slice(0, 300) ?? null,
+    },
   });
 }
 
@@ -35,7 +39,10 @@ export async function getActiveSessionUser(db: Db, sessionId: string): Promise<A
 
 export async function revokeSession(db: Db, sessionId: string): Promise<void> {
   await db.$transaction(async (tx) => {
-    const session = await tx.session.findUnique({ where: { id: sessionId }, select: { userId: true, revokedAt: true } });
+    const session = await tx.session.findUnique({
+      where: { id: sessionId },
+      select: { userId: true, revokedAt: true },
+    });
     if (!session || session.revokedAt) return;
     await tx.session.update({ where: { id: sessionId }, data: { revokedAt: new Date() } });
     await publishChatEvent(tx, { type: 'sessions_revoked', userId: session.userId, sessionIds: [sessionId] });
@@ -45,7 +52,10 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
 /** Sign out everywhere: every open session of the user ends now. */
 export async function revokeAllSessions(db: Db, userId: string): Promise<number> {
   return db.$transaction(async (tx) => {
-    const { count } = await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await tx.session.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     await publishChatEvent(tx, { type: 'sessions_revoked', userId, sessionIds: null });
     return count;
   });

@@ -26,7 +26,17 @@ export interface ChatWithPeople extends ChatMembership {
   property: { id: string; name: string };
 }
 
-export type ChatRow = { id: string; guest_id: string; owner_id: string; property_id: string; property_name: string; guest_name: string; guest_role: Role; owner_name: string; owner_role: Role };
+export type ChatRow = {
+  id: string;
+  guest_id: string;
+  owner_id: string;
+  property_id: string;
+  property_name: string;
+  guest_name: string;
+  guest_role: Role;
+  owner_name: string;
+  owner_role: Role;
+};
 
 /** A ChatRow's columns, over `chats c` joined as in chatRowJoins. */
 export const chatRowColumns = Prisma.sql`c.id, c.guest_id, c.owner_id, c.property_id, p.name AS property_name,

@@ -22,10 +22,15 @@ function countingDb() {
 describe('listChatsForUser', () => {
   it('lists the chats newest activity first, with the other party, property, last message and unread count', async () => {
     const owner = await createUser(db, 'OWNER', 'Olga');
-    const [g1, g2, g3] = [await createUser(db, 'GUEST', 'Ann'), await createUser(db, 'GUEST', 'Bob'), await createUser(db, 'GUEST', 'Cid')];
+    const [g1, g2, g3] = [
+      await createUser(db, 'GUEST', 'Ann'),
+      await createUser(db, 'GUEST', 'Bob'),
+      await createUser(db, 'GUEST', 'Cid'),
+    ];
     const property = await db.property.create({ data: { ownerId: owner.id, name: 'Chalet' } });
     const chats = [];
-    for (const g of [g1!, g2!, g3!]) chats.push(await db.chat.create({ data: { guestId: g.id, ownerId: owner.id, propertyId: property.id } }));
+    for (const g of [g1!, g2!, g3!])
+      chats.push(await db.chat.create({ data: { guestId: g.id, ownerId: owner.id, propertyId: property.id } }));
     await sendMessage(db, g1!.id, { chatId: chats[0]!.id, content: 'first' });
     await sendMessage(db, g2!.id, { chatId: chats[1]!.id, content: 'b1' });
     await sendMessage(db, g2!.id, { chatId: chats[1]!.id, content: 'b2' });
@@ -106,7 +111,9 @@ describe('openChat', () => {
   it('gives one chat to ten concurrent opens', async () => {
     const { property } = await createChat(db);
     const guest = await createUser(db);
-    const results = await Promise.all(Array.from({ length: 10 }, () => openChat(db, guest.id, { propertyId: property.id })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => openChat(db, guest.id, { propertyId: property.id })),
+    );
     expect(new Set(results.map((r) => r.chat.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await db.chat.count({ where: { guestId: guest.id } })).toBe(1);
@@ -116,6 +123,8 @@ describe('openChat', () => {
     const { property, owner } = await createChat(db);
     await expect(openChat(db, owner.id, { propertyId: property.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(openChat(db, owner.id, { propertyId: 'cnosuchproperty000000' })).rejects.toBeInstanceOf(AppError);
-    await expect(openChat(db, owner.id, { propertyId: 'cnosuchproperty000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(openChat(db, owner.id, { propertyId: 'cnosuchproperty000000' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

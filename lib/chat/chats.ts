@@ -94,7 +94,10 @@ export type ChatSummary = Awaited<ReturnType<typeof listChatsForUser>>[number];
  * per guest and property, enforced by a unique index, so two concurrent opens get the same chat).
  */
 export async function openChat(db: Db, userId: string, input: OpenChatInput) {
-  const property = await db.property.findUnique({ where: { id: input.propertyId }, select: { id: true, ownerId: true } });
+  const property = await db.property.findUnique({
+    where: { id: input.propertyId },
+    select: { id: true, ownerId: true },
+  });
   if (!property) throw notFound('Property');
   if (property.ownerId === userId) {
     throw new AppError('FORBIDDEN', 'You own this property: guests open chats with you, not the other way round');
@@ -110,7 +113,10 @@ export async function openChat(db: Db, userId: string, input: OpenChatInput) {
     return { chat: toChatDto(chat, userId), created: true };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return { chat: toChatDto(await db.chat.findUniqueOrThrow({ where: key, include: chatInclude }), userId), created: false };
+      return {
+        chat: toChatDto(await db.chat.findUniqueOrThrow({ where: key, include: chatInclude }), userId),
+        created: false,
+      };
     }
     throw error;
   }

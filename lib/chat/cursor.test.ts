@@ -23,20 +23,25 @@ describe('history cursors', () => {
     expect(parseCursor('cmabc123def456ghi', 'after')).toEqual({ kind: 'messageId', id: 'cmabc123def456ghi' });
   });
 
-  it.each(['', 'abc', '2026-13-45T99:99:99Z', '2026-03-04T05:06:07.089Z_', "x'; DROP TABLE messages;--", 'Z'.repeat(200), '2026-03-04 05:06:07'])(
-    'rejects %j with a VALIDATION error naming the parameter',
-    (value) => {
-      let error: unknown;
-      try {
-        parseCursor(value, 'after');
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).code).toBe('VALIDATION');
-      expect((error as AppError).message).toMatch(/"after"/);
-    },
-  );
+  it.each([
+    '',
+    'abc',
+    '2026-13-45T99:99:99Z',
+    '2026-03-04T05:06:07.089Z_',
+    "x'; DROP TABLE messages;--",
+    'Z'.repeat(200),
+    '2026-03-04 05:06:07',
+  ])('rejects %j with a VALIDATION error naming the parameter', (value) => {
+    let error: unknown;
+    try {
+      parseCursor(value, 'after');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('VALIDATION');
+    expect((error as AppError).message).toMatch(/"after"/);
+  });
 
   it('orders by time, then by id for equal times', () => {
     const a = { createdAt: at, id: 'a' };

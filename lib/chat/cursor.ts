@@ -5,9 +5,7 @@
 // `fetchMissedMessages(chatId, afterId)` sends) is resolved to its position by the caller.
 import { AppError } from '../errors';
 
-export type CursorInput =
-  | { kind: 'position'; createdAt: Date; id: string | null }
-  | { kind: 'messageId'; id: string };
+export type CursorInput = { kind: 'position'; createdAt: Date; id: string | null } | { kind: 'messageId'; id: string };
 
 export interface Position {
   createdAt: Date;
@@ -34,9 +32,13 @@ export function parseCursor(value: string, parameter: 'before' | 'after'): Curso
 }
 
 function malformed(parameter: string): AppError {
-  return new AppError('VALIDATION', `"${parameter}" is not a valid cursor: use a cursor from a previous page, a message id or an ISO time`, {
-    details: [{ path: [parameter], message: 'malformed cursor' }],
-  });
+  return new AppError(
+    'VALIDATION',
+    `"${parameter}" is not a valid cursor: use a cursor from a previous page, a message id or an ISO time`,
+    {
+      details: [{ path: [parameter], message: 'malformed cursor' }],
+    },
+  );
 }
 
 /** Strict ordering of two positions in a chat, the order of the history. */

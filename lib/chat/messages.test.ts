@@ -6,15 +6,26 @@ import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from './events';
 import { listMessages, loadMessages, markMessagesRead, pageQuery } from './messages';
 import { sendMessage } from './send-messages';
 
-
 describe('sendMessage', () => {
   it('stores the message, binds the attachments, moves lastMessageAt and returns the recipient counts', async () => {
     const { guest, owner, chat } = await createChat(db);
     const f = await createUpload(db, guest.id);
-    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'Hello', attachments: [f.id], clientMessageId: 'c-1' });
+    const sent = await sendMessage(db, guest.id, {
+      chatId: chat.id,
+      content: 'Hello',
+      attachments: [f.id],
+      clientMessageId: 'c-1',
+    });
     expect(sent).toMatchObject({ duplicate: false, recipientId: owner.id, unreadCount: 1, chatUnreadCount: 1 });
-    expect(sent.message).toMatchObject({ content: 'Hello', senderId: guest.id, recipientId: owner.id, clientMessageId: 'c-1' });
-    expect(sent.message.files).toEqual([{ id: f.id, originalName: 'photo.png', mimeType: 'image/png', size: 3, url: `/api/attachments/${f.id}` }]);
+    expect(sent.message).toMatchObject({
+      content: 'Hello',
+      senderId: guest.id,
+      recipientId: owner.id,
+      clientMessageId: 'c-1',
+    });
+    expect(sent.message.files).toEqual([
+      { id: f.id, originalName: 'photo.png', mimeType: 'image/png', size: 3, url: `/api/attachments/${f.id}` },
+    ]);
     const stored = await db.message.findUniqueOrThrow({ where: { id: sent.message.id }, include: { files: true } });
     expect(stored.files.map((x) => x.id)).toEqual([f.id]);
     expect((await db.chat.findUniqueOrThrow({ where: { id: chat.id } })).lastMessageAt).toEqual(stored.createdAt);
@@ -32,7 +43,9 @@ describe('sendMessage', () => {
   it('stores one row for twenty concurrent retries of the same clientMessageId', async () => {
     const { guest, chat } = await createChat(db);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => sendMessage(db, guest.id, { chatId: chat.id, content: 'race', clientMessageId: 'same-key' })),
+      Array.from({ length: 20 }, () =>
+        sendMessage(db, guest.id, { chatId: chat.id, content: 'race', clientMessageId: 'same-key' }),
+      ),
     );
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -43,11 +56,18 @@ describe('sendMessage', () => {
     const { guest, owner, chat } = await createChat(db);
     const ownersFile = await createUpload(db, owner.id);
     await expect(
-      sendMessage(db, guest.id, { chatId: chat.id, content: 'steal', attachments: [ownersFile.id], clientMessageId: 'x1' }),
+      sendMessage(db, guest.id, {
+        chatId: chat.id,
+        content: 'steal',
+        attachments: [ownersFile.id],
+        clientMessageId: 'x1',
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
     const mine = await createUpload(db, guest.id);
     await sendMessage(db, guest.id, { chatId: chat.id, content: 'ok', attachments: [mine.id] });
-    await expect(sendMessage(db, guest.id, { chatId: chat.id, content: 'reuse', attachments: [mine.id] })).rejects.toMatchObject({
+    await expect(
+      sendMessage(db, guest.id, { chatId: chat.id, content: 'reuse', attachments: [mine.id] }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION',
     });
     expect((await db.message.findMany({ where: { chatId: chat.id } })).map((m) => m.content)).toEqual(['ok']);
@@ -58,8 +78,12 @@ describe('sendMessage', () => {
   it('answers NOT_FOUND for a chat the sender is not in, like an unknown chat', async () => {
     const { chat } = await createChat(db);
     const stranger = await createUser(db);
-    await expect(sendMessage(db, stranger.id, { chatId: chat.id, content: 'hi' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(sendMessage(db, stranger.id, { chatId: 'cnosuchchat0000000000', content: 'hi' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(sendMessage(db, stranger.id, { chatId: chat.id, content: 'hi' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      sendMessage(db, stranger.id, { chatId: 'cnosuchchat0000000000', content: 'hi' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await db.message.count({ where: { chatId: chat.id } })).toBe(0);
   });
 
@@ -83,7 +107,12 @@ describe('sendMessage', () => {
     const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'live' }, { publish: true });
     // A failed send (foreign attachment) rolls back and must announce nothing.
     await expect(
-      sendMessage(db, guest.id, { chatId: chat.id, content: 'no', attachments: ['cnosuchfile0000000000'] }, { publish: true }),
+      sendMessage(
+        db,
+        guest.id,
+        { chatId: chat.id, content: 'no', attachments: ['cnosuchfile0000000000'] },
+        { publish: true },
+      ),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
     await sendMessage(db, guest.id, { chatId: chat.id, content: 'quiet' }); // not published
     await listener.query('SELECT 1'); // notifications sent before this round trip have arrived
@@ -98,7 +127,13 @@ describe('markMessagesRead', () => {
     const a = await sendMessage(db, guest.id, { chatId: chat.id, content: 'a' });
     const b = await sendMessage(db, guest.id, { chatId: chat.id, content: 'b' });
     const receipt = await markMessagesRead(db, owner.id, { chatId: chat.id, messageIds: [a.message.id] });
-    expect(receipt).toMatchObject({ chatId: chat.id, readerId: owner.id, messageIds: [a.message.id], unreadCount: 1, chatUnreadCount: 1 });
+    expect(receipt).toMatchObject({
+      chatId: chat.id,
+      readerId: owner.id,
+      messageIds: [a.message.id],
+      unreadCount: 1,
+      chatUnreadCount: 1,
+    });
     const again = await markMessagesRead(db, owner.id, { chatId: chat.id, messageIds: [a.message.id, b.message.id] });
     expect(again.messageIds).toEqual([b.message.id]);
     expect(again.chatUnreadCount).toBe(0);
@@ -110,7 +145,12 @@ describe('markMessagesRead', () => {
     const sent = [];
     for (let i = 0; i < 5; i++) sent.push(await sendMessage(db, guest.id, { chatId: chat.id, content: `m${i}` }));
     const receipt = await markMessagesRead(db, owner.id, { chatId: chat.id, upToMessageId: sent[2]!.message.id });
-    expect(receipt.messageIds).toEqual(sent.slice(0, 3).map((s) => s.message.id).sort());
+    expect(receipt.messageIds).toEqual(
+      sent
+        .slice(0, 3)
+        .map((s) => s.message.id)
+        .sort(),
+    );
     expect(receipt.chatUnreadCount).toBe(2);
   });
 
@@ -119,11 +159,17 @@ describe('markMessagesRead', () => {
     const other = await createChat(db);
     const mine = await sendMessage(db, guest.id, { chatId: chat.id, content: 'mine' });
     const foreign = await sendMessage(db, other.guest.id, { chatId: other.chat.id, content: 'elsewhere' });
-    await expect(markMessagesRead(db, guest.id, { chatId: chat.id, messageIds: [mine.message.id] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(markMessagesRead(db, owner.id, { chatId: chat.id, messageIds: [mine.message.id, foreign.message.id] })).rejects.toMatchObject({
+    await expect(
+      markMessagesRead(db, guest.id, { chatId: chat.id, messageIds: [mine.message.id] }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      markMessagesRead(db, owner.id, { chatId: chat.id, messageIds: [mine.message.id, foreign.message.id] }),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
-    expect(await db.message.count({ where: { readAt: { not: null }, id: { in: [mine.message.id, foreign.message.id] } } })).toBe(0);
+    expect(
+      await db.message.count({ where: { readAt: { not: null }, id: { in: [mine.message.id, foreign.message.id] } } }),
+    ).toBe(0);
   });
 });
 
@@ -197,7 +243,8 @@ describe('listMessages', () => {
     expect(text).not.toMatch(/Seq Scan on messages/);
     // The only sort allowed is the merge of the two limited sides, above their Limit nodes.
     const sortsOverTable = text.split('\n').filter((l) => /Sort/.test(l) && !/Merge Append|Sort Key/.test(l));
-    for (const line of sortsOverTable) expect(text.indexOf(line)).toBeLessThan(text.indexOf('Limit', text.indexOf(line)));
+    for (const line of sortsOverTable)
+      expect(text.indexOf(line)).toBeLessThan(text.indexOf('Limit', text.indexOf(line)));
   });
 
   it('continues past the oldest live message into the archive, marked archived', async () => {
@@ -207,7 +254,8 @@ describe('listMessages', () => {
       SELECT 'arch' || lpad(i::text, 4, '0'), ${chat.id}, ${guest.id}, ${owner.id}, 'old ' || i, timestamptz '2024-01-01' + make_interval(days => i)
       FROM generate_series(0, 29) AS i`;
     const live = [];
-    for (let i = 0; i < 30; i++) live.push((await sendMessage(db, guest.id, { chatId: chat.id, content: `new ${i}` })).message.id);
+    for (let i = 0; i < 30; i++)
+      live.push((await sendMessage(db, guest.id, { chatId: chat.id, content: `new ${i}` })).message.id);
     const seen: Array<{ id: string; archived?: boolean }> = [];
     let cursor: string | undefined;
     for (let guard = 0; guard < 10; guard++) {
@@ -216,7 +264,10 @@ describe('listMessages', () => {
       if (!page.pagination.hasMore) break;
       cursor = page.pagination.nextCursor!;
     }
-    expect(seen.map((m) => m.id)).toEqual([...Array.from({ length: 30 }, (_, i) => `arch${String(i).padStart(4, '0')}`), ...live]);
+    expect(seen.map((m) => m.id)).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `arch${String(i).padStart(4, '0')}`),
+      ...live,
+    ]);
     expect(seen.slice(0, 30).every((m) => m.archived === true)).toBe(true);
     expect(seen.slice(30).every((m) => m.archived === undefined)).toBe(true);
   });

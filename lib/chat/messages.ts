@@ -40,11 +40,17 @@ export interface PageRow {
  * Both tables are read through their (chat_id, created_at, id) index with a row comparison, so
  * a page costs the same at any depth.
  */
-export async function listMessages(db: Db, userId: string, chatId: string, query: ListMessagesQuery): Promise<MessagePage> {
+export async function listMessages(
+  db: Db,
+  userId: string,
+  chatId: string,
+  query: ListMessagesQuery,
+): Promise<MessagePage> {
   await getChatForMember(db, userId, chatId);
   const forward = query.after !== undefined;
   const cursor = query.after ?? query.before;
-  const position = cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
+  const position =
+    cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
 
   if (query.page !== undefined) return listMessagesByPage(db, chatId, query.page, query.limit, position);
 
@@ -56,7 +62,7 @@ export async function listMessages(db: Db, userId: string, chatId: string, query
   const first = messages[0];
   const last = messages.at(-1);
   const older = first ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null;
-  const newer = last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : cursor ?? null;
+  const newer = last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : (cursor ?? null);
   return {
     messages,
     pagination: forward
@@ -66,7 +72,13 @@ export async function listMessages(db: Db, userId: string, chatId: string, query
 }
 
 /** The seed's OFFSET paging (page 1 = newest), kept for its clients; it slows with depth. */
-async function listMessagesByPage(db: Db, chatId: string, page: number, limit: number, before: Position | null): Promise<MessagePage> {
+async function listMessagesByPage(
+  db: Db,
+  chatId: string,
+  page: number,
+  limit: number,
+  before: Position | null,
+): Promise<MessagePage> {
   const rows = await pageRows(db, chatId, before, false, limit, (page - 1) * limit);
   const [{ total }] = await db.$queryRaw<[{ total: number }]>`
     SELECT ((SELECT count(*) FROM messages WHERE chat_id = ${chatId} ${beforeClause(before)})
@@ -79,7 +91,8 @@ async function listMessagesByPage(db: Db, chatId: string, page: number, limit: n
     messages,
     pagination: {
       hasMore: page < totalPages,
-      nextCursor: page < totalPages && first ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null,
+      nextCursor:
+        page < totalPages && first ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null,
       prevCursor: last ? encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }) : null,
       page,
       limit,
@@ -104,7 +117,13 @@ function afterClause(position: Position | null): Prisma.Sql {
 }
 
 /** The page's SQL, exported so a test can EXPLAIN exactly what runs. */
-export function pageQuery(chatId: string, position: Position | null, forward: boolean, take: number, skip: number): Prisma.Sql {
+export function pageQuery(
+  chatId: string,
+  position: Position | null,
+  forward: boolean,
+  take: number,
+  skip: number,
+): Prisma.Sql {
   const where = forward ? afterClause(position) : beforeClause(position);
   const order = forward ? Prisma.sql`created_at ASC, id ASC` : Prisma.sql`created_at DESC, id DESC`;
   // Ordering by the whole index key (chat_id is constant here) keeps the planner on
@@ -131,7 +150,9 @@ export async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[
   const archivedIds = rows.filter((r) => r.archived).map((r) => r.id);
   const [live, archived] = await Promise.all([
     liveIds.length ? db.message.findMany({ where: { id: { in: liveIds } }, include: messageInclude }) : [],
-    archivedIds.length ? db.archivedMessage.findMany({ where: { id: { in: archivedIds } }, include: messageInclude }) : [],
+    archivedIds.length
+      ? db.archivedMessage.findMany({ where: { id: { in: archivedIds } }, include: messageInclude })
+      : [],
   ]);
   const byId = new Map<string, MessageDto>([
     ...live.map((m) => [m.id, toMessageDto(m)] as const),
@@ -148,7 +169,12 @@ export async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[
   return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
 }
 
-async function resolvePosition(db: Db, chatId: string, cursor: string, parameter: 'before' | 'after'): Promise<Position> {
+async function resolvePosition(
+  db: Db,
+  chatId: string,
+  cursor: string,
+  parameter: 'before' | 'after',
+): Promise<Position> {
   const parsed = parseCursor(cursor, parameter);
   if (parsed.kind === 'position') return { createdAt: parsed.createdAt, id: parsed.id };
   const where = { id: parsed.id, chatId };
@@ -205,7 +231,10 @@ export async function markMessagesRead(
         WHERE id = ANY(${ids}::text[]) AND recipient_id = ${readerId} AND read_at IS NULL
         RETURNING id`;
     } else {
-      const upTo = await tx.message.findFirst({ where: { id: input.upToMessageId, chatId: chat.id }, select: { id: true, createdAt: true } });
+      const upTo = await tx.message.findFirst({
+        where: { id: input.upToMessageId, chatId: chat.id },
+        select: { id: true, createdAt: true },
+      });
       if (!upTo) throw new AppError('NOT_FOUND', 'Message not found in this chat');
       changed = await tx.$queryRaw`
         UPDATE messages SET read_at = ${readAt}
@@ -215,9 +244,23 @@ export async function markMessagesRead(
     }
     const messageIds = changed.map((r) => r.id).sort();
     const { unreadCount, chatUnreadCount } = await countUnreadBoth(tx, readerId, chat.id);
-    const receipt = { chatId: chat.id, readerId, otherUserId: chat.otherUserId, messageIds, readAt: readAt.toISOString(), unreadCount, chatUnreadCount };
+    const receipt = {
+      chatId: chat.id,
+      readerId,
+      otherUserId: chat.otherUserId,
+      messageIds,
+      readAt: readAt.toISOString(),
+      unreadCount,
+      chatUnreadCount,
+    };
     if (options.publish && messageIds.length) {
-      await publishChatEvent(tx, { type: 'messages_read', chatId: chat.id, readerId, messageIds, readAt: receipt.readAt });
+      await publishChatEvent(tx, {
+        type: 'messages_read',
+        chatId: chat.id,
+        readerId,
+        messageIds,
+        readAt: receipt.readAt,
+      });
     }
     return receipt;
   });

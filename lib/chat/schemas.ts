@@ -33,7 +33,10 @@ const messageFields = {
   attachments: z.array(id).max(MAX_ATTACHMENTS).optional(),
   clientMessageId: clientMessageIdSchema.optional(),
 };
-const hasTextOrAttachment: [(v: { content: string; attachments?: string[] }) => boolean, { message: string; path: string[] }] = [
+const hasTextOrAttachment: [
+  (v: { content: string; attachments?: string[] }) => boolean,
+  { message: string; path: string[] },
+] = [
   (v) => v.content.trim().length > 0 || (v.attachments?.length ?? 0) > 0,
   { message: 'a message needs text or an attachment', path: ['content'] },
 ];
@@ -47,7 +50,10 @@ const readFields = {
   // "Everything up to and including this message."
   upToMessageId: id.optional(),
 };
-const exactlyOneReadTarget: [(v: { messageIds?: string[]; upToMessageId?: string }) => boolean, { message: string; path: string[] }] = [
+const exactlyOneReadTarget: [
+  (v: { messageIds?: string[]; upToMessageId?: string }) => boolean,
+  { message: string; path: string[] },
+] = [
   (v) => (v.messageIds ? 1 : 0) + (v.upToMessageId ? 1 : 0) === 1,
   { message: 'give either messageIds or upToMessageId', path: ['messageIds'] },
 ];
@@ -57,11 +63,7 @@ export type MarkReadInput = z.infer<typeof markReadSchema>;
 export const markReadBodySchema = z.object(readFields).refine(...exactlyOneReadTarget);
 
 const positiveInt = (max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(max));
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(1).max(max));
 
 export const listMessagesQuerySchema = z
   .object({

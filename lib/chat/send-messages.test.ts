@@ -4,7 +4,6 @@ import { preparedStatementMarker, preparedStatementName } from '../db/client';
 import { createChat, createUpload, createUser } from '../../test/fixtures';
 import { newMessageId, sendMessage, sendMessages, type SendRequest } from './send-messages';
 
-
 describe('sendMessages (one transaction for a group)', () => {
   it('answers each message on its own: good ones stored, bad ones refused, retries answered from the stored row', async () => {
     const { guest, owner, chat } = await createChat(db);
@@ -12,7 +11,11 @@ describe('sendMessages (one transaction for a group)', () => {
     const stranger = await createUser(db);
     const mine = await createUpload(db, guest.id);
     const theirs = await createUpload(db, owner.id);
-    const earlier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'earlier', clientMessageId: 'k-earlier' });
+    const earlier = await sendMessage(db, guest.id, {
+      chatId: chat.id,
+      content: 'earlier',
+      clientMessageId: 'k-earlier',
+    });
 
     const requests: SendRequest[] = [
       { senderId: guest.id, input: { chatId: chat.id, content: 'plain' } },
@@ -23,25 +26,45 @@ describe('sendMessages (one transaction for a group)', () => {
       { senderId: guest.id, input: { chatId: chat.id, content: 'twice', clientMessageId: 'k-twice' } },
       { senderId: guest.id, input: { chatId: chat.id, content: 'with file', attachments: [mine.id] } },
       { senderId: owner.id, input: { chatId: chat.id, content: 'from the owner' } },
-      { senderId: other.guest.id, input: { chatId: other.chat.id, content: 'elsewhere', clientMessageId: 'k-earlier' } },
+      {
+        senderId: other.guest.id,
+        input: { chatId: other.chat.id, content: 'elsewhere', clientMessageId: 'k-earlier' },
+      },
     ];
     const outcomes = await sendMessages(db, requests);
 
-    const summary = outcomes.map((o) => (o.ok ? (o.sent.duplicate ? 'duplicate' : 'stored') : (o.error as { code: string }).code));
-    expect(summary).toEqual(['stored', 'NOT_FOUND', 'VALIDATION', 'duplicate', 'stored', 'duplicate', 'stored', 'stored', 'stored']);
+    const summary = outcomes.map((o) =>
+      o.ok ? (o.sent.duplicate ? 'duplicate' : 'stored') : (o.error as { code: string }).code,
+    );
+    expect(summary).toEqual([
+      'stored',
+      'NOT_FOUND',
+      'VALIDATION',
+      'duplicate',
+      'stored',
+      'duplicate',
+      'stored',
+      'stored',
+      'stored',
+    ]);
     const ok = outcomes.map((o) => (o.ok ? o.sent : null));
     expect(ok[3]!.message.id).toBe(earlier.message.id);
     expect(ok[5]!.message.id).toBe(ok[4]!.message.id);
     expect(ok[6]!.message.files.map((f) => f.id)).toEqual([mine.id]);
 
-    const stored = await db.message.findMany({ where: { chatId: chat.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const stored = await db.message.findMany({
+      where: { chatId: chat.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     expect(stored.map((m) => m.content)).toEqual(['earlier', 'plain', 'twice', 'with file', 'from the owner']);
     expect((await db.file.findUniqueOrThrow({ where: { id: theirs.id } })).messageId).toBeNull();
     expect((await db.file.findUniqueOrThrow({ where: { id: mine.id } })).messageId).toBe(ok[6]!.message.id);
     // The group's counts: the owner has 4 unread from the guest (earlier, plain, twice, with file).
     expect(ok[6]).toMatchObject({ recipientId: owner.id, unreadCount: 4, chatUnreadCount: 4 });
     expect(ok[7]).toMatchObject({ recipientId: guest.id, unreadCount: 1, chatUnreadCount: 1 });
-    expect((await db.chat.findUniqueOrThrow({ where: { id: chat.id } })).lastMessageAt).toEqual(stored.at(-1)!.createdAt);
+    expect((await db.chat.findUniqueOrThrow({ where: { id: chat.id } })).lastMessageAt).toEqual(
+      stored.at(-1)!.createdAt,
+    );
   });
 
   it('two files in one group cannot claim the same upload', async () => {
@@ -62,7 +85,9 @@ describe('sendMessages (one transaction for a group)', () => {
       { senderId: first.guest.id, input: { chatId: first.chat.id, content: `g${n}-1` } },
       { senderId: second.guest.id, input: { chatId: second.chat.id, content: `g${n}-2` } },
     ];
-    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => sendMessages(db, n % 2 ? group(a, b, n) : group(b, a, n))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => sendMessages(db, n % 2 ? group(a, b, n) : group(b, a, n))),
+    );
     expect(results.flat().every((o) => o.ok)).toBe(true);
     expect(await db.message.count({ where: { chatId: { in: [a.chat.id, b.chat.id] } } })).toBe(40);
   });
@@ -85,7 +110,9 @@ describe('the group statement', () => {
     try {
       const { guest, chat } = await createChat(db);
       for (let n = 0; n < 3; n++) {
-        const [outcome] = await sendMessages(single, [{ senderId: guest.id, input: { chatId: chat.id, content: `m${n}` } }]);
+        const [outcome] = await sendMessages(single, [
+          { senderId: guest.id, input: { chatId: chat.id, content: `m${n}` } },
+        ]);
         expect(outcome!.ok).toBe(true);
       }
       const prepared = await single.$queryRaw<Array<{ name: string; calls: bigint }>>`
@@ -97,7 +124,9 @@ describe('the group statement', () => {
   });
 
   it('names only the statements that carry the marker', () => {
-    expect(preparedStatementName(`${preparedStatementMarker('store_group')}\n WITH v AS (SELECT 1)`)).toBe('store_group');
+    expect(preparedStatementName(`${preparedStatementMarker('store_group')}\n WITH v AS (SELECT 1)`)).toBe(
+      'store_group',
+    );
     expect(preparedStatementName('SELECT 1 /* prepared:store_group */')).toBeUndefined();
     expect(preparedStatementName('SELECT 1')).toBeUndefined();
     expect(() => preparedStatementMarker('Robert; DROP')).toThrow(/bad prepared statement name/);

@@ -52,7 +52,12 @@ export function newMessageId(now = Date.now()): string {
 }
 
 /** Stores one message; throws its error (see sendMessages). */
-export async function sendMessage(db: Db, senderId: string, input: SendMessageInput, options: { publish?: boolean } = {}): Promise<SentMessage> {
+export async function sendMessage(
+  db: Db,
+  senderId: string,
+  input: SendMessageInput,
+  options: { publish?: boolean } = {},
+): Promise<SentMessage> {
   const [outcome] = await sendMessages(db, [{ senderId, input, publish: options.publish }]);
   if (!outcome!.ok) throw outcome!.error;
   return outcome!.sent;
@@ -76,7 +81,9 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
         const inserted = stored.filter((row) => row.message_id !== null);
 
         // Bind the attachments to their messages.
-        const binding = inserted.flatMap((row) => fileIdsOf[row.n - 1]!.map((fileId) => [fileId, row.message_id!] as const));
+        const binding = inserted.flatMap((row) =>
+          fileIdsOf[row.n - 1]!.map((fileId) => [fileId, row.message_id!] as const),
+        );
         if (binding.length) {
           const files = await tx.$queryRaw<Array<FileRow & { messageId: string }>>`
             UPDATE files f SET message_id = v.message_id
@@ -90,7 +97,8 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
 
         // Announcements for sends that did not come through the realtime server, sent on commit.
         for (const row of inserted) {
-          if (requests[row.n - 1]!.publish) await publishChatEvent(tx, { type: 'message_created', messageId: row.message_id!, chatId: row.chat_id });
+          if (requests[row.n - 1]!.publish)
+            await publishChatEvent(tx, { type: 'message_created', messageId: row.message_id!, chatId: row.chat_id });
         }
       });
     }
@@ -107,7 +115,9 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
     try {
       const chat = membershipOf(row.id === null ? undefined : (row as ChatRow), senderId);
       if (input.propertyId && input.propertyId !== chat.propertyId) {
-        throw new AppError('VALIDATION', 'propertyId does not match the chat', { details: [{ path: ['propertyId'], message: "not this chat's property" }] });
+        throw new AppError('VALIDATION', 'propertyId does not match the chat', {
+          details: [{ path: ['propertyId'], message: "not this chat's property" }],
+        });
       }
       if (row.message_id === null) {
         // Allowed but not inserted: the unique index found this (sender, clientMessageId).
@@ -159,7 +169,11 @@ type StoredRow = { [K in keyof ChatRow]: ChatRow[K] | null } & {
  * A (sender, clientMessageId) already stored, or twice in this group, is skipped by the unique
  * index and answered as a duplicate. Requests that already have an outcome are left out.
  */
-async function storeGroup(q: Pick<Db, '$queryRaw'>, requests: SendRequest[], outcomes: Array<StoreOutcome | undefined>): Promise<StoredRow[]> {
+async function storeGroup(
+  q: Pick<Db, '$queryRaw'>,
+  requests: SendRequest[],
+  outcomes: Array<StoreOutcome | undefined>,
+): Promise<StoredRow[]> {
   const pending = requests.map((_, i) => i).filter((i) => !outcomes[i]);
   return pending.length ? q.$queryRaw<StoredRow[]>(storeGroupQuery(requests, pending)) : [];
 }
@@ -235,7 +249,11 @@ function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql
  * (a concurrent send cannot claim the same file). A request naming any other fails alone.
  * Returns each request's file ids.
  */
-async function claimAttachments(tx: Pick<Db, '$queryRaw'>, requests: SendRequest[], fail: (i: number, error: unknown) => void): Promise<string[][]> {
+async function claimAttachments(
+  tx: Pick<Db, '$queryRaw'>,
+  requests: SendRequest[],
+  fail: (i: number, error: unknown) => void,
+): Promise<string[][]> {
   const wanted = requests.flatMap((r) => r.input.attachments ?? []);
   const usable = new Map<string, string>(); // file id → uploader
   if (wanted.length) {
@@ -249,9 +267,12 @@ async function claimAttachments(tx: Pick<Db, '$queryRaw'>, requests: SendRequest
   return requests.map((r, i) => {
     const ids = [...new Set(r.input.attachments ?? [])];
     if (ids.some((id) => usable.get(id) !== r.senderId || claimed.has(id))) {
-      fail(i, new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
-        details: [{ path: ['attachments'], message: 'unusable attachment' }],
-      }));
+      fail(
+        i,
+        new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
+          details: [{ path: ['attachments'], message: 'unusable attachment' }],
+        }),
+      );
       return [];
     }
     ids.forEach((id) => claimed.add(id));
@@ -261,9 +282,17 @@ async function claimAttachments(tx: Pick<Db, '$queryRaw'>, requests: SendRequest
 
 /** The message already stored for this (sender, clientMessageId): a retry's answer. */
 async function findStored(db: Db, senderId: string, clientMessageId: string, chatId: string): Promise<SentMessage> {
-  const row = await db.message.findUnique({ where: { senderId_clientMessageId: { senderId, clientMessageId } }, include: messageInclude });
+  const row = await db.message.findUnique({
+    where: { senderId_clientMessageId: { senderId, clientMessageId } },
+    include: messageInclude,
+  });
   if (!row) throw new AppError('INTERNAL', 'The stored message could not be read back');
-  if (row.chatId !== chatId) throw new AppError('CONFLICT', 'This clientMessageId was already used for a message in another chat');
-  return { message: toMessageDto(row), duplicate: true, recipientId: row.recipientId, ...(await countUnreadBoth(db, row.recipientId, chatId)) };
+  if (row.chatId !== chatId)
+    throw new AppError('CONFLICT', 'This clientMessageId was already used for a message in another chat');
+  return {
+    message: toMessageDto(row),
+    duplicate: true,
+    recipientId: row.recipientId,
+    ...(await countUnreadBoth(db, row.recipientId, chatId)),
+  };
 }
-

@@ -7,7 +7,8 @@ const sentFor = (r: SendRequest) => ({ message: { content: r.input.content } }) 
 
 /** A store whose groups the test finishes by hand, recording what each group held. */
 function manualStore() {
-  const groups: Array<{ contents: string[]; finish: (outcomes?: StoreOutcome[]) => void; fail: (e: unknown) => void }> = [];
+  const groups: Array<{ contents: string[]; finish: (outcomes?: StoreOutcome[]) => void; fail: (e: unknown) => void }> =
+    [];
   const store = (requests: SendRequest[]) =>
     new Promise<StoreOutcome[]>((resolve, reject) => {
       groups.push({

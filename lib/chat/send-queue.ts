@@ -16,7 +16,8 @@ export function createSendQueue(
 ): SendQueue {
   const maxGroup = options.maxGroup ?? 100;
   const concurrency = options.concurrency ?? 2;
-  const queue: Array<{ request: SendRequest; resolve: (sent: SentMessage) => void; reject: (error: unknown) => void }> = [];
+  const queue: Array<{ request: SendRequest; resolve: (sent: SentMessage) => void; reject: (error: unknown) => void }> =
+    [];
   let running = 0;
 
   function pump() {
@@ -25,7 +26,12 @@ export function createSendQueue(
       running++;
       store(group.map((g) => g.request))
         .then(
-          (outcomes) => group.forEach((g, i) => (outcomes[i]?.ok ? g.resolve(outcomes[i].sent) : g.reject(outcomes[i] ? outcomes[i].error : new Error('no outcome')))),
+          (outcomes) =>
+            group.forEach((g, i) =>
+              outcomes[i]?.ok
+                ? g.resolve(outcomes[i].sent)
+                : g.reject(outcomes[i] ? outcomes[i].error : new Error('no outcome')),
+            ),
           (error: unknown) => group.forEach((g) => g.reject(error)),
         )
         .finally(() => {

@@ -28,7 +28,9 @@ describe('unread counts', () => {
   let chatIds: string[];
 
   beforeAll(async () => {
-    const owner = await db.user.create({ data: { email: 'o@unread.test', name: 'O', passwordHash: 'x', role: 'OWNER' } });
+    const owner = await db.user.create({
+      data: { email: 'o@unread.test', name: 'O', passwordHash: 'x', role: 'OWNER' },
+    });
     const property = await db.property.create({ data: { ownerId: owner.id, name: 'P' } });
     ownerId = owner.id;
     chatIds = [];
@@ -54,7 +56,9 @@ describe('unread counts', () => {
   });
 
   it('reads the chats of the recipient only, never the messages table', async () => {
-    const plan = await db.$queryRaw<Array<{ 'QUERY PLAN': string }>>(Prisma.sql`EXPLAIN ${unreadCountsQuery(ownerId, chatIds[5]!)}`);
+    const plan = await db.$queryRaw<Array<{ 'QUERY PLAN': string }>>(
+      Prisma.sql`EXPLAIN ${unreadCountsQuery(ownerId, chatIds[5]!)}`,
+    );
     const text = plan.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toMatch(/on chats/);
     expect(text).not.toMatch(/messages/);
@@ -72,14 +76,25 @@ describe('the unread counters', () => {
         { senderId: b.guest.id, input: { chatId: b.chat.id, content: `b ${n}` } },
       ]);
     const firstGroup = await send(0);
-    expect(firstGroup.map((o) => o.ok && [o.sent.unreadCount, o.sent.chatUnreadCount])).toEqual([[1, 1], [1, 1], [1, 1]]);
+    expect(firstGroup.map((o) => o.ok && [o.sent.unreadCount, o.sent.chatUnreadCount])).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
 
     // Sends and read receipts racing each other on the same chats.
-    const ids = (await db.message.findMany({ where: { chatId: a.chat.id, recipientId: a.owner.id }, select: { id: true } })).map((m) => m.id);
+    const ids = (
+      await db.message.findMany({ where: { chatId: a.chat.id, recipientId: a.owner.id }, select: { id: true } })
+    ).map((m) => m.id);
     await Promise.all([
       ...Array.from({ length: 10 }, (_, n) => send(n + 1)),
       markMessagesRead(db, a.owner.id, { chatId: a.chat.id, messageIds: ids }),
-      ...Array.from({ length: 5 }, () => markMessagesRead(db, b.owner.id, { chatId: b.chat.id, upToMessageId: firstGroup[2]!.ok ? firstGroup[2]!.sent.message.id : '' })),
+      ...Array.from({ length: 5 }, () =>
+        markMessagesRead(db, b.owner.id, {
+          chatId: b.chat.id,
+          upToMessageId: firstGroup[2]!.ok ? firstGroup[2]!.sent.message.id : '',
+        }),
+      ),
     ]);
     expect(await counterDrift()).toEqual([]);
     expect(await inChat(a.owner.id, a.chat.id)).toBe(10);
@@ -87,14 +102,20 @@ describe('the unread counters', () => {
     expect(await inChat(b.owner.id, b.chat.id)).toBe(10);
 
     // Read everything, then unread one again (a plain UPDATE).
-    const last = await db.message.findFirstOrThrow({ where: { chatId: a.chat.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const last = await db.message.findFirstOrThrow({
+      where: { chatId: a.chat.id },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    });
     const receipt = await markMessagesRead(db, a.owner.id, { chatId: a.chat.id, upToMessageId: last.id });
     expect(receipt).toMatchObject({ chatUnreadCount: 0, unreadCount: 0 });
     await db.message.update({ where: { id: ids[0]! }, data: { readAt: null } });
     expect(await inChat(a.owner.id, a.chat.id)).toBe(1);
 
     // The archive job moves old messages out (unread ones included), a chat's deletion cascades.
-    await db.message.updateMany({ where: { chatId: { in: [a.chat.id, b.chat.id] } }, data: { createdAt: new Date('2020-01-01') } });
+    await db.message.updateMany({
+      where: { chatId: { in: [a.chat.id, b.chat.id] } },
+      data: { createdAt: new Date('2020-01-01') },
+    });
     const client = await connect();
     try {
       expect((await archiveBatch(client, new Date('2021-01-01'), 5)).messages).toBe(5);
@@ -129,7 +150,10 @@ describe('the unread counters', () => {
     try {
       // Another writer (a second node, a REST send) has stored a message and holds the chat's lock.
       await other.query('BEGIN');
-      await other.query(`INSERT INTO messages (id, chat_id, sender_id, recipient_id, content) VALUES ('mconcurrent0001', $1, $2, $3, 'first')`, [chat.id, guest.id, owner.id]);
+      await other.query(
+        `INSERT INTO messages (id, chat_id, sender_id, recipient_id, content) VALUES ('mconcurrent0001', $1, $2, $3, 'first')`,
+        [chat.id, guest.id, owner.id],
+      );
       const answer = sendMessages(db, [{ senderId: guest.id, input: { chatId: chat.id, content: 'second' } }]);
       await new Promise((resolve) => setTimeout(resolve, 300));
       await other.query('COMMIT');
@@ -142,8 +166,13 @@ describe('the unread counters', () => {
   });
 
   it('are zeroed by a TRUNCATE of the messages (no DELETE trigger fires for it)', async () => {
-    expect((await db.chat.findMany({ where: { OR: [{ guestUnreadCount: { gt: 0 } }, { ownerUnreadCount: { gt: 0 } }] } })).length).toBeGreaterThan(0);
+    expect(
+      (await db.chat.findMany({ where: { OR: [{ guestUnreadCount: { gt: 0 } }, { ownerUnreadCount: { gt: 0 } }] } }))
+        .length,
+    ).toBeGreaterThan(0);
     await db.$executeRaw`TRUNCATE messages CASCADE`;
-    expect(await db.chat.count({ where: { OR: [{ guestUnreadCount: { not: 0 } }, { ownerUnreadCount: { not: 0 } }] } })).toBe(0);
+    expect(
+      await db.chat.count({ where: { OR: [{ guestUnreadCount: { not: 0 } }, { ownerUnreadCount: { not: 0 } }] } }),
+    ).toBe(0);
   });
 });

@@ -6,7 +6,10 @@ import { Prisma, type Db } from '../db';
 import type { Chat } from '../db/generated/client';
 
 /** A member's own counter on a chat row. */
-export function unreadOf(chat: Pick<Chat, 'guestId' | 'guestUnreadCount' | 'ownerUnreadCount'>, userId: string): number {
+export function unreadOf(
+  chat: Pick<Chat, 'guestId' | 'guestUnreadCount' | 'ownerUnreadCount'>,
+  userId: string,
+): number {
   return chat.guestId === userId ? chat.guestUnreadCount : chat.ownerUnreadCount;
 }
 
@@ -21,7 +24,11 @@ export function unreadCountsQuery(recipientId: string, chatId: string): Prisma.S
 type Queryable = Pick<Db, '$queryRaw'>;
 
 /** The recipient's unread messages over all chats (the seed's `getUnreadCount`) and in this chat. */
-export async function countUnreadBoth(db: Queryable, recipientId: string, chatId: string): Promise<{ unreadCount: number; chatUnreadCount: number }> {
+export async function countUnreadBoth(
+  db: Queryable,
+  recipientId: string,
+  chatId: string,
+): Promise<{ unreadCount: number; chatUnreadCount: number }> {
   const [row] = await db.$queryRaw<Array<{ total: number; in_chat: number }>>(unreadCountsQuery(recipientId, chatId));
   return { unreadCount: row?.total ?? 0, chatUnreadCount: row?.in_chat ?? 0 };
 }

@@ -24,11 +24,20 @@ export async function apiFetch<T>(path: string, init: RequestInit = {}): Promise
   const body = (await response.json().catch(() => null)) as { data?: T; error?: Partial<ErrorBody> } | null;
   if (!response.ok || !body || body.error) {
     const error = body?.error;
-    throw new ApiError(error?.code ?? 'INTERNAL', error?.message ?? `Request failed (${response.status})`, response.status, error?.details);
+    throw new ApiError(
+      error?.code ?? 'INTERNAL',
+      error?.message ?? `Request failed (${response.status})`,
+      response.status,
+      error?.details,
+    );
   }
   return body.data as T;
 }
 
 export function postJson<T>(path: string, json: unknown): Promise<T> {
-  return apiFetch<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+  return apiFetch<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(json),
+  });
 }

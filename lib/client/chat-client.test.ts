@@ -73,9 +73,14 @@ describe('ChatClient', () => {
     const { guest, chat } = await createChat(db);
     const client = new ChatClient(realtime.url, (await bearerToken(db, guest.id)).token);
     await client.connect();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => client.sendMessage({ chatId: chat.id, content: `n${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => client.sendMessage({ chatId: chat.id, content: `n${i}` })),
+    );
     expect(results.map((m) => m.content)).toEqual(Array.from({ length: 30 }, (_, i) => `n${i}`));
-    const stored = await db.message.findMany({ where: { chatId: chat.id }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const stored = await db.message.findMany({
+      where: { chatId: chat.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     expect(stored.map((m) => m.content)).toEqual(results.map((m) => m.content));
     client.disconnect();
   });
@@ -102,7 +107,8 @@ describe('ChatClient', () => {
     const { sendMessage } = await import('../chat/send-messages');
     const first = await sendMessage(db, owner.id, { chatId: chat.id, content: 'seen' });
     const later = [];
-    for (let i = 0; i < 130; i++) later.push((await sendMessage(db, owner.id, { chatId: chat.id, content: `missed ${i}` })).message.id);
+    for (let i = 0; i < 130; i++)
+      later.push((await sendMessage(db, owner.id, { chatId: chat.id, content: `missed ${i}` })).message.id);
     const missed = await client.fetchMissedMessages(chat.id, first.message.id);
     expect(missed.map((m) => m.id)).toEqual(later);
   });

@@ -26,7 +26,14 @@ import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from '
 
 export const ACK_TIMEOUT_MS = 10_000;
 /** Codes that will not change by trying again: the message is marked failed at once. */
-const FINAL_CODES: ReadonlySet<ErrorCode> = new Set(['VALIDATION', 'NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNAUTHENTICATED']);
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  'VALIDATION',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+]);
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -90,7 +97,11 @@ export class ChatClient {
         const waiter = this.waiters.get(item.clientMessageId);
         if (waiter && item.status === 'failed') {
           this.waiters.delete(item.clientMessageId);
-          waiter.reject(Object.assign(new Error(item.lastError?.message ?? 'Message could not be sent'), { code: item.lastError?.code }));
+          waiter.reject(
+            Object.assign(new Error(item.lastError?.message ?? 'Message could not be sent'), {
+              code: item.lastError?.code,
+            }),
+          );
         }
       }
     });
@@ -106,11 +117,14 @@ export class ChatClient {
 
   /** Connects, resolving once connected; rejects if the server refuses the credentials for good. */
   connect(): Promise<void> {
-    if (this.socket) return this.socket.connected ? Promise.resolve() : new Promise((r) => this.socket!.once('connect', () => r()));
+    if (this.socket)
+      return this.socket.connected ? Promise.resolve() : new Promise((r) => this.socket!.once('connect', () => r()));
     const socket: AppSocket = io(this.serverUrl, {
       // Called before every attempt: each reconnect presents a fresh token.
       auth: (cb) => {
-        const fresh = this.options.getToken ? this.options.getToken().catch(() => this.token) : Promise.resolve(this.token);
+        const fresh = this.options.getToken
+          ? this.options.getToken().catch(() => this.token)
+          : Promise.resolve(this.token);
         void fresh.then((token) => {
           this.token = token;
           cb({ token });
@@ -133,7 +147,11 @@ export class ChatClient {
         // false): with a token source, try once more with a fresh token; otherwise give up.
         if (socket.active) return;
         socket.off('connect', onConnect);
-        reject(Object.assign(new Error(error.data?.message ?? error.message), { code: error.data?.code ?? 'UNAUTHENTICATED' }));
+        reject(
+          Object.assign(new Error(error.data?.message ?? error.message), {
+            code: error.data?.code ?? 'UNAUTHENTICATED',
+          }),
+        );
       };
       socket.once('connect', onConnect);
       socket.on('connect_error', onError);
@@ -145,7 +163,8 @@ export class ChatClient {
     this.stopFollowingNetwork?.();
     // Callers waiting on a send get an answer; the message itself stays in the (persistent)
     // outbox and goes out with the next client.
-    for (const waiter of this.waiters.values()) waiter.reject(Object.assign(new Error('Disconnected; the message waits in the outbox'), { code: 'OFFLINE' }));
+    for (const waiter of this.waiters.values())
+      waiter.reject(Object.assign(new Error('Disconnected; the message waits in the outbox'), { code: 'OFFLINE' }));
     this.waiters.clear();
     this.socket?.disconnect();
     this.socket = null;
@@ -169,7 +188,9 @@ export class ChatClient {
    */
   async sendMessage(data: { chatId: string; content: string; attachments?: string[] }): Promise<MessageDto> {
     const item = await this.outboxInstance.add(data);
-    const stored = new Promise<MessageDto>((resolve, reject) => this.waiters.set(item.clientMessageId, { resolve, reject }));
+    const stored = new Promise<MessageDto>((resolve, reject) =>
+      this.waiters.set(item.clientMessageId, { resolve, reject }),
+    );
     void this.flushOutbox();
     return stored;
   }
@@ -215,7 +236,9 @@ export class ChatClient {
         credentials: 'include',
       });
       if (!response.ok) throw new Error(`Failed to fetch messages: ${response.status} ${response.statusText}`);
-      const { data } = (await response.json()) as { data: { messages: MessageDto[]; pagination: { hasMore: boolean; nextCursor: string | null } } };
+      const { data } = (await response.json()) as {
+        data: { messages: MessageDto[]; pagination: { hasMore: boolean; nextCursor: string | null } };
+      };
       out.push(...data.messages);
       if (!data.pagination.hasMore || !data.pagination.nextCursor) break;
       after = data.pagination.nextCursor;

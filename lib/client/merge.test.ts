@@ -29,7 +29,12 @@ describe('mergeMessages', () => {
   });
 
   it('replaces the optimistic copy with the stored message of the same clientMessageId', () => {
-    const optimistic = msg({ id: 'local:k1', clientMessageId: 'k1', status: 'sending', createdAt: '2026-01-01T00:00:09.000Z' });
+    const optimistic = msg({
+      id: 'local:k1',
+      clientMessageId: 'k1',
+      status: 'sending',
+      createdAt: '2026-01-01T00:00:09.000Z',
+    });
     const stored = msg({ id: 'srv1', clientMessageId: 'k1', createdAt: '2026-01-01T00:00:02.000Z' });
     const merged = mergeMessages([optimistic], [stored]);
     expect(merged).toEqual([stored]);
@@ -49,7 +54,10 @@ describe('mergeMessages', () => {
   });
 
   it('merging a catch-up page that overlaps live events yields each message once', () => {
-    const live = [msg({ id: 'm3', createdAt: '2026-01-01T00:00:03.000Z' }), msg({ id: 'm4', createdAt: '2026-01-01T00:00:04.000Z' })];
+    const live = [
+      msg({ id: 'm3', createdAt: '2026-01-01T00:00:03.000Z' }),
+      msg({ id: 'm4', createdAt: '2026-01-01T00:00:04.000Z' }),
+    ];
     const page = ['m2', 'm3', 'm4', 'm5'].map((id, i) => msg({ id, createdAt: `2026-01-01T00:00:0${i + 2}.000Z` }));
     expect(mergeMessages(live, page).map((m) => m.id)).toEqual(['m2', 'm3', 'm4', 'm5']);
   });

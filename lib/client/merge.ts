@@ -30,7 +30,10 @@ export function mergeMessages(existing: readonly ThreadMessage[], incoming: read
     }
     const previous = stored.get(message.id);
     // A later copy of the same stored message wins only when it knows more (e.g. readAt).
-    stored.set(message.id, previous && !message.readAt && previous.readAt ? { ...message, readAt: previous.readAt } : message);
+    stored.set(
+      message.id,
+      previous && !message.readAt && previous.readAt ? { ...message, readAt: previous.readAt } : message,
+    );
   }
   const storedKeys = new Set<string>();
   for (const message of stored.values()) if (message.clientMessageId) storedKeys.add(message.clientMessageId);
@@ -39,7 +42,11 @@ export function mergeMessages(existing: readonly ThreadMessage[], incoming: read
 }
 
 /** Sets readAt on the given ids (a read receipt), leaving everything else as it is. */
-export function applyReadReceipt(messages: readonly ThreadMessage[], messageIds: readonly string[], readAt: string): ThreadMessage[] {
+export function applyReadReceipt(
+  messages: readonly ThreadMessage[],
+  messageIds: readonly string[],
+  readAt: string,
+): ThreadMessage[] {
   const ids = new Set(messageIds);
   return messages.map((m) => (ids.has(m.id) && !m.readAt ? { ...m, readAt } : m));
 }

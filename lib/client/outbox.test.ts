@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { memoryOutboxStorage, Outbox, webLockTabPresence, type OutboxItem, type OutboxStorage, type SendOutcome, type TabPresence } from './outbox';
+import {
+  memoryOutboxStorage,
+  Outbox,
+  webLockTabPresence,
+  type OutboxItem,
+  type OutboxStorage,
+  type SendOutcome,
+  type TabPresence,
+} from './outbox';
 
 function recorder(outcomes: Array<SendOutcome | ((item: OutboxItem) => SendOutcome)>) {
   const tries: Array<{ clientMessageId: string; content: string }> = [];
@@ -25,7 +33,10 @@ function fakeBrowser() {
       return {
         id,
         openTabs: async () => new Set(open),
-        whenGone: (tabId) => (open.has(tabId) ? new Promise<void>((resolve) => gone.set(tabId, [...(gone.get(tabId) ?? []), resolve])) : Promise.resolve()),
+        whenGone: (tabId) =>
+          open.has(tabId)
+            ? new Promise<void>((resolve) => gone.set(tabId, [...(gone.get(tabId) ?? []), resolve]))
+            : Promise.resolve(),
         exclusively: <T>(fn: () => Promise<T>) => {
           const run = takeovers.then(fn);
           takeovers = run.catch(() => {});
@@ -106,7 +117,10 @@ describe('Outbox', () => {
     const storage = memoryOutboxStorage();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow: OutboxStorage = { ...storage, put: async (item) => (item.content === 'new' && (await gate), storage.put(item)) };
+    const slow: OutboxStorage = {
+      ...storage,
+      put: async (item) => (item.content === 'new' && (await gate), storage.put(item)),
+    };
     const outbox = new Outbox(slow, 1);
     const failed = await outbox.add({ chatId: 'c', content: 'failed before' });
     await outbox.flush(recorder([offline]).send);
@@ -140,11 +154,13 @@ describe('Outbox', () => {
     expect(tabC.items()).toEqual([]);
 
     browser.close('A'); // tab B, idle, notices and sends it (tab C never flushed: it waits)
-    await vi.waitFor(() => expect(b.tries).toEqual([{ clientMessageId: fromA.clientMessageId, content: 'typed in tab A' }]));
+    await vi.waitFor(() =>
+      expect(b.tries).toEqual([{ clientMessageId: fromA.clientMessageId, content: 'typed in tab A' }]),
+    );
     await vi.waitFor(async () => expect(await storage.load()).toEqual([]));
   });
 
-  it('two open tabs flushing at once take over a closed tab\'s message once between them', async () => {
+  it("two open tabs flushing at once take over a closed tab's message once between them", async () => {
     const storage = memoryOutboxStorage();
     const browser = fakeBrowser();
     const closed = new Outbox(storage, 3, browser.open('A'));
@@ -186,7 +202,7 @@ describe('Outbox', () => {
     expect(await storage.load()).toEqual([]);
   });
 
-  it("sends what another tab of the user left behind (typed offline there, that tab closed)", async () => {
+  it('sends what another tab of the user left behind (typed offline there, that tab closed)', async () => {
     const storage = memoryOutboxStorage();
     const open = new Outbox(storage); // a tab that stays open
     await open.load();
@@ -230,7 +246,9 @@ describe('Outbox', () => {
     const { tries, send } = recorder([{ kind: 'rejected', code: 'NOT_FOUND', message: 'Chat not found' }]);
     await outbox.flush(send);
     expect(tries.map((t) => t.content)).toEqual(['to a chat I left', 'fine']);
-    expect(outbox.items()).toEqual([expect.objectContaining({ content: 'to a chat I left', status: 'failed', attempts: 1 })]);
+    expect(outbox.items()).toEqual([
+      expect.objectContaining({ content: 'to a chat I left', status: 'failed', attempts: 1 }),
+    ]);
   });
 
   it('shares one run between concurrent flushes, so nothing is sent twice at once', async () => {

@@ -95,16 +95,23 @@ function createWebLockPresence(): TabPresence {
     openTabs: async () => {
       try {
         const held = (await locks.query()).held ?? [];
-        return new Set(held.flatMap((lock) => (lock.name?.startsWith(TAB_LOCK_PREFIX) ? [lock.name.slice(TAB_LOCK_PREFIX.length)] : [])));
+        return new Set(
+          held.flatMap((lock) =>
+            lock.name?.startsWith(TAB_LOCK_PREFIX) ? [lock.name.slice(TAB_LOCK_PREFIX.length)] : [],
+          ),
+        );
       } catch {
         return new Set();
       }
     },
     // Granted (and given back at once) when the page holding it has gone.
-    whenGone: (tabId) => locks.request(TAB_LOCK_PREFIX + tabId, async () => {}).then(
-      () => undefined,
-      () => undefined,
-    ),
+    whenGone: (tabId) =>
+      locks
+        .request(TAB_LOCK_PREFIX + tabId, async () => {})
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
     exclusively: async (fn) => {
       let ran = false;
       try {
@@ -119,7 +126,12 @@ function createWebLockPresence(): TabPresence {
 
 /** For a page alone with its storage (scripts, tests, browsers without Web Locks): any other owner is gone. */
 export function soleTabPresence(): TabPresence {
-  return { id: newClientMessageId(), openTabs: async () => new Set(), whenGone: () => new Promise(() => {}), exclusively: (fn) => fn() };
+  return {
+    id: newClientMessageId(),
+    openTabs: async () => new Set(),
+    whenGone: () => new Promise(() => {}),
+    exclusively: (fn) => fn(),
+  };
 }
 
 export function memoryOutboxStorage(initial: OutboxItem[] = []): OutboxStorage {

@@ -3,13 +3,30 @@ import { describe, expect, it } from 'vitest';
 import type { MessagePage } from '../chat/messages';
 import type { MessageDto } from '../chat/message-dto';
 import type { ChatSummary } from '../chat/chats';
-import { addMessagesToThread, applyMessageToChatList, applyReadToThread, chatQueries, setChatUnread, threadMessages } from './queries';
+import {
+  addMessagesToThread,
+  applyMessageToChatList,
+  applyReadToThread,
+  chatQueries,
+  setChatUnread,
+  threadMessages,
+} from './queries';
 
 function message(id: string, createdAt: string): MessageDto {
   return {
-    id, chatId: 'chat1', senderId: 'u1', recipientId: 'u2', propertyId: null, content: id, clientMessageId: null,
-    createdAt, readAt: null, sender: { id: 'u1', name: 'U1', role: 'GUEST' }, recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
-    property: null, files: [],
+    id,
+    chatId: 'chat1',
+    senderId: 'u1',
+    recipientId: 'u2',
+    propertyId: null,
+    content: id,
+    clientMessageId: null,
+    createdAt,
+    readAt: null,
+    sender: { id: 'u1', name: 'U1', role: 'GUEST' },
+    recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
+    property: null,
+    files: [],
   };
 }
 
@@ -18,9 +35,18 @@ const emptyPage: MessagePage = { messages: [], pagination: { hasMore: false, nex
 describe('addMessagesToThread', () => {
   it('merges into a loaded thread, once per id, in order', async () => {
     const client = new QueryClient();
-    await client.prefetchInfiniteQuery({ ...chatQueries.thread('chat1'), queryFn: async () => ({ ...emptyPage, messages: [message('a', '2026-01-01T00:00:01.000Z')] }) });
-    addMessagesToThread(client, 'chat1', [message('b', '2026-01-01T00:00:02.000Z'), message('a', '2026-01-01T00:00:01.000Z')]);
-    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['a', 'b']);
+    await client.prefetchInfiniteQuery({
+      ...chatQueries.thread('chat1'),
+      queryFn: async () => ({ ...emptyPage, messages: [message('a', '2026-01-01T00:00:01.000Z')] }),
+    });
+    addMessagesToThread(client, 'chat1', [
+      message('b', '2026-01-01T00:00:02.000Z'),
+      message('a', '2026-01-01T00:00:01.000Z'),
+    ]);
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('keeps a message that arrives while the first page is still loading with an older answer', async () => {
@@ -35,7 +61,9 @@ describe('addMessagesToThread', () => {
     answer(emptyPage);
     await loading;
     await new Promise((r) => setTimeout(r, 0));
-    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual([
+      'acked',
+    ]);
   });
 
   /** A loaded, empty thread being refetched; `land(page)` answers that refetch and waits for it. */
@@ -56,22 +84,34 @@ describe('addMessagesToThread', () => {
     // arrives before the refetch's older answer.
     const { land } = await threadBeingRefetched(client);
     addMessagesToThread(client, 'chat1', [message('acked', '2026-01-01T00:00:05.000Z')]);
-    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual([
+      'acked',
+    ]);
     await land(emptyPage);
-    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(['acked']);
+    expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual([
+      'acked',
+    ]);
   });
 
   it('keeps a live message and a read tick that arrive while an older page is loading', async () => {
     const client = new QueryClient();
     const pages: Record<string, MessagePage> = {
-      newest: { messages: [message('b', '2026-01-01T00:00:02.000Z')], pagination: { hasMore: true, nextCursor: 'older', prevCursor: null } },
-      older: { messages: [message('a', '2026-01-01T00:00:01.000Z')], pagination: { hasMore: false, nextCursor: null, prevCursor: null } },
+      newest: {
+        messages: [message('b', '2026-01-01T00:00:02.000Z')],
+        pagination: { hasMore: true, nextCursor: 'older', prevCursor: null },
+      },
+      older: {
+        messages: [message('a', '2026-01-01T00:00:01.000Z')],
+        pagination: { hasMore: false, nextCursor: null, prevCursor: null },
+      },
     };
     let answerOlder!: () => void;
     const observer = new InfiniteQueryObserver(client, {
       ...chatQueries.thread('chat1'),
       queryFn: ({ pageParam }) =>
-        pageParam ? new Promise<MessagePage>((resolve) => (answerOlder = () => resolve(pages.older!))) : Promise.resolve(pages.newest!),
+        pageParam
+          ? new Promise<MessagePage>((resolve) => (answerOlder = () => resolve(pages.older!)))
+          : Promise.resolve(pages.newest!),
     });
     const stop = observer.subscribe(() => {});
     await observer.refetch();
@@ -90,10 +130,13 @@ describe('addMessagesToThread', () => {
     const client = new QueryClient();
     const { land } = await threadBeingRefetched(client);
     const ids = Array.from({ length: 500 }, (_, i) => `m${String(i).padStart(3, '0')}`);
-    for (const [i, id] of ids.entries()) addMessagesToThread(client, 'chat1', [message(id, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString())]);
+    for (const [i, id] of ids.entries())
+      addMessagesToThread(client, 'chat1', [message(id, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString())]);
     await land(emptyPage);
     expect(threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey)).map((m) => m.id)).toEqual(ids);
-    expect(client.getQueryCache().find({ queryKey: chatQueries.thread('chat1').queryKey })!.state.fetchStatus).toBe('idle');
+    expect(client.getQueryCache().find({ queryKey: chatQueries.thread('chat1').queryKey })!.state.fetchStatus).toBe(
+      'idle',
+    );
   });
 
   it('leaves a thread that nobody loaded alone (it will fetch fresh when opened)', () => {
@@ -107,9 +150,22 @@ describe('the chat list under live events', () => {
   const person = { id: 'u2', name: 'U2', role: 'OWNER' as const };
   function chat(lastMessage: MessageDto | null, unreadCount: number): ChatSummary {
     return {
-      id: 'chat1', property: { id: 'p1', name: 'Cabin' }, guest: { ...person, id: 'u1', role: 'GUEST' }, owner: person, otherParty: person,
-      createdAt: '2026-01-01T00:00:00.000Z', lastMessageAt: lastMessage?.createdAt ?? null, unreadCount,
-      lastMessage: lastMessage && { id: lastMessage.id, senderId: lastMessage.senderId, content: lastMessage.content, createdAt: lastMessage.createdAt, readAt: null, attachmentCount: 0 },
+      id: 'chat1',
+      property: { id: 'p1', name: 'Cabin' },
+      guest: { ...person, id: 'u1', role: 'GUEST' },
+      owner: person,
+      otherParty: person,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      lastMessageAt: lastMessage?.createdAt ?? null,
+      unreadCount,
+      lastMessage: lastMessage && {
+        id: lastMessage.id,
+        senderId: lastMessage.senderId,
+        content: lastMessage.content,
+        createdAt: lastMessage.createdAt,
+        readAt: null,
+        attachmentCount: 0,
+      },
     } as ChatSummary;
   }
   const first = message('m1', '2026-01-01T00:00:01.000Z');
@@ -150,7 +206,7 @@ describe('the chat list under live events', () => {
     list.stop();
   });
 
-  it('does not bring a read chat\'s badge back when a list fetched before the message lands after the read', async () => {
+  it("does not bring a read chat's badge back when a list fetched before the message lands after the read", async () => {
     const list = await listOnScreen([chat(first, 0)]);
     list.refetch();
     applyMessageToChatList(list.client, second, 1); // m2 arrives in the open chat...

@@ -2,7 +2,14 @@
 // from these factories only; the cache updaters below apply live events in place, through the
 // same pure merge the catch-up uses. The chat list is fetched again only when an unread count
 // cannot be placed in time (an event that came late, or one during a list fetch).
-import { infiniteQueryOptions, queryOptions, type InfiniteData, type Query, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  type InfiniteData,
+  type Query,
+  type QueryClient,
+  type QueryKey,
+} from '@tanstack/react-query';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
@@ -42,7 +49,10 @@ type Thread = InfiniteData<MessagePage, unknown>;
 /** Every stored message of a cached thread, oldest first. */
 export function threadMessages(data: Thread | undefined): MessageDto[] {
   if (!data) return [];
-  return mergeMessages([], data.pages.flatMap((p) => p.messages));
+  return mergeMessages(
+    [],
+    data.pages.flatMap((p) => p.messages),
+  );
 }
 
 /** Jobs waiting for the fetch of a query now in flight to land; one cache listener per query. */
@@ -63,7 +73,11 @@ function whenFetchLands(client: QueryClient, queryKey: QueryKey, job: () => void
   const jobs = [job];
   afterFetch.set(query, jobs);
   const unsubscribe = cache.subscribe((event) => {
-    if (event.query !== query || !(event.type === 'removed' || (event.type === 'updated' && query.state.fetchStatus === 'idle'))) return;
+    if (
+      event.query !== query ||
+      !(event.type === 'removed' || (event.type === 'updated' && query.state.fetchStatus === 'idle'))
+    )
+      return;
     unsubscribe();
     afterFetch.delete(query);
     if (event.type === 'updated') for (const queued of jobs) queued();
@@ -98,7 +112,12 @@ export function applyReadToThread(client: QueryClient, chatId: string, messageId
   const key = chatQueries.thread(chatId).queryKey;
   applyNowAndAfterFetch(client, key, () =>
     client.setQueryData<Thread>(key, (data) =>
-      data ? { ...data, pages: data.pages.map((p) => ({ ...p, messages: applyReadReceipt(p.messages, messageIds, readAt) })) } : data,
+      data
+        ? {
+            ...data,
+            pages: data.pages.map((p) => ({ ...p, messages: applyReadReceipt(p.messages, messageIds, readAt) })),
+          }
+        : data,
     ),
   );
 }
@@ -121,7 +140,11 @@ export function applyMessageToChatList(client: QueryClient, message: MessageDto,
   return found;
 }
 
-function updateChatInList(client: QueryClient, message: MessageDto, chatUnreadCount?: number): { found: boolean; stale: boolean } {
+function updateChatInList(
+  client: QueryClient,
+  message: MessageDto,
+  chatUnreadCount?: number,
+): { found: boolean; stale: boolean } {
   let found = false;
   let stale = false;
   client.setQueryData<ChatSummary[]>(chatQueries.list().queryKey, (chats) => {
@@ -140,10 +163,19 @@ function updateChatInList(client: QueryClient, message: MessageDto, chatUnreadCo
     const updated: ChatSummary = {
       ...chat,
       lastMessageAt: message.createdAt,
-      lastMessage: { id: message.id, senderId: message.senderId, content: message.content, createdAt: message.createdAt, readAt: message.readAt, attachmentCount: message.files.length },
+      lastMessage: {
+        id: message.id,
+        senderId: message.senderId,
+        content: message.content,
+        createdAt: message.createdAt,
+        readAt: message.readAt,
+        attachmentCount: message.files.length,
+      },
       unreadCount: chatUnreadCount ?? chat.unreadCount,
     };
-    return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) => (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt));
+    return [updated, ...chats.filter((c) => c.id !== chat.id)].sort((a, b) =>
+      (b.lastMessageAt ?? b.createdAt).localeCompare(a.lastMessageAt ?? a.createdAt),
+    );
   });
   return { found, stale };
 }
@@ -160,8 +192,13 @@ function refetchChatList(client: QueryClient) {
 }
 
 /** After a reconnect that was not recovered: fetch what each open thread missed. */
-export async function catchUpThreads(client: QueryClient, fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>) {
-  const threads = client.getQueriesData<Thread>({ queryKey: chatQueries.all() }).filter(([key]) => key[2] === 'messages');
+export async function catchUpThreads(
+  client: QueryClient,
+  fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>,
+) {
+  const threads = client
+    .getQueriesData<Thread>({ queryKey: chatQueries.all() })
+    .filter(([key]) => key[2] === 'messages');
   await Promise.all(
     threads.map(async ([key, data]) => {
       const chatId = key[1] as string;

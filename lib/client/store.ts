@@ -35,7 +35,10 @@ export const useInboxStore = create<InboxState>()(
       setConnection: (status) => {
         const previous = get().connection;
         const cameBack = status === 'connected' && (previous === 'reconnecting' || previous === 'offline');
-        set({ connection: status, reconnectedAt: cameBack ? Date.now() : status === 'connected' ? get().reconnectedAt : null });
+        set({
+          connection: status,
+          reconnectedAt: cameBack ? Date.now() : status === 'connected' ? get().reconnectedAt : null,
+        });
       },
       setDraft: (chatId, text) =>
         set((s) => {

@@ -19,10 +19,20 @@ export async function loadDemoData(db: Db): Promise<{ loaded: boolean }> {
   ]);
   await db.$transaction(async (tx) => {
     const guest = await tx.user.create({
-      data: { email: DEMO_ACCOUNTS.guest.email, name: DEMO_ACCOUNTS.guest.name, passwordHash: guestHash, role: 'GUEST' },
+      data: {
+        email: DEMO_ACCOUNTS.guest.email,
+        name: DEMO_ACCOUNTS.guest.name,
+        passwordHash: guestHash,
+        role: 'GUEST',
+      },
     });
     const owner = await tx.user.create({
-      data: { email: DEMO_ACCOUNTS.owner.email, name: DEMO_ACCOUNTS.owner.name, passwordHash: ownerHash, role: 'OWNER' },
+      data: {
+        email: DEMO_ACCOUNTS.owner.email,
+        name: DEMO_ACCOUNTS.owner.name,
+        passwordHash: ownerHash,
+        role: 'OWNER',
+      },
     });
     const cabin = await tx.property.create({ data: { ownerId: owner.id, name: 'Lakeside Cabin', city: 'Annecy' } });
     await tx.property.create({ data: { ownerId: owner.id, name: 'Old Town Loft', city: 'Lyon' } });

@@ -51,7 +51,7 @@ export async function startEmbeddedPostgres(options: {
 
   // A previous run killed without a chance to stop its server (SIGKILL, a closed terminal)
   // leaves it running: reuse it rather than fail on the lock file.
-  if (await isRunning(dir) && (await canConnect(adminUrl))) {
+  if ((await isRunning(dir)) && (await canConnect(adminUrl))) {
     return { adminUrl, urlFor, reused: true, stop: async () => {} };
   }
 

@@ -25,7 +25,11 @@ export async function openLocalDatabase(
     throw new Error('DATABASE_URL is not set (in production the embedded PostgreSQL is never used)');
   }
   if (options.resetData) await rm(env.EMBEDDED_PG_DIR, { recursive: true, force: true });
-  const server = await startEmbeddedPostgres({ dir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT, onLog: options.onServerLog });
+  const server = await startEmbeddedPostgres({
+    dir: env.EMBEDDED_PG_DIR,
+    port: env.EMBEDDED_PG_PORT,
+    onLog: options.onServerLog,
+  });
   await ensureDatabase(server.adminUrl, LOCAL_DATABASE_NAME);
   const where = `127.0.0.1:${env.EMBEDDED_PG_PORT} (data in ${env.EMBEDDED_PG_DIR})`;
   return {

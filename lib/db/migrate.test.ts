@@ -33,16 +33,20 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 }
 
 const tablesOf = (url: string) =>
-  query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").then((r) =>
-    r.map((x) => x.tablename),
+  query<{ tablename: string }>(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").then(
+    (r) => r.map((x) => x.tablename),
   );
 
 async function cli(url: string, dir: string) {
   try {
-    const { stdout, stderr } = await run(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/migrate.ts', '--dir', dir], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url },
-    });
+    const { stdout, stderr } = await run(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/migrate.ts', '--dir', dir],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: url },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -62,10 +66,14 @@ describe('migrate', () => {
     expect(result).toEqual({ applied: ['20260101000000_a', '20260102000000_b'], alreadyApplied: [] });
     expect(await tablesOf(url)).toEqual(['_prisma_migrations', 'a', 'b']);
 
-    const rows = await query<{ id: string; checksum: string; migration_name: string; finished_at: Date | null; applied_steps_count: number; rolled_back_at: Date | null }>(
-      url,
-      'SELECT * FROM _prisma_migrations ORDER BY migration_name',
-    );
+    const rows = await query<{
+      id: string;
+      checksum: string;
+      migration_name: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+      rolled_back_at: Date | null;
+    }>(url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
     expect(rows.map((r) => r.migration_name)).toEqual(['20260101000000_a', '20260102000000_b']);
     expect(rows[0]!.checksum).toBe(createHash('sha256').update('CREATE TABLE a (id int PRIMARY KEY);').digest('hex'));
     for (const row of rows) {
@@ -83,7 +91,10 @@ describe('migrate', () => {
     expect(await migrate(url, { dir })).toEqual({ applied: [], alreadyApplied: ['20260101000000_a'] });
     await mkdir(path.join(dir, '20260103000000_c'));
     await writeFile(path.join(dir, '20260103000000_c', 'migration.sql'), 'CREATE TABLE c (id int);');
-    expect(await migrate(url, { dir })).toEqual({ applied: ['20260103000000_c'], alreadyApplied: ['20260101000000_a'] });
+    expect(await migrate(url, { dir })).toEqual({
+      applied: ['20260103000000_c'],
+      alreadyApplied: ['20260101000000_a'],
+    });
     expect(await query(url, 'SELECT 1 FROM _prisma_migrations')).toHaveLength(2);
   });
 
@@ -100,7 +111,9 @@ describe('migrate', () => {
 
     const { code, stdout, stderr } = await cli(url, dir);
     expect(code).not.toBe(0);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^db:migrate: migration 20260101000000_a was edited/)]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^db:migrate: migration 20260101000000_a was edited/),
+    ]);
     expect(stdout).not.toMatch(/applying/);
     expect(await tablesOf(url)).toEqual(['_prisma_migrations', 'a']);
   });
@@ -122,7 +135,9 @@ describe('migrate', () => {
     await expect(migrate(url, { dir: MIGRATIONS_DIR })).rejects.toThrow(/cannot reach the database at 127\.0\.0\.1/);
     const { code, stderr } = await cli(url, MIGRATIONS_DIR);
     expect(code).not.toBe(0);
-    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^db:migrate: cannot reach the database at 127\.0\.0\.1:\d+\/nowhere/)]);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^db:migrate: cannot reach the database at 127\.0\.0\.1:\d+\/nowhere/),
+    ]);
   });
 
   it('applies the project migrations to an empty database, then has nothing left to do', async () => {

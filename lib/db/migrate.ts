@@ -80,7 +80,9 @@ export function planMigrations(files: MigrationFile[], applied: AppliedRow[]): M
     }
     const file = byName.get(row.migration_name);
     if (!file) {
-      throw new MigrationError(`migration ${row.migration_name} is applied in the database but missing from ${MIGRATIONS_DIR}`);
+      throw new MigrationError(
+        `migration ${row.migration_name} is applied in the database but missing from ${MIGRATIONS_DIR}`,
+      );
     }
     if (file.checksum !== row.checksum) {
       throw new MigrationError(

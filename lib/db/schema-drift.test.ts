@@ -42,13 +42,45 @@ describe('prisma/migrations against schema.prisma', () => {
 
   // The comparison must catch a schema edited without a migration, in each dimension.
   it.each([
-    ['a new column', (s: string) => s.replace('  name         String\n', '  name         String\n  nickname     String?\n'), 'columns'],
+    [
+      'a new column',
+      (s: string) => s.replace('  name         String\n', '  name         String\n  nickname     String?\n'),
+      'columns',
+    ],
     ['a nullability change', (s: string) => s.replace('  city      String?', '  city      String'), 'columns'],
     ['a type change', (s: string) => s.replace('  size              Int', '  size              BigInt'), 'columns'],
-    ['a default change', (s: string) => s.replace('role         Role     @default(GUEST)', 'role         Role     @default(OWNER)'), 'columns'],
-    ['a dropped index', (s: string) => s.replace('  @@index([propertyId])\n  @@index([createdAt])\n  @@map("messages")', '  @@index([propertyId])\n  @@map("messages")'), 'indexes'],
-    ['a new unique', (s: string) => s.replace('  @@index([ownerId])\n  @@map("properties")', '  @@index([ownerId])\n  @@unique([ownerId, name])\n  @@map("properties")'), 'indexes'],
-    ['a changed onDelete', (s: string) => s.replace('@relation(fields: [ownerId], references: [id], onDelete: Cascade)\n  chats ', '@relation(fields: [ownerId], references: [id], onDelete: Restrict)\n  chats '), 'foreignKeys'],
+    [
+      'a default change',
+      (s: string) => s.replace('role         Role     @default(GUEST)', 'role         Role     @default(OWNER)'),
+      'columns',
+    ],
+    [
+      'a dropped index',
+      (s: string) =>
+        s.replace(
+          '  @@index([propertyId])\n  @@index([createdAt])\n  @@map("messages")',
+          '  @@index([propertyId])\n  @@map("messages")',
+        ),
+      'indexes',
+    ],
+    [
+      'a new unique',
+      (s: string) =>
+        s.replace(
+          '  @@index([ownerId])\n  @@map("properties")',
+          '  @@index([ownerId])\n  @@unique([ownerId, name])\n  @@map("properties")',
+        ),
+      'indexes',
+    ],
+    [
+      'a changed onDelete',
+      (s: string) =>
+        s.replace(
+          '@relation(fields: [ownerId], references: [id], onDelete: Cascade)\n  chats ',
+          '@relation(fields: [ownerId], references: [id], onDelete: Restrict)\n  chats ',
+        ),
+      'foreignKeys',
+    ],
     ['a renamed table', (s: string) => s.replace('@@map("audit_logs")', '@@map("audit_log")'), 'tables'],
     ['a new enum value', (s: string) => s.replace('  OWNER\n', '  OWNER\n  ADMIN\n'), 'enums'],
   ] as const)('detects %s made in schema.prisma without a migration', async (_what, edit, part) => {

@@ -15,9 +15,7 @@ export interface SchemaShape {
 }
 
 /** Objects the migrations create that schema.prisma cannot express, as `indexes` lines. */
-export const SQL_ONLY_INDEXES = [
-  'messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)',
-];
+export const SQL_ONLY_INDEXES = ['messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)'];
 
 const PG_NAME_LIMIT = 63;
 
@@ -86,7 +84,13 @@ export async function shapeFromDatabase(client: pg.Client): Promise<SchemaShape>
     WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> '_prisma_migrations'`);
   shape.tables = tables.rows.map((r) => r.table);
 
-  const columns = await client.query<{ table: string; column: string; type: string; notnull: boolean; dflt: string | null }>(`
+  const columns = await client.query<{
+    table: string;
+    column: string;
+    type: string;
+    notnull: boolean;
+    dflt: string | null;
+  }>(`
     SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
            a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS dflt
     FROM pg_attribute a
@@ -104,7 +108,14 @@ export async function shapeFromDatabase(client: pg.Client): Promise<SchemaShape>
     WHERE n.nspname = 'public' GROUP BY t.typname`);
   shape.enums = enums.rows.map((r) => `${r.name}: ${r.labels.join(', ')}`);
 
-  const indexes = await client.query<{ table: string; name: string; primary: boolean; unique: boolean; columns: string[]; predicate: string | null }>(`
+  const indexes = await client.query<{
+    table: string;
+    name: string;
+    primary: boolean;
+    unique: boolean;
+    columns: string[];
+    predicate: string | null;
+  }>(`
     SELECT t.relname AS table, i.relname AS name, x.indisprimary AS primary, x.indisunique AS unique,
            array(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
                  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
@@ -118,7 +129,15 @@ export async function shapeFromDatabase(client: pg.Client): Promise<SchemaShape>
     return r.predicate ? `${r.table} ${r.name} (${r.columns.join(', ')}) WHERE ${r.predicate}` : base;
   });
 
-  const fks = await client.query<{ table: string; name: string; columns: string[]; target: string; target_columns: string[]; del: string; upd: string }>(`
+  const fks = await client.query<{
+    table: string;
+    name: string;
+    columns: string[];
+    target: string;
+    target_columns: string[];
+    del: string;
+    upd: string;
+  }>(`
     SELECT t.relname AS table, c.conname AS name, f.relname AS target,
            array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
@@ -128,7 +147,13 @@ export async function shapeFromDatabase(client: pg.Client): Promise<SchemaShape>
     FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class f ON f.oid = c.confrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
     WHERE c.contype = 'f' AND n.nspname = 'public'`);
-  const pgAction: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+  const pgAction: Record<string, string> = {
+    a: 'NO ACTION',
+    r: 'RESTRICT',
+    c: 'CASCADE',
+    n: 'SET NULL',
+    d: 'SET DEFAULT',
+  };
   shape.foreignKeys = fks.rows.map(
     (r) =>
       `${r.table} ${r.name} (${r.columns.join(', ')}) -> ${r.target} (${r.target_columns.join(', ')}) ON DELETE ${pgAction[r.del]} ON UPDATE ${pgAction[r.upd]}`,
@@ -197,7 +222,13 @@ function columnDefault(field: DmmfField, enumDbName: Map<string, string>): strin
 }
 
 function action(prismaAction: string): string {
-  return { Cascade: 'CASCADE', Restrict: 'RESTRICT', NoAction: 'NO ACTION', SetNull: 'SET NULL', SetDefault: 'SET DEFAULT' }[prismaAction]!;
+  return {
+    Cascade: 'CASCADE',
+    Restrict: 'RESTRICT',
+    NoAction: 'NO ACTION',
+    SetNull: 'SET NULL',
+    SetDefault: 'SET DEFAULT',
+  }[prismaAction]!;
 }
 
 function quoteIfNeeded(name: string): string {

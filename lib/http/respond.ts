@@ -25,7 +25,11 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
  * first, and a body sent without one (chunked) is cut off at the limit instead of being buffered
  * whole.
  */
-export async function readBodyCapped(request: Request, max: number, tooLargeError: () => AppError): Promise<Buffer<ArrayBuffer>> {
+export async function readBodyCapped(
+  request: Request,
+  max: number,
+  tooLargeError: () => AppError,
+): Promise<Buffer<ArrayBuffer>> {
   if (Number(request.headers.get('content-length') ?? 0) > max) throw tooLargeError();
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();

@@ -35,7 +35,10 @@ describe('archiving 20,000 messages spread over 3 years', () => {
     const cli = await runArchiveCli(['--dry-run']);
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
-    const match = /would archive (\d+) messages \((\d+) files\) older than (\S+?), delete (\d+) empty chats .* and (\d+) unclaimed uploads/.exec(cli.stdout);
+    const match =
+      /would archive (\d+) messages \((\d+) files\) older than (\S+?), delete (\d+) empty chats .* and (\d+) unclaimed uploads/.exec(
+        cli.stdout,
+      );
     expect(match, cli.stdout).not.toBeNull();
     const cutoff = new Date(match![3]!).getTime();
     const due = [...createdAt.entries()].filter(([, t]) => t < cutoff);
@@ -50,8 +53,16 @@ describe('archiving 20,000 messages spread over 3 years', () => {
     // The only write of a dry run is its own audit row.
     expect({ ...after, auditLogs: 0 }).toEqual({ ...before, auditLogs: 0 });
     expect(after.auditLogs).toBe(before.auditLogs + 1);
-    const { rows } = await client.query(`SELECT details FROM audit_logs WHERE action = $1 ORDER BY created_at DESC LIMIT 1`, [ARCHIVE_AUDIT_ACTION]);
-    expect(rows[0].details).toMatchObject({ dryRun: true, archivedMessages: due.length, deletedChats: 0, outcome: 'completed' });
+    const { rows } = await client.query(
+      `SELECT details FROM audit_logs WHERE action = $1 ORDER BY created_at DESC LIMIT 1`,
+      [ARCHIVE_AUDIT_ACTION],
+    );
+    expect(rows[0].details).toMatchObject({
+      dryRun: true,
+      archivedMessages: due.length,
+      deletedChats: 0,
+      outcome: 'completed',
+    });
   }, 60_000);
 
   describe('a real run', () => {
@@ -75,8 +86,13 @@ describe('archiving 20,000 messages spread over 3 years', () => {
       // Within a second of now minus 365 days, on the database clock.
       expect(Math.abs(cutoff - (Date.now() - 365 * 86_400_000))).toBeLessThan(60_000);
 
-      const expected = [...createdAt.entries()].filter(([, t]) => t < cutoff).map(([id]) => id).sort();
-      const archived = (await client.query<{ id: string }>('SELECT id FROM archived_messages ORDER BY id')).rows.map((r) => r.id);
+      const expected = [...createdAt.entries()]
+        .filter(([, t]) => t < cutoff)
+        .map(([id]) => id)
+        .sort();
+      const archived = (await client.query<{ id: string }>('SELECT id FROM archived_messages ORDER BY id')).rows.map(
+        (r) => r.id,
+      );
       const live = (await client.query<{ id: string }>('SELECT id FROM messages ORDER BY id')).rows.map((r) => r.id);
       expect(archived.sort()).toEqual(expected);
       expect(result.archivedMessages).toBe(expected.length);
@@ -126,9 +142,15 @@ describe('archiving 20,000 messages spread over 3 years', () => {
     });
 
     it('prints a progress line per batch and a summary', () => {
-      const batches = lines.filter((l) => /^archive: batch \d+: moved \d+ messages \(\d+ files\), \d+\/\d+ total, \d+ rows\/s, ~[\d.]+s left$/.test(l));
+      const batches = lines.filter((l) =>
+        /^archive: batch \d+: moved \d+ messages \(\d+ files\), \d+\/\d+ total, \d+ rows\/s, ~[\d.]+s left$/.test(l),
+      );
       expect(batches).toHaveLength(Math.ceil(result.archivedMessages / 5000));
-      expect(lines.at(-1)).toMatch(new RegExp(`^archive: done: archived ${result.archivedMessages} messages in [\\d.]+s, \\d+ rows/s \\(${result.movedFiles} files\\), deleted 0 empty chats and 0 unclaimed uploads$`));
+      expect(lines.at(-1)).toMatch(
+        new RegExp(
+          `^archive: done: archived ${result.archivedMessages} messages in [\\d.]+s, \\d+ rows/s \\(${result.movedFiles} files\\), deleted 0 empty chats and 0 unclaimed uploads$`,
+        ),
+      );
     });
 
     it('a second run finds nothing left to do', async () => {

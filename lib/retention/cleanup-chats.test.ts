@@ -36,7 +36,11 @@ describe('cleanup of abandoned chats', () => {
     // Empty but young.
     const young = await seedChats(client, 'y_', 3, { createdDaysAgo: 10, lastMessageDaysAgo: null });
     // Empty and old, but touched (updated_at) 5 days ago.
-    const touched = await seedChats(client, 't_', 2, { createdDaysAgo: 200, updatedDaysAgo: 5, lastMessageDaysAgo: null });
+    const touched = await seedChats(client, 't_', 2, {
+      createdDaysAgo: 200,
+      updatedDaysAgo: 5,
+      lastMessageDaysAgo: null,
+    });
     // Every message older than a year: all get archived; the chats keep that history.
     const archivedOnly = await seedChats(client, 'o_', 4, { createdDaysAgo: 900, lastMessageDaysAgo: 400 });
     await seedMessages(client, { prefix: 'o_', chats: 4, count: 40, spanDays: 300, offsetDays: 400, filesEvery: 4 });
@@ -56,7 +60,12 @@ describe('cleanup of abandoned chats', () => {
     for (const id of [...young, ...touched, ...archivedOnly, ...live]) expect(await chatExists(client, id)).toBe(true);
 
     // The archived-only chats: no live message left, all 40 in the archive, files moved along.
-    const { rows } = await client.query<{ live: number; archived: number; files_archived: number; files_live: number }>(`
+    const { rows } = await client.query<{
+      live: number;
+      archived: number;
+      files_archived: number;
+      files_live: number;
+    }>(`
       SELECT (SELECT count(*) FROM messages WHERE chat_id LIKE 'o_%')::int AS live,
              (SELECT count(*) FROM archived_messages WHERE chat_id LIKE 'o_%')::int AS archived,
              (SELECT count(*) FROM files WHERE id LIKE 'o_%' AND archived_message_id IS NOT NULL AND message_id IS NULL)::int AS files_archived,

@@ -52,7 +52,10 @@ export async function cleanupBatch(
       return { locked: 0, deleted: 0 };
     }
     await hooks.afterLock?.(ids);
-    const deleted = await client.query(`DELETE FROM chats c WHERE c.id = ANY($2::text[]) AND ${ABANDONED}`, [cutoff, ids]);
+    const deleted = await client.query(`DELETE FROM chats c WHERE c.id = ANY($2::text[]) AND ${ABANDONED}`, [
+      cutoff,
+      ids,
+    ]);
     await client.query('COMMIT');
     return { locked: ids.length, deleted: deleted.rowCount ?? 0 };
   } catch (error) {

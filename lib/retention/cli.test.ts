@@ -4,7 +4,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ALREADY_RUNNING_MESSAGE, ARCHIVE_LOCK_KEY } from './run-archive-job';
-import { collect, connect, firstBatchReported, killGroup, runArchiveCli, seedChats, seedMessages, snapshot, spawnArchive } from './test-fixtures';
+import {
+  collect,
+  connect,
+  firstBatchReported,
+  killGroup,
+  runArchiveCli,
+  seedChats,
+  seedMessages,
+  snapshot,
+  spawnArchive,
+} from './test-fixtures';
 
 const TOTAL = 60_000;
 
@@ -16,7 +26,14 @@ describe('npm run archive', () => {
     client = await connect();
     await seedChats(client, 'k_', 30);
     // All older than the cutoff but the newest 6,000: a long run at a small batch size.
-    await seedMessages(client, { prefix: 'k_', chats: 30, count: TOTAL, spanDays: 2000, offsetDays: 0, filesEvery: 100 });
+    await seedMessages(client, {
+      prefix: 'k_',
+      chats: 30,
+      count: TOTAL,
+      spanDays: 2000,
+      offsetDays: 0,
+      filesEvery: 100,
+    });
     allIds = (await client.query<{ id: string }>('SELECT id FROM messages ORDER BY id')).rows.map((r) => r.id);
   }, 120_000);
 
@@ -33,7 +50,9 @@ describe('npm run archive', () => {
   /** The killed run's session ends when the server notices the closed socket; wait for that. */
   async function waitForLockRelease() {
     for (let i = 0; i < 100; i++) {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [ARCHIVE_LOCK_KEY]);
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [
+        ARCHIVE_LOCK_KEY,
+      ]);
       if (rows[0]!.ok) {
         await client.query('SELECT pg_advisory_unlock($1::bigint)', [ARCHIVE_LOCK_KEY]);
         return;
@@ -61,7 +80,9 @@ describe('npm run archive', () => {
     const result = await runArchiveCli([], { DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:1/nowhere' });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toEqual(['archive: failed: cannot reach the database: connect ECONNREFUSED 127.0.0.1:1']);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'archive: failed: cannot reach the database: connect ECONNREFUSED 127.0.0.1:1',
+    ]);
   }, 30_000);
 
   it('a second run while one holds the lock exits 2 with "already running" and changes nothing', async () => {
@@ -96,7 +117,9 @@ describe('npm run archive', () => {
     const mid = await idsInEachTable();
     expect(mid.archived.length).toBeGreaterThan(0);
     expect(mid.archived.length).toBeLessThan(TOTAL - 6_000);
-    console.log(`SIGKILL after the first progress line: ${mid.archived.length} of ${TOTAL - 6_000} due messages had moved`);
+    console.log(
+      `SIGKILL after the first progress line: ${mid.archived.length} of ${TOTAL - 6_000} due messages had moved`,
+    );
     const midSnapshot = await snapshot(client);
     expect(midSnapshot.inBoth).toBe(0);
     expect([...mid.live, ...mid.archived].sort()).toEqual(allIds);

@@ -4,7 +4,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ARCHIVE_AUDIT_ACTION, runArchiveJob } from './run-archive-job';
-import { collect, connect, firstBatchReported, databaseUrl, killGroup, seedChats, seedMessages, snapshot, spawnArchive } from './test-fixtures';
+import {
+  collect,
+  connect,
+  firstBatchReported,
+  databaseUrl,
+  killGroup,
+  seedChats,
+  seedMessages,
+  snapshot,
+  spawnArchive,
+} from './test-fixtures';
 
 describe('runs that fail or are interrupted', () => {
   let client: pg.Client;
@@ -30,9 +40,11 @@ describe('runs that fail or are interrupted', () => {
   it('a batch failing in the database rolls back whole, stops the run and is audited with the error', async () => {
     // This test's database only: the archive refuses one particular message, as a constraint or
     // a full disk would, half way through the run.
-    const poison = (await client.query<{ id: string }>(
-      `SELECT id FROM messages WHERE created_at < now() - interval '365 days' ORDER BY created_at, id OFFSET 1234 LIMIT 1`,
-    )).rows[0]!.id;
+    const poison = (
+      await client.query<{ id: string }>(
+        `SELECT id FROM messages WHERE created_at < now() - interval '365 days' ORDER BY created_at, id OFFSET 1234 LIMIT 1`,
+      )
+    ).rows[0]!.id;
     await client.query(`
       CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -88,6 +100,9 @@ describe('runs that fail or are interrupted', () => {
     expect(after.archived).toBeGreaterThan(before.archived);
     expect(after.inBoth).toBe(0);
     expect(after.messagesDigest).toBe(before.messagesDigest);
-    expect((await client.query(`SELECT count(*)::int AS n FROM messages WHERE created_at < now() - interval '365 days'`)).rows[0].n).toBeGreaterThan(0);
+    expect(
+      (await client.query(`SELECT count(*)::int AS n FROM messages WHERE created_at < now() - interval '365 days'`))
+        .rows[0].n,
+    ).toBeGreaterThan(0);
   }, 60_000);
 });

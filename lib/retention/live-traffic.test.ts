@@ -109,7 +109,10 @@ describe('live sends and reads during a run', () => {
     expect(max).toBeLessThan(Math.max(1_000, result.durationMs / 2));
 
     // Every live write is there, untouched by the archive.
-    const kept = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::text[])', [sent]);
+    const kept = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::text[])',
+      [sent],
+    );
     expect(kept.rows[0]!.n).toBe(sent.length);
     const read = await client.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::text[]) AND read_at IS NOT NULL',
@@ -126,7 +129,9 @@ describe('live sends and reads during a run', () => {
       `SELECT id FROM messages WHERE id LIKE 'livem%' UNION ALL SELECT id FROM archived_messages ORDER BY id`,
     );
     expect(union.rows.map((r) => r.id)).toEqual(seededIds);
-    const due = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE created_at < $1', [result.cutoff]);
+    const due = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE created_at < $1', [
+      result.cutoff,
+    ]);
     expect(due.rows[0]!.n).toBe(0);
   }, 120_000);
 });

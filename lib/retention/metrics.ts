@@ -45,7 +45,11 @@ export function lastRunFromAuditLog(db: Pick<Db, '$queryRaw'>): ArchiveRunSource
  * Registers the gauges on `registry`. Never having run reads as timestamp 0. Scrapes within
  * `cacheMs` share one read of the source (all gauges are collected in the same scrape).
  */
-export function registerArchiveMetrics(registry: Registry, source: ArchiveRunSource, options: { cacheMs?: number } = {}) {
+export function registerArchiveMetrics(
+  registry: Registry,
+  source: ArchiveRunSource,
+  options: { cacheMs?: number } = {},
+) {
   const cacheMs = options.cacheMs ?? 1_000;
   let cached: { at: number; value: Promise<ArchiveRunSnapshot | null> } | null = null;
   const read = () => {
@@ -74,15 +78,35 @@ export function registerArchiveMetrics(registry: Registry, source: ArchiveRunSou
       'When the last archive job run (not dry) finished, Unix seconds; 0 if none',
       (r) => r.finishedAt.getTime() / 1000,
     ),
-    lastRunDuration: gauge('stayeasy_archive_last_run_duration_seconds', 'Duration of the last archive job run', (r) => r.durationMs / 1000),
-    lastRunArchived: gauge('stayeasy_archive_last_run_archived_messages', 'Messages moved to the archive by the last run', (r) => r.archivedMessages),
-    lastRunMovedFiles: gauge('stayeasy_archive_last_run_moved_files', 'Attachments moved with them by the last run', (r) => r.movedFiles),
-    lastRunDeletedChats: gauge('stayeasy_archive_last_run_deleted_chats', 'Abandoned empty chats deleted by the last run', (r) => r.deletedChats),
+    lastRunDuration: gauge(
+      'stayeasy_archive_last_run_duration_seconds',
+      'Duration of the last archive job run',
+      (r) => r.durationMs / 1000,
+    ),
+    lastRunArchived: gauge(
+      'stayeasy_archive_last_run_archived_messages',
+      'Messages moved to the archive by the last run',
+      (r) => r.archivedMessages,
+    ),
+    lastRunMovedFiles: gauge(
+      'stayeasy_archive_last_run_moved_files',
+      'Attachments moved with them by the last run',
+      (r) => r.movedFiles,
+    ),
+    lastRunDeletedChats: gauge(
+      'stayeasy_archive_last_run_deleted_chats',
+      'Abandoned empty chats deleted by the last run',
+      (r) => r.deletedChats,
+    ),
     lastRunDeletedUploads: gauge(
       'stayeasy_archive_last_run_deleted_uploads',
       'Uploads no message held, deleted by the last run',
       (r) => r.deletedUploads,
     ),
-    lastRunSuccess: gauge('stayeasy_archive_last_run_success', '1 if the last archive job run completed, else 0', (r) => (r.success ? 1 : 0)),
+    lastRunSuccess: gauge(
+      'stayeasy_archive_last_run_success',
+      '1 if the last archive job run completed, else 0',
+      (r) => (r.success ? 1 : 0),
+    ),
   };
 }

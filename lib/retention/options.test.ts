@@ -10,21 +10,42 @@ describe('parseArchiveArgs', () => {
   it('takes the defaults from the environment', () => {
     expect(parseArchiveArgs([], env)).toEqual({
       ok: true,
-      command: { kind: 'run', options: { olderThanDays: 365, emptyChatDays: 90, unclaimedUploadDays: 7, batchSize: 5000, dryRun: false } },
+      command: {
+        kind: 'run',
+        options: { olderThanDays: 365, emptyChatDays: 90, unclaimedUploadDays: 7, batchSize: 5000, dryRun: false },
+      },
     });
   });
 
   it('lets flags override them', () => {
     expect(
       parseArchiveArgs(
-        ['--dry-run', '--older-than', '30', '--batch-size=200', '--max-batches', '3', '--empty-chat-days', '7', '--unclaimed-upload-days', '2'],
+        [
+          '--dry-run',
+          '--older-than',
+          '30',
+          '--batch-size=200',
+          '--max-batches',
+          '3',
+          '--empty-chat-days',
+          '7',
+          '--unclaimed-upload-days',
+          '2',
+        ],
         env,
       ),
     ).toEqual({
       ok: true,
       command: {
         kind: 'run',
-        options: { olderThanDays: 30, emptyChatDays: 7, unclaimedUploadDays: 2, batchSize: 200, maxBatches: 3, dryRun: true },
+        options: {
+          olderThanDays: 30,
+          emptyChatDays: 7,
+          unclaimedUploadDays: 2,
+          batchSize: 200,
+          maxBatches: 3,
+          dryRun: true,
+        },
       },
     });
     expect(parseArchiveArgs(['--schedule'], env)).toMatchObject({ ok: true, command: { kind: 'schedule' } });

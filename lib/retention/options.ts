@@ -16,7 +16,9 @@ const wholeNumber = (min: number, max: number) =>
       ctx.addIssue({ code: 'custom', message: 'must be a whole number' });
       return z.NEVER;
     })
-    .pipe(z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(
+      z.number().int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`),
+    );
 
 export const ArchiveOptionsSchema = z.object({
   /** Messages created more than this many days ago are archived. */
@@ -45,9 +47,7 @@ export interface RetentionEnv {
 }
 
 export type CliCommand =
-  | { kind: 'run'; options: ArchiveOptions }
-  | { kind: 'schedule'; options: ArchiveOptions }
-  | { kind: 'help' };
+  { kind: 'run'; options: ArchiveOptions } | { kind: 'schedule'; options: ArchiveOptions } | { kind: 'help' };
 
 export type ParsedCli = { ok: true; command: CliCommand } | { ok: false; error: string };
 

@@ -97,9 +97,10 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
   }
 
   try {
-    const { rows: lockRows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [
-      ARCHIVE_LOCK_KEY,
-    ]);
+    const { rows: lockRows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+      [ARCHIVE_LOCK_KEY],
+    );
     if (!lockRows[0]!.locked) {
       // Changes nothing, not even the audit log: the run holding the lock writes its own row.
       result.outcome = 'already-running';
@@ -215,7 +216,8 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
       result.deletedUploads = p.totalDeleted;
       log(`archive: uploads batch ${p.batch}: deleted ${p.deleted} unclaimed uploads, ${p.totalDeleted} total`);
     },
-    onBytesLeft: (key, error) => log(`archive: could not delete the bytes of upload ${key} (its row is gone): ${describeError(error)}`, 'error'),
+    onBytesLeft: (key, error) =>
+      log(`archive: could not delete the bytes of upload ${key} (its row is gone): ${describeError(error)}`, 'error'),
   });
   result.deletedUploads = swept.deleted;
 
@@ -224,12 +226,15 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
     result.error = 'interrupted; committed batches stay, run again to continue';
     log(`archive: ${result.error}`);
   }
-  const rate = archived.messages > 0 && archived.seconds > 0 ? `, ${Math.round(archived.messages / archived.seconds)} rows/s` : '';
+  const rate =
+    archived.messages > 0 && archived.seconds > 0 ? `, ${Math.round(archived.messages / archived.seconds)} rows/s` : '';
   log(
     `archive: ${result.outcome === 'completed' ? 'done' : 'stopped'}: archived ${result.archivedMessages} messages ` +
       `in ${archived.seconds.toFixed(2)}s${rate} ` +
       `(${result.movedFiles} files), deleted ${result.deletedChats} empty chats and ${result.deletedUploads} unclaimed uploads` +
-      (result.remainingMessages > 0 ? `; ${result.remainingMessages} messages still due (--max-batches), run again` : ''),
+      (result.remainingMessages > 0
+        ? `; ${result.remainingMessages} messages still due (--max-batches), run again`
+        : ''),
   );
 }
 

@@ -6,9 +6,7 @@
 // "once a day at a time" or "every N", and a 40-line parser with tests is easier to trust than a
 // new dependency and the full cron grammar nobody here needs.
 
-export type ScheduleSpec =
-  | { kind: 'daily'; hour: number; minute: number }
-  | { kind: 'every'; ms: number };
+export type ScheduleSpec = { kind: 'daily'; hour: number; minute: number } | { kind: 'every'; ms: number };
 
 export type ParsedSchedule = { ok: true; spec: ScheduleSpec } | { ok: false; error: string };
 
@@ -17,7 +15,8 @@ const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const MAX_INTERVAL_MS = 24 * UNIT_MS.d;
 const MIN_INTERVAL_MS = UNIT_MS.s;
 
-export const SCHEDULE_HELP = 'expected "HH:MM" (daily, UTC), "@daily" or "@every <duration>" such as 30m, 6h, 1h30m, 1d';
+export const SCHEDULE_HELP =
+  'expected "HH:MM" (daily, UTC), "@daily" or "@every <duration>" such as 30m, 6h, 1h30m, 1d';
 
 export function parseSchedule(text: string): ParsedSchedule {
   const value = text.trim();

@@ -70,7 +70,9 @@ describe('nextRunAfter', () => {
   });
 
   it('adds the interval for @every', () => {
-    expect(nextRunAfter({ kind: 'every', ms: 60_000 }, new Date('2026-03-10T01:00:30Z'))).toEqual(new Date('2026-03-10T01:01:30Z'));
+    expect(nextRunAfter({ kind: 'every', ms: 60_000 }, new Date('2026-03-10T01:00:30Z'))).toEqual(
+      new Date('2026-03-10T01:01:30Z'),
+    );
   });
 });
 
@@ -117,7 +119,9 @@ describe('startArchiveSchedule', () => {
     expect(starts).toEqual(['2026-03-10T03:30:00.000Z']);
     await vi.advanceTimersByTimeAsync(24 * 3_600_000);
     expect(starts).toEqual(['2026-03-10T03:30:00.000Z', '2026-03-11T03:30:00.000Z']);
-    expect(lines).toContain('archive schedule: run completed: archived 7 messages, deleted 1 chats and 0 unclaimed uploads in 5ms');
+    expect(lines).toContain(
+      'archive schedule: run completed: archived 7 messages, deleted 1 chats and 0 unclaimed uploads in 5ms',
+    );
     await handle.stop();
     expect(handle.nextRunAt()).toBeNull();
   });
@@ -163,7 +167,9 @@ describe('startArchiveSchedule', () => {
         runs += 1;
         signal = s;
         // A job that stops between batches when aborted, as runArchiveJob does.
-        return new Promise((resolve) => s.addEventListener('abort', () => resolve({ ...result(), outcome: 'interrupted' })));
+        return new Promise((resolve) =>
+          s.addEventListener('abort', () => resolve({ ...result(), outcome: 'interrupted' })),
+        );
       },
     });
     await vi.advanceTimersByTimeAsync(60_000);
@@ -175,6 +181,8 @@ describe('startArchiveSchedule', () => {
   });
 
   it('refuses an invalid schedule at start-up', () => {
-    expect(() => startArchiveSchedule({ schedule: 'daily', run: async () => result() })).toThrow(/ARCHIVE_SCHEDULE: "daily" is not a schedule/);
+    expect(() => startArchiveSchedule({ schedule: 'daily', run: async () => result() })).toThrow(
+      /ARCHIVE_SCHEDULE: "daily" is not a schedule/,
+    );
   });
 });

@@ -42,7 +42,10 @@ export async function seedChats(
      ON CONFLICT DO NOTHING`,
     [prefix],
   );
-  await client.query(`INSERT INTO properties (id, owner_id, name) VALUES ($1 || 'prop', $1 || 'owner', 'P') ON CONFLICT DO NOTHING`, [prefix]);
+  await client.query(
+    `INSERT INTO properties (id, owner_id, name) VALUES ($1 || 'prop', $1 || 'owner', 'P') ON CONFLICT DO NOTHING`,
+    [prefix],
+  );
   const created = chat.createdDaysAgo ?? 1200;
   const { rows } = await client.query<{ id: string }>(
     `WITH guests AS (
@@ -57,7 +60,13 @@ export async function seedChats(
             CASE WHEN $5::int IS NULL THEN NULL ELSE now() - make_interval(days => $5::int) END
      FROM guests
      RETURNING id`,
-    [prefix, chats, created, chat.updatedDaysAgo ?? created, chat.lastMessageDaysAgo === undefined ? 0 : chat.lastMessageDaysAgo],
+    [
+      prefix,
+      chats,
+      created,
+      chat.updatedDaysAgo ?? created,
+      chat.lastMessageDaysAgo === undefined ? 0 : chat.lastMessageDaysAgo,
+    ],
   );
   return rows.map((r) => r.id).sort();
 }

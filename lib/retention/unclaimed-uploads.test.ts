@@ -39,11 +39,13 @@ describe('sweep of unclaimed uploads', () => {
     );
     return key;
   }
-  const rowExists = async (id: string) => (await client.query('SELECT 1 FROM files WHERE id = $1', [id])).rowCount === 1;
-  const bytesExist = (key: string) => storage.get(key).then(
-    () => true,
-    () => false,
-  );
+  const rowExists = async (id: string) =>
+    (await client.query('SELECT 1 FROM files WHERE id = $1', [id])).rowCount === 1;
+  const bytesExist = (key: string) =>
+    storage.get(key).then(
+      () => true,
+      () => false,
+    );
 
   it('deletes uploads no message holds once UNCLAIMED_UPLOAD_DAYS have passed, rows and bytes; keeps the rest', async () => {
     const abandoned = await Promise.all(['old1', 'old2', 'old3'].map((id) => upload(id, 8)));
@@ -101,20 +103,43 @@ describe('sweep of unclaimed uploads', () => {
 
   it('reports bytes it could not delete and still counts the upload as gone', async () => {
     await upload('stuck', 8);
-    const failing: AttachmentStorage = { ...storage, delete: () => Promise.reject(new Error('EACCES: permission denied')) };
+    const failing: AttachmentStorage = {
+      ...storage,
+      delete: () => Promise.reject(new Error('EACCES: permission denied')),
+    };
     const lines: Array<{ line: string; level: string }> = [];
-    const result = await runArchiveJob({ databaseUrl: databaseUrl(), options, storage: failing, log: (line, level) => lines.push({ line, level }) });
+    const result = await runArchiveJob({
+      databaseUrl: databaseUrl(),
+      options,
+      storage: failing,
+      log: (line, level) => lines.push({ line, level }),
+    });
     expect(result).toMatchObject({ outcome: 'completed', deletedUploads: 1 });
     expect(await rowExists('stuck')).toBe(false);
-    expect(lines).toContainEqual({ line: expect.stringMatching(/^archive: could not delete the bytes of upload [a-f0-9/]+ \(its row is gone\): EACCES/), level: 'error' });
+    expect(lines).toContainEqual({
+      line: expect.stringMatching(
+        /^archive: could not delete the bytes of upload [a-f0-9/]+ \(its row is gone\): EACCES/,
+      ),
+      level: 'error',
+    });
   });
 
   it('reports bytes that are not where UPLOAD_DIR says (a wrong directory, a missing volume)', async () => {
     const key = await upload('elsewhere', 8);
     await rm(path.join(dir, key));
     const lines: Array<{ line: string; level: string }> = [];
-    const result = await runArchiveJob({ databaseUrl: databaseUrl(), options, storage, log: (line, level) => lines.push({ line, level }) });
+    const result = await runArchiveJob({
+      databaseUrl: databaseUrl(),
+      options,
+      storage,
+      log: (line, level) => lines.push({ line, level }),
+    });
     expect(result).toMatchObject({ outcome: 'completed', deletedUploads: 1 });
-    expect(lines).toContainEqual({ line: expect.stringMatching(/^archive: could not delete the bytes of upload [a-f0-9/]+ \(its row is gone\): ENOENT/), level: 'error' });
+    expect(lines).toContainEqual({
+      line: expect.stringMatching(
+        /^archive: could not delete the bytes of upload [a-f0-9/]+ \(its row is gone\): ENOENT/,
+      ),
+      level: 'error',
+    });
   });
 });

@@ -56,7 +56,8 @@ export async function deleteUnclaimedUploads(
   const batches = await runBatches(options, async (batch) => {
     const keys = await deleteUnclaimedBatch(client, options.cutoff, options.batchSize);
     if (keys.length === 0) return false;
-    for (const key of keys) await options.storage.delete(key).catch((error: unknown) => options.onBytesLeft?.(key, error));
+    for (const key of keys)
+      await options.storage.delete(key).catch((error: unknown) => options.onBytesLeft?.(key, error));
     deleted += keys.length;
     options.onBatch?.({ batch, deleted: keys.length, totalDeleted: deleted });
     return true;

@@ -41,13 +41,21 @@ export function createMessageHandlers(deps: HandlerDeps) {
           error: response.error.message,
           code: response.error.code,
           clientMessageId: echoId,
-          ...(response.error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: response.error.retryAfterSeconds }),
+          ...(response.error.retryAfterSeconds === undefined
+            ? {}
+            : { retryAfterSeconds: response.error.retryAfterSeconds }),
         });
         return;
       }
       const sent = outcome.sent!;
       const { message } = sent;
-      if (!ack) socket.emit('message_sent', { messageId: message.id, chatId: message.chatId, timestamp: message.createdAt, clientMessageId: message.clientMessageId });
+      if (!ack)
+        socket.emit('message_sent', {
+          messageId: message.id,
+          chatId: message.chatId,
+          timestamp: message.createdAt,
+          clientMessageId: message.clientMessageId,
+        });
       if (sent.duplicate) {
         metrics.messagesDuplicate.inc();
         return;

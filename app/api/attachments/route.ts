@@ -16,13 +16,19 @@ export function POST(request: Request) {
   return respond(async () => {
     const user = await authenticateRequest(request);
     const body = await readBodyCapped(request, env.UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD_BYTES, tooLarge);
-    const form = await new Response(body, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData().catch(() => {
-      throw new AppError('VALIDATION', 'Send the file as multipart/form-data in the field "file"');
-    });
+    const form = await new Response(body, { headers: { 'content-type': request.headers.get('content-type') ?? '' } })
+      .formData()
+      .catch(() => {
+        throw new AppError('VALIDATION', 'Send the file as multipart/form-data in the field "file"');
+      });
     const file = form.get('file');
-    if (!(file instanceof Blob)) throw new AppError('VALIDATION', 'Send the file as multipart/form-data in the field "file"');
+    if (!(file instanceof Blob))
+      throw new AppError('VALIDATION', 'Send the file as multipart/form-data in the field "file"');
     const name = file instanceof File ? file.name : 'attachment';
-    const stored = await uploadAttachment(db, storage, user.id, { name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    const stored = await uploadAttachment(db, storage, user.id, {
+      name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    });
     return ok(stored, 201);
   });
 }

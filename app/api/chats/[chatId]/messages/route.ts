@@ -2,7 +2,13 @@
 // announced to the realtime server so the other party gets it live.
 import { db } from '@/lib/db';
 import { authenticateRequest } from '@/lib/auth/authenticate';
-import { chatIdParamsSchema, listMessages, listMessagesQuerySchema, sendMessage, sendMessageBodySchema } from '@/lib/chat';
+import {
+  chatIdParamsSchema,
+  listMessages,
+  listMessagesQuerySchema,
+  sendMessage,
+  sendMessageBodySchema,
+} from '@/lib/chat';
 import { ok, queryOf, readJson, respond } from '@/lib/http/respond';
 import { webRateLimits } from '@/lib/http/send-limits';
 import { parseInput } from '@/lib/validation';
