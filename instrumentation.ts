@@ -1,13 +1,8 @@
-// Runs once when the web server starts (Next.js skips it during `next build`): a server without
-// its secrets or DATABASE_URL exits here with one clear message instead of failing its requests
-// (Next.js itself would log the error and keep serving errors).
+// Runs once when the web server starts (Next.js skips it during `next build`). The checks are
+// Node-only, so they live in their own module, loaded for the Node.js runtime alone.
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  try {
-    const { requireDatabaseUrl } = await import('./lib/env');
-    requireDatabaseUrl();
-  } catch (error) {
-    console.error(`web: cannot start: ${(error as Error).message}`);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { checkServerConfiguration } = await import('./lib/server-start');
+    await checkServerConfiguration();
   }
 }

@@ -1,18 +1,30 @@
 // The realtime process: environment → createRealtimeServer → listen on REALTIME_PORT. SIGTERM
 // (and Ctrl-C) closes it gracefully: no new connections or sends, the sends in flight commit
 // and are acked, then the process exits. A second signal exits at once.
-import { db } from '../lib/db';
-import { env, requireDatabaseUrl } from '../lib/env';
-import { logger as rootLogger } from '../lib/logger';
-import { rateLimitOptionsFrom } from '../lib/rate-limits';
-import { createRealtimeServer } from './server';
+import type { Logger } from 'pino';
 
-const logger = rootLogger.child({ component: 'realtime' });
+// lib/env parses the environment when first imported: loaded here, not statically, so a bad or
+// missing variable (a production server refuses the demo secrets) is one line and exit code 1.
+async function loadConfiguration() {
+  try {
+    const { env, requireDatabaseUrl } = await import('../lib/env');
+    return { env, databaseUrl: requireDatabaseUrl() };
+  } catch (error) {
+    console.error(`realtime: cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+const { env, databaseUrl } = await loadConfiguration();
+const { db } = await import('../lib/db');
+const { rateLimitOptionsFrom } = await import('../lib/rate-limits');
+const { createRealtimeServer } = await import('./server');
+const logger: Logger = (await import('../lib/logger')).logger.child({ component: 'realtime' });
 
 async function main() {
   const server = await createRealtimeServer({
     db,
-    databaseUrl: requireDatabaseUrl(),
+    databaseUrl,
     port: env.REALTIME_PORT,
     redisUrl: env.REDIS_URL,
     corsOrigin: env.FRONTEND_URL,
