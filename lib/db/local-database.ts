@@ -4,7 +4,6 @@
 // with its `stayeasy` database created on first use.
 import { rm } from 'node:fs/promises';
 import { env } from '../env';
-import { ensureDatabase, startEmbeddedPostgres } from './embedded';
 
 export const LOCAL_DATABASE_NAME = 'stayeasy';
 
@@ -24,6 +23,8 @@ export async function openLocalDatabase(
     // A production tool silently working on a local throw-away database would be worse than none.
     throw new Error('DATABASE_URL is not set (in production the embedded PostgreSQL is never used)');
   }
+  // Loaded only now: a tool given DATABASE_URL never loads the embedded server's package.
+  const { ensureDatabase, startEmbeddedPostgres } = await import('./embedded');
   if (options.resetData) await rm(env.EMBEDDED_PG_DIR, { recursive: true, force: true });
   const server = await startEmbeddedPostgres({
     dir: env.EMBEDDED_PG_DIR,
