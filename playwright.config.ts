@@ -56,6 +56,7 @@ export default defineConfig({
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     env: {
       DEV_RESET_DATA: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
       EMBEDDED_PG_DIR: '.data/e2e/postgres',
       EMBEDDED_PG_PORT: String(PG_PORT),
       UPLOAD_DIR: '.data/e2e/uploads',
