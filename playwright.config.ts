@@ -74,9 +74,10 @@ export default defineConfig({
       // One run signs in about 30 times from 127.0.0.1, the default limit per address.
       SIGN_IN_LIMIT_PER_IP: '1000',
       DATABASE_URL: '',
-      FRONTEND_URL: '',
-      NEXTAUTH_URL: '',
-      NEXT_PUBLIC_REALTIME_URL: '',
+      // Set, not inherited from a developer's shell (next-auth reads NEXTAUTH_URL during the build too).
+      FRONTEND_URL: E2E_BASE_URL,
+      NEXTAUTH_URL: E2E_BASE_URL,
+      NEXT_PUBLIC_REALTIME_URL: `http://localhost:${REALTIME_PORT}`,
     },
   },
 });
