@@ -1,5 +1,7 @@
 // Rate limits, with rate-limiter-flexible, and the one mapping of a refusal to RATE_LIMITED.
-// Per-user limits of the writes (sending, typing) are shared by the realtime server and the REST
+// Every event a client can send has a per-user budget (sends, typing, and one for the rest:
+// joining and leaving chats, read receipts), taken before the event is even parsed, so a flood
+// of any kind costs its sender and no one else. The limits are shared by the realtime server and the REST
 // routes: in memory on a single process, in Redis when given one so N realtime nodes share one
 // budget per user (a user with tabs on two nodes cannot double it). Redis failing must not stop
 // chat: an in-memory insurance limiter takes over until it is back.
@@ -14,6 +16,9 @@ export interface RateLimitOptions {
   /** typing: the client should throttle itself; this stops a flood. */
   typingPoints: number;
   typingDurationSeconds: number;
+  /** join_chat, leave_chat, mark_read (socket or REST): `eventPoints` per `eventDurationSeconds`, together. */
+  eventPoints: number;
+  eventDurationSeconds: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
@@ -21,21 +26,35 @@ export const DEFAULT_RATE_LIMITS: RateLimitOptions = {
   sendDurationSeconds: 10,
   typingPoints: 20,
   typingDurationSeconds: 10,
+  // A client joins each chat it opens and marks what it reads: a few per second at most.
+  eventPoints: 60,
+  eventDurationSeconds: 10,
 };
 
-/** The limits as configured (SEND_LIMIT, TYPING_LIMIT and their windows, lib/env). */
+/** The limits as configured (SEND_LIMIT, TYPING_LIMIT, EVENT_LIMIT and their windows, lib/env). */
 export function rateLimitOptionsFrom(
-  env: Pick<Env, 'SEND_LIMIT' | 'SEND_LIMIT_SECONDS' | 'TYPING_LIMIT' | 'TYPING_LIMIT_SECONDS'>,
+  env: Pick<
+    Env,
+    | 'SEND_LIMIT'
+    | 'SEND_LIMIT_SECONDS'
+    | 'TYPING_LIMIT'
+    | 'TYPING_LIMIT_SECONDS'
+    | 'EVENT_LIMIT'
+    | 'EVENT_LIMIT_SECONDS'
+  >,
 ): RateLimitOptions {
   return {
     sendPoints: env.SEND_LIMIT,
     sendDurationSeconds: env.SEND_LIMIT_SECONDS,
     typingPoints: env.TYPING_LIMIT,
     typingDurationSeconds: env.TYPING_LIMIT_SECONDS,
+    eventPoints: env.EVENT_LIMIT,
+    eventDurationSeconds: env.EVENT_LIMIT_SECONDS,
   };
 }
 
-export type LimitedEvent = 'send_message' | 'typing';
+/** Every client event (realtime/events.ts ClientToServerEvents): a new one must be given a budget here. */
+export type LimitedEvent = 'send_message' | 'typing' | 'join_chat' | 'leave_chat' | 'mark_read';
 
 export interface RateLimits {
   /** Takes one point for the user, or throws RATE_LIMITED with the seconds to wait. */
@@ -55,14 +74,40 @@ export function createRateLimits(options: RateLimitOptions, redis?: unknown): Ra
       insuranceLimiter: memory,
     });
   };
-  const limiters: Record<LimitedEvent, RateLimiterAbstract> = {
-    send_message: make('stayeasy_rl_send', options.sendPoints, options.sendDurationSeconds),
-    typing: make('stayeasy_rl_typing', options.typingPoints, options.typingDurationSeconds),
+  const send = make('stayeasy_rl_send', options.sendPoints, options.sendDurationSeconds);
+  const typing = make('stayeasy_rl_typing', options.typingPoints, options.typingDurationSeconds);
+  const events = make('stayeasy_rl_events', options.eventPoints, options.eventDurationSeconds);
+  const budgets: Record<LimitedEvent, [RateLimiterAbstract, what: string]> = {
+    send_message: [send, 'messages'],
+    typing: [typing, 'typing events'],
+    join_chat: [events, 'chat events'],
+    leave_chat: [events, 'chat events'],
+    mark_read: [events, 'chat events'],
   };
   return {
-    consume: (event, userId) =>
-      consumePoint(limiters[event], userId, event === 'typing' ? 'typing events' : 'messages'),
+    consume: (event, userId) => consumePoint(budgets[event][0], userId, budgets[event][1]),
   };
+}
+
+/** RATE_LIMITED, knowing how far past its budget the caller went (never sent on the wire). */
+export class RateLimitedError extends AppError {
+  constructor(
+    what: string,
+    retryAfterSeconds: number,
+    readonly consumed: number,
+    readonly budget: number,
+  ) {
+    super('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
+
+  /**
+   * A client that has gone on sending at twice its budget ignores its refusals: a flood. Each
+   * event still costs the server its parsing before it can be refused, so the flooder is cut off
+   * rather than answered (realtime/context.ts).
+   */
+  get isFlood(): boolean {
+    return this.consumed > 2 * this.budget;
+  }
 }
 
 /** Takes one point from `limiter` for `key`, or throws RATE_LIMITED naming what was limited. */
@@ -72,9 +117,7 @@ export async function consumePoint(limiter: RateLimiterAbstract, key: string, wh
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {
       const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError('RATE_LIMITED', `Too many ${what}; try again in ${retryAfterSeconds} s`, {
-        retryAfterSeconds,
-      });
+      throw new RateLimitedError(what, retryAfterSeconds, rejection.consumedPoints, limiter.points);
     }
     throw rejection;
   }

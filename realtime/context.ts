@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { BroadcastOperator, Server, Socket } from 'socket.io';
 import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
+import { RateLimitedError } from '../lib/rate-limits';
 import type {
   AckError,
   AckResponse,
@@ -58,12 +59,14 @@ export function toAckError(error: AppError): AckError {
 }
 
 /**
- * Runs one client event: `work` validates and calls the domain; its result or error becomes the
+ * Runs one client event: takes a point of the user's budget for it (RATE_LIMITED when spent; a
+ * socket that goes on at twice its budget is disconnected), then
+ * `work` validates and calls the domain; its result or error becomes the
  * ack. Counts errors by code, observes ack latency, and logs anything INTERNAL (whose cause never
  * goes on the wire). Returns the response so the caller can emit after acking.
  */
 export async function runEvent<T>(
-  deps: Pick<HandlerDeps, 'metrics' | 'logger'>,
+  deps: Pick<HandlerDeps, 'metrics' | 'logger' | 'limits'>,
   socket: RealtimeSocket,
   event: keyof ClientToServerEvents,
   ack: ((response: unknown) => void) | null,
@@ -71,7 +74,10 @@ export async function runEvent<T>(
 ): Promise<AckResponse<T>> {
   const started = performance.now();
   let response: AckResponse<T>;
+  let flooding = false;
   try {
+    // Every event pays from its budget first, before parsing: a flood of garbage is a flood too.
+    await deps.limits.consume(event, socket.data.userId);
     response = { ok: true, data: await work() };
   } catch (caught) {
     const error = AppError.from(caught);
@@ -81,6 +87,7 @@ export async function runEvent<T>(
       deps.logger.error({ err: caught, event, userId: socket.data.userId }, 'client event failed');
     } else if (error.code === 'RATE_LIMITED') {
       deps.metrics.rateLimited.inc({ event });
+      flooding = error instanceof RateLimitedError && error.isFlood;
     }
     deps.metrics.eventErrors.inc({ event, code: error.code });
     response = { ok: false, error: toAckError(error) };
@@ -91,6 +98,10 @@ export async function runEvent<T>(
     } catch (error) {
       deps.logger.warn({ err: error, event }, 'ack failed');
     }
+  }
+  if (flooding) {
+    deps.logger.warn({ event, userId: socket.data.userId }, 'socket ignores its rate limit: disconnected');
+    socket.disconnect(true);
   }
   deps.metrics.ackLatency.observe({ event }, (performance.now() - started) / 1000);
   return response;

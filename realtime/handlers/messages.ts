@@ -1,4 +1,4 @@
-// send_message: validate → rate limit → store (grouped with concurrent sends into one
+// send_message: rate limit (runEvent) → validate → store (grouped with concurrent sends into one
 // statement by lib/chat's send queue) → answer → emit.
 // The answer is the ack when the client asked for one, else the seed's message_sent /
 // message_error (never both: that would be a second packet per message for the same news). It
@@ -21,8 +21,6 @@ export function createMessageHandlers(deps: HandlerDeps) {
 
       const response = await runEvent<SendMessageResult>(deps, socket, 'send_message', ack, () =>
         deps.inFlight.run(async () => {
-          // Before validation on purpose: a flood of garbage is still a flood.
-          await deps.limits.consume('send_message', socket.data.userId);
           const input = parseInput(sendMessageSchema, payload, 'message');
           const sent = await deps.sends.send({ senderId: socket.data.userId, input });
           outcome.sent = sent;

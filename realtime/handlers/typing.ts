@@ -34,7 +34,6 @@ export function createTypingHandlers(deps: HandlerDeps) {
     socket.on('typing', async (...args: unknown[]) => {
       const { payload, ack } = eventArgs(args);
       await runEvent(deps, socket, 'typing', ack, async () => {
-        await deps.limits.consume('typing', socket.data.userId);
         const { chatId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
         const chat = await membershipOf(deps.db, socket, chatId);
         if (!isTyping) return { relayed: stop(chat.id) };
