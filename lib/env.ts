@@ -44,6 +44,8 @@ const EnvSchema = z
     SIGN_IN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     // Open sockets per user on one realtime node; unset: the server's default.
     MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).optional(),
+    // Unset: the realtime /metrics is open to whoever reaches it (keep it off the public proxy).
+    METRICS_TOKEN: z.string().min(16).optional(),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')

@@ -18,24 +18,38 @@ const MAX_TOKEN_LENGTH = 4096;
 
 /**
  * Open sockets per user on this node, so one user cannot hold an unbounded number. A slot is
- * taken when the handshake passes and given back when the underlying connection closes (whether
- * or not the socket ever finished connecting), so it cannot leak.
+ * taken when the handshake passes and given back when that socket disconnects, or when its
+ * connection closes first (a socket that never finished connecting). One connection may carry
+ * many sockets in turn (a namespace connect, disconnect, connect again): each gives its slot
+ * back as it goes, and leaves no listener behind on the connection.
  */
 export class SocketSlots {
   private readonly counts = new Map<string, number>();
   constructor(readonly maxPerUser: number) {}
 
-  tryTake(userId: string, conn: RealtimeSocket['conn']): boolean {
+  tryTake(userId: string, socket: RealtimeSocket): boolean {
+    const { conn } = socket;
     if (conn.readyState !== 'open') return false;
     const n = this.counts.get(userId) ?? 0;
     if (n >= this.maxPerUser) return false;
     this.counts.set(userId, n + 1);
-    conn.once('close', () => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      conn.off('close', release);
       const left = (this.counts.get(userId) ?? 1) - 1;
       if (left <= 0) this.counts.delete(userId);
       else this.counts.set(userId, left);
-    });
+    };
+    conn.once('close', release);
+    socket.once('disconnect', release);
     return true;
+  }
+
+  /** Open sockets of the user on this node (for tests and metrics). */
+  count(userId: string): number {
+    return this.counts.get(userId) ?? 0;
   }
 }
 
@@ -63,7 +77,7 @@ export function createAuthMiddleware(deps: {
       if (!user || user.id !== claims.userId) {
         throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
       }
-      if (!slots.tryTake(user.id, socket.conn)) {
+      if (!slots.tryTake(user.id, socket)) {
         throw new AppError('RATE_LIMITED', `Too many open connections (at most ${slots.maxPerUser}); close a tab`);
       }
       socket.data = { userId: user.id, sessionId: user.sessionId, name: user.name, role: user.role };

@@ -32,6 +32,7 @@ async function main() {
     processMetrics: true,
     rateLimits: rateLimitOptionsFrom(env),
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
+    metricsToken: env.METRICS_TOKEN,
   });
   logger.info(
     { port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL },

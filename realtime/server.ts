@@ -3,6 +3,7 @@
 // REDIS_URL is set, so N nodes act as one and connection state recovery keeps working; else in
 // memory), the NOTIFY relay for REST-sent events, and a graceful close. main.ts and the tests
 // build it the same way (tests on port 0).
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -52,6 +53,8 @@ export interface RealtimeServerOptions {
   maxConcurrentWrites?: number;
   /** Node process metrics (CPU, memory, event loop) on /metrics. Off by default (tests run many servers). */
   processMetrics?: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface RealtimeServer {
@@ -185,6 +188,10 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         return json(200, { status: 'ready', listening: listener?.listening() ?? false });
       }
       if (path === '/metrics') {
+        if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+          res.setHeader('www-authenticate', 'Bearer');
+          return json(401, { error: { code: 'UNAUTHENTICATED', message: 'metrics need their token' } });
+        }
         const body = await metrics.registry.metrics();
         return res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body);
       }
@@ -235,4 +242,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 /** Drops undefined entries, so `{ x: undefined }` from an unset variable keeps the default. */
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Compares a bearer token in constant time, so its bytes cannot be guessed from answer times. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
