@@ -425,6 +425,12 @@ describe('bad input: each gets its coded error and the database is unchanged', (
       'VALIDATION',
     ],
     [
+      'before cursor in year 0 (PostgreSQL has no year 0: it answered 500)',
+      () => call('GET', `${chatPath()}/messages?before=0000-01-01T00:00:00Z`, { headers: guestAuth }),
+      400,
+      'VALIDATION',
+    ],
+    [
       'after cursor naming a message of another chat',
       () => call('GET', `${chatPath()}/messages?after=cmessageelsewhere0000`, { headers: guestAuth }),
       400,

@@ -24,7 +24,8 @@ export function parseCursor(value: string, parameter: 'before' | 'after'): Curso
   const match = POSITION.exec(value);
   if (match) {
     const createdAt = new Date(match[1]!);
-    if (Number.isNaN(createdAt.getTime())) throw malformed(parameter);
+    // Year 0 parses in JavaScript but is out of PostgreSQL's range (no year 0 there).
+    if (Number.isNaN(createdAt.getTime()) || createdAt.getUTCFullYear() < 1) throw malformed(parameter);
     return { kind: 'position', createdAt, id: match[2] ?? null };
   }
   if (MESSAGE_ID.test(value)) return { kind: 'messageId', id: value };
