@@ -59,22 +59,31 @@ export function ChatList() {
               </span>
               <span className="min-w-0 flex-1">
                 <span className="flex items-baseline justify-between gap-2">
-                  <span className="truncate font-medium">{chat.otherParty.name}</span>
+                  <span dir="auto" className="truncate font-medium" data-testid="chat-other-party">
+                    {chat.otherParty.name}
+                  </span>
                   {last && (
                     <time className="shrink-0 text-xs text-slate-500 dark:text-slate-400" dateTime={last.createdAt}>
                       {shortTime(last.createdAt)}
                     </time>
                   )}
                 </span>
-                <span className="block truncate text-xs text-brand-700 dark:text-brand-100">{chat.property.name}</span>
+                <span dir="auto" className="block truncate text-xs text-brand-700 dark:text-brand-100">
+                  {chat.property.name}
+                </span>
                 <span className="flex items-center justify-between gap-2">
                   <span
                     className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
                     data-testid="chat-last-message"
                   >
-                    {last
-                      ? `${last.senderId === user.id ? 'You: ' : ''}${last.content || (last.attachmentCount ? 'Attachment' : '')}`
-                      : 'No messages yet'}
+                    {last ? (
+                      <>
+                        {last.senderId === user.id ? 'You: ' : ''}
+                        <bdi>{last.content || (last.attachmentCount ? 'Attachment' : '')}</bdi>
+                      </>
+                    ) : (
+                      'No messages yet'
+                    )}
                   </span>
                   {chat.unreadCount > 0 && (
                     <span

@@ -22,7 +22,7 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
         </Link>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
-            {user.name} · {user.role === 'OWNER' ? 'Host' : 'Guest'}
+            <bdi>{user.name}</bdi> · {user.role === 'OWNER' ? 'Host' : 'Guest'}
           </span>
           <SignOutButton />
         </div>

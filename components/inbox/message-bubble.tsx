@@ -55,7 +55,7 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
           </div>
         )}
         {message.content && (
-          <p className="break-words whitespace-pre-wrap" data-testid="message-content">
+          <p dir="auto" className="break-words whitespace-pre-wrap" data-testid="message-content">
             {message.content}
           </p>
         )}

@@ -150,13 +150,18 @@ export function ThreadView({ chatId }: { chatId: string }) {
         </Link>
         <div className="min-w-0">
           <h1 className="truncate font-semibold" data-testid="thread-title">
-            {chat?.otherParty.name ?? '…'}
+            <bdi>{chat?.otherParty.name ?? '…'}</bdi>
           </h1>
           <p className="truncate text-xs text-slate-500 dark:text-slate-400">
             <span data-testid="presence">
               {presence?.online ? 'Online' : lastSeenLabel(presence?.lastSeen ?? null)}
             </span>
-            {chat && <> · {chat.property.name}</>}
+            {chat && (
+              <>
+                {' '}
+                · <bdi>{chat.property.name}</bdi>
+              </>
+            )}
           </p>
         </div>
       </header>
@@ -212,7 +217,13 @@ export function ThreadView({ chatId }: { chatId: string }) {
         aria-live="polite"
         data-testid="typing-indicator"
       >
-        {otherTyping && chat ? `${chat.otherParty.name} is typing…` : ''}
+        {otherTyping && chat ? (
+          <>
+            <bdi>{chat.otherParty.name}</bdi> is typing…
+          </>
+        ) : (
+          ''
+        )}
       </div>
       <Composer chatId={chatId} />
     </section>
