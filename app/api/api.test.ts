@@ -425,6 +425,26 @@ describe('bad input: each gets its coded error and the database is unchanged', (
       'VALIDATION',
     ],
     [
+      'a send as text/plain (what a cross-site form or no-cors fetch can send)',
+      () =>
+        call('POST', `${chatPath()}/messages`, {
+          headers: { ...guestAuth, 'content-type': 'text/plain' },
+          body: JSON.stringify({ content: 'forged' }),
+        }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a read receipt as text/plain',
+      () =>
+        call('POST', `${chatPath()}/read`, {
+          headers: { ...guestAuth, 'content-type': 'text/plain' },
+          body: JSON.stringify({ upToMessageId: 'cmessageelsewhere0000' }),
+        }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
       'before cursor in year 0 (PostgreSQL has no year 0: it answered 500)',
       () => call('GET', `${chatPath()}/messages?before=0000-01-01T00:00:00Z`, { headers: guestAuth }),
       400,

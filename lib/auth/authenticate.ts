@@ -6,6 +6,7 @@ import { decode } from 'next-auth/jwt';
 import { db } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
+import { crossSiteRefusal } from '../http/csrf';
 import { verifyRealtimeToken } from './realtime-token';
 import { getActiveSessionUser, type AuthUser } from './sessions';
 
@@ -29,6 +30,9 @@ async function sessionIdOf(request: Request): Promise<string | null> {
   const cookies = parseCookies(request.headers.get('cookie'));
   const raw = SESSION_COOKIES.map((name) => cookies.get(name)).find(Boolean);
   if (!raw) return null;
+  const refusal = crossSiteRefusal(request, env.FRONTEND_URL);
+  if (refusal)
+    throw new AppError('FORBIDDEN', `Refused ${refusal}: the session cookie only works from this app's pages`);
   try {
     const token = await decode({ token: raw, secret: env.NEXTAUTH_SECRET });
     return typeof token?.sid === 'string' ? token.sid : null;

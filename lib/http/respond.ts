@@ -48,8 +48,16 @@ export async function readBodyCapped(
   return Buffer.concat(chunks);
 }
 
-/** The JSON body, bounded in size; malformed JSON is a VALIDATION error, not a crash. */
+/**
+ * The JSON body, bounded in size; malformed JSON is a VALIDATION error, not a crash. Only a body
+ * declared as JSON is read: a cross-site page can send text/plain or a form without the browser
+ * asking the app first (no CORS preflight), application/json it cannot.
+ */
 export async function readJson(request: Request): Promise<unknown> {
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON, with Content-Type: application/json');
+  }
   const text = new TextDecoder().decode(await readBodyCapped(request, MAX_JSON_BODY_BYTES, tooLarge));
   if (!text.trim()) throw new AppError('VALIDATION', 'The request body is empty; send JSON');
   try {
