@@ -1,7 +1,9 @@
 // Sign-up refuses what it must with a coded VALIDATION error on the field, over real HTTP into
-// a real database: names that could fake text when shown to others.
+// a real database: names that could fake text when shown to others, and weak or over-long
+// passwords (bcrypt reads only 72 bytes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { verifyPassword } from '@/lib/auth/password';
 import { startRouteServer } from '@/test/route-server';
 
 let server: Awaited<ReturnType<typeof startRouteServer>>;
@@ -65,5 +67,35 @@ describe('sign-up names', () => {
       expect(res.status).toBe(201);
       expect(res.body.data.name).toBe(name);
     }
+  });
+});
+
+describe('sign-up passwords', () => {
+  it.each([
+    ['8 spaces', ' '.repeat(8), /only spaces/],
+    ['tabs and spaces only', ' \t \t \t \t ', /only spaces/],
+    ['12345678', '12345678', /most common/],
+    ['password', 'password', /most common/],
+    ['PassWord (case does not help)', 'PassWord', /most common/],
+    ['qwerty123', 'qwerty123', /most common/],
+    ['73 ASCII bytes', 'x'.repeat(73), /at most 72 bytes/],
+    ['37 two-byte letters (74 bytes)', 'é'.repeat(37), /at most 72 bytes/],
+  ])('refuses %s: 400 VALIDATION on the password', async (_what, password, message) => {
+    await expectRefused('password', { password }, message);
+  });
+
+  it('accepts a strong password of exactly 72 bytes, and it verifies', async () => {
+    const password = `${'Tr0ub4dor&3-'.repeat(6)}`;
+    expect(Buffer.byteLength(password)).toBe(72);
+    const res = await signUp({ password });
+    expect(res.status).toBe(201);
+    const user = await db.user.findUniqueOrThrow({ where: { email: res.email } });
+    expect(await verifyPassword(password, user.passwordHash)).toBe(true);
+  });
+
+  it('accepts an ordinary strong password', async () => {
+    const res = await signUp({ password: 'correct horse battery staple' });
+    expect(res.status).toBe(201);
+    expect(res.body.data).toMatchObject({ email: res.email, role: 'GUEST' });
   });
 });
