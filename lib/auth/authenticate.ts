@@ -40,6 +40,18 @@ interface Credential {
   userId: string;
 }
 
+/**
+ * The user a Cookie header signs in, checked exactly as API requests are (the Session row must
+ * be live and its user's); null when signed out, revoked, expired or forged. For server-rendered
+ * pages, which must not trust the cookie alone: it outlives a revoked session.
+ */
+export async function userOfSessionCookie(cookieHeader: string | null): Promise<AuthUser | null> {
+  const credential = await cookieCredential(cookieHeader);
+  if (!credential) return null;
+  const user = await getActiveSessionUser(db, credential.sessionId);
+  return user && user.id === credential.userId ? user : null;
+}
+
 async function credentialOf(request: Request): Promise<Credential | null> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
@@ -48,7 +60,11 @@ async function credentialOf(request: Request): Promise<Credential | null> {
     const claims = await verifyRealtimeToken(match[1]!);
     return { via: 'bearer', sessionId: claims.sessionId, userId: claims.userId };
   }
-  const cookies = parseCookies(request.headers.get('cookie'));
+  return cookieCredential(request.headers.get('cookie'));
+}
+
+async function cookieCredential(cookieHeader: string | null): Promise<Credential | null> {
+  const cookies = parseCookies(cookieHeader);
   const raw = SESSION_COOKIES.map((name) => cookies.get(name)).find(Boolean);
   if (!raw) return null;
   try {
