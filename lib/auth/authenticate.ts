@@ -78,7 +78,7 @@ async function cookieCredential(cookieHeader: string | null): Promise<Credential
 
 // Other apps on the same host (localhost shares cookies across ports) may set cookies that are
 // not valid percent-encoding; one of them must not break our own.
-function parseCookies(header: string | null): Map<string, string> {
+export function parseCookies(header: string | null): Map<string, string> {
   const map = new Map<string, string>();
   for (const part of header?.split(';') ?? []) {
     const eq = part.indexOf('=');

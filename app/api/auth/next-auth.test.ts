@@ -1,0 +1,82 @@
+// next-auth's own routes (/api/auth/*) over real HTTP, through app/api/auth/[...nextauth]/route.ts
+// as Next.js serves it, with the real database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { hashPassword } from '@/lib/auth/password';
+import { startRouteServer } from '@/test/route-server';
+
+let server: Awaited<ReturnType<typeof startRouteServer>>;
+
+beforeAll(async () => {
+  server = await startRouteServer();
+});
+afterAll(() => server.close());
+
+async function authFetch(path: string, init: RequestInit = {}) {
+  return fetch(`${server.url}/api/auth${path}`, { redirect: 'manual', ...init });
+}
+
+/** A CSRF token and its cookie, as a browser gets them before posting a form to next-auth. */
+async function csrf(): Promise<{ csrfToken: string; cookie: string }> {
+  const response = await authFetch('/csrf');
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ');
+  return { csrfToken, cookie };
+}
+
+/** Posts the credentials form as next-auth/react's signIn() does (json=true: answer with the URL). */
+async function signIn(email: string, password: string, options: { ip?: string; callbackUrl?: string } = {}) {
+  const { csrfToken, cookie } = await csrf();
+  const form = new URLSearchParams({ email, password, csrfToken, json: 'true' });
+  if (options.callbackUrl) form.set('callbackUrl', options.callbackUrl);
+  const response = await authFetch('/callback/credentials', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie,
+      ...(options.ip ? { 'x-forwarded-for': options.ip } : {}),
+    },
+    body: form,
+  });
+  const body = (await response.json()) as { url: string };
+  const url = new URL(body.url);
+  const sessionCookie = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('next-auth.session-token='))
+    ?.split(';')[0];
+  return {
+    status: response.status,
+    url,
+    error: url.searchParams.get('error'),
+    signedIn: Boolean(sessionCookie),
+    sessionCookie,
+  };
+}
+
+async function createAccount(password: string) {
+  const email = `next-auth-${Math.random().toString(36).slice(2)}@example.test`;
+  await db.user.create({ data: { email, name: 'Nia', role: 'GUEST', passwordHash: await hashPassword(password) } });
+  return email;
+}
+
+describe('the next-auth route on a plain Request', () => {
+  it('signs in with the right password (a session cookie the API accepts) and not with a wrong one', async () => {
+    const email = await createAccount('a sturdy passphrase');
+    const wrong = await signIn(email, 'not the passphrase');
+    expect(wrong.status).toBe(401);
+    expect(wrong.error).toBe('CredentialsSignin');
+    expect(wrong.signedIn).toBe(false);
+
+    const right = await signIn(email, 'a sturdy passphrase', { callbackUrl: '/inbox' });
+    expect(right.status).toBe(200);
+    expect(right.signedIn).toBe(true);
+    expect(right.url.pathname).toBe('/inbox');
+    const chats = await fetch(`${server.url}/api/chats`, { headers: { cookie: right.sessionCookie! } });
+    expect(chats.status).toBe(200);
+    const session = await authFetch('/session', { headers: { cookie: right.sessionCookie! } });
+    expect(await session.json()).toMatchObject({ user: { email } });
+  });
+});
