@@ -3,12 +3,13 @@
 // works only inside Next.js's request scope; this goes through its documented Pages API entry
 // point instead, so the very handler Next.js serves also runs over HTTP in tests
 // (test/route-server.ts), and a failure inside next-auth answers INTERNAL like any other route
-// instead of an unshaped 500.
+// instead of an unshaped 500. It also keeps callback URLs next-auth cannot parse away from it.
 import type { NextApiRequest, NextApiResponse } from 'next';
 import NextAuth, { type NextAuthOptions } from 'next-auth';
 import { AppError } from '../errors';
 import { MAX_JSON_BODY_BYTES, readBodyCapped, readJson, respond } from '../http/respond';
 import { parseCookies } from './authenticate';
+import { DEFAULT_AFTER_SIGN_IN } from './callback-url';
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -17,8 +18,9 @@ export function nextAuthRoute(options: NextAuthOptions) {
     respond(async () => {
       const url = new URL(request.url);
       const { nextauth } = await context.params;
-      const query = { ...Object.fromEntries(url.searchParams), nextauth };
+      const query: Record<string, unknown> = { ...Object.fromEntries(url.searchParams), nextauth };
       const cookies = Object.fromEntries(parseCookies(request.headers.get('cookie')));
+      replaceUnparsableCallbackUrls(query, cookies);
       const req = {
         method: request.method,
         query,
@@ -30,6 +32,30 @@ export function nextAuthRoute(options: NextAuthOptions) {
       await NextAuth(req as unknown as NextApiRequest, res as unknown as NextApiResponse, options);
       return res.toResponse();
     });
+}
+
+// next-auth answers a callbackUrl (query or cookie) that it cannot parse as an http(s) URL or a
+// path with 500 "server configuration" on every route; such a value is garbage or an attack
+// ("http://localhost:3000.evil.example/" has an invalid port), so it is replaced by the default
+// page. Parsable ones reach authOptions.callbacks.redirect, which keeps only this site's.
+const CALLBACK_URL_COOKIES = ['next-auth.callback-url', '__Secure-next-auth.callback-url'];
+
+function replaceUnparsableCallbackUrls(query: Record<string, unknown>, cookies: Record<string, string>): void {
+  if (typeof query.callbackUrl === 'string' && !isHttpUrlOrPath(query.callbackUrl)) {
+    query.callbackUrl = DEFAULT_AFTER_SIGN_IN;
+  }
+  for (const name of CALLBACK_URL_COOKIES) {
+    if (name in cookies && !isHttpUrlOrPath(cookies[name]!)) cookies[name] = DEFAULT_AFTER_SIGN_IN;
+  }
+}
+
+// The test next-auth applies (core/lib/assert.js).
+function isHttpUrlOrPath(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith('/') ? 'http://localhost' : undefined).protocol);
+  } catch {
+    return false;
+  }
 }
 
 // As Next.js's API routes parse them: JSON and form posts (next-auth/react sends the latter).

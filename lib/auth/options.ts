@@ -7,6 +7,7 @@ import { db } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { checkCredentials } from './accounts';
+import { safeCallbackUrl } from './callback-url';
 import { credentialsSchema } from './schemas';
 import { createSession, revokeSession, SESSION_TTL_SECONDS } from './sessions';
 import { clientAddress, consumeSignInAttempt, resetSignInAttempts } from './sign-in-limits';
@@ -40,6 +41,12 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // Only this site, whatever callbackUrl (query, form or cookie) asks for. next-auth's default
+    // parses it with `new URL()` unguarded, so a look-alike such as
+    // "http://localhost:3000.evil.example/" (an invalid port) made every auth route answer 500.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${safeCallbackUrl(url, baseUrl)}`;
+    },
     jwt({ token, user }) {
       if (user) {
         const u = user as unknown as { id: string; role: string; sessionId: string };

@@ -1,11 +1,14 @@
 // next-auth's own routes (/api/auth/*) over real HTTP, through app/api/auth/[...nextauth]/route.ts
-// as Next.js serves it, with the real database.
+// as Next.js serves it, with the real database: signing in, and where it may send the browser
+// after sign-in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { hashPassword } from '@/lib/auth/password';
 import { startRouteServer } from '@/test/route-server';
 
 let server: Awaited<ReturnType<typeof startRouteServer>>;
+
+const EVIL = 'http://localhost:3000.evil.example/';
 
 beforeAll(async () => {
   server = await startRouteServer();
@@ -78,5 +81,50 @@ describe('the next-auth route on a plain Request', () => {
     expect(chats.status).toBe(200);
     const session = await authFetch('/session', { headers: { cookie: right.sessionCookie! } });
     expect(await session.json()).toMatchObject({ user: { email } });
+  });
+});
+
+describe('callbackUrl', () => {
+  it(`a look-alike host (${EVIL}) on the sign-in page is replaced by this site, not a 500`, async () => {
+    const response = await authFetch(`/signin?callbackUrl=${encodeURIComponent(EVIL)}`);
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!, server.url);
+    expect(location.pathname).toBe('/login');
+    const callbackUrl = new URL(location.searchParams.get('callbackUrl')!);
+    expect(callbackUrl.hostname).toBe('localhost');
+    expect(callbackUrl.pathname).toBe('/inbox');
+  });
+
+  it('a look-alike host in the callback-url cookie does not break the session route', async () => {
+    const response = await authFetch('/session', {
+      headers: { cookie: `next-auth.callback-url=${encodeURIComponent(EVIL)}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+  });
+
+  it.each([
+    ['a look-alike host', EVIL],
+    ['another site', 'https://evil.example/inbox'],
+    ['a protocol-relative URL', '//evil.example/inbox'],
+    ['a backslash host', '/\\evil.example'],
+    ['javascript:', 'javascript:alert(1)'],
+  ])('sign-in with %s as callbackUrl signs in and goes to this site', async (_what, callbackUrl) => {
+    const email = await createAccount('a sturdy passphrase');
+    const res = await signIn(email, 'a sturdy passphrase', { callbackUrl });
+    expect(res.status).toBe(200);
+    expect(res.signedIn).toBe(true);
+    expect(res.url.hostname).toBe('localhost');
+    expect(res.url.pathname).toBe('/inbox');
+  });
+
+  it('keeps a same-site path, and only that', async () => {
+    const email = await createAccount('a sturdy passphrase');
+    const kept = await signIn(email, 'a sturdy passphrase', { callbackUrl: '/inbox/cchat000000000000000?x=1' });
+    expect(kept.signedIn).toBe(true);
+    expect(`${kept.url.pathname}${kept.url.search}`).toBe('/inbox/cchat000000000000000?x=1');
+    const replaced = await signIn(email, 'a sturdy passphrase', { callbackUrl: `${EVIL}inbox` });
+    expect(replaced.signedIn).toBe(true);
+    expect(`${replaced.url.host}${replaced.url.pathname}`).toBe('localhost:3000/inbox');
   });
 });
