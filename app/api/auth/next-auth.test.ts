@@ -128,3 +128,48 @@ describe('callbackUrl', () => {
     expect(`${replaced.url.host}${replaced.url.pathname}`).toBe('localhost:3000/inbox');
   });
 });
+
+describe('sign-in limits (failures only; nobody can lock an owner out)', () => {
+  const PASSWORD = 'the owners passphrase';
+
+  it("lets the owner in from a new address after others' failures from many addresses", async () => {
+    const email = await createAccount(PASSWORD);
+    for (let i = 1; i <= 8; i++) {
+      const res = await signIn(email, `guess-${i}`, { ip: `203.0.113.${i}` });
+      expect(res.error).toBe('CredentialsSignin');
+    }
+    const owner = await signIn(email, PASSWORD, { ip: '198.51.100.200' });
+    expect(owner.error).toBeNull();
+    expect(owner.signedIn).toBe(true);
+  });
+
+  it('refuses one address after 5 failures for one email (RATE_LIMITED), but not the owner elsewhere', async () => {
+    const email = await createAccount(PASSWORD);
+    const attacker = '192.0.2.50';
+    for (let i = 1; i <= 5; i++) {
+      expect((await signIn(email, `guess-${i}`, { ip: attacker })).error).toBe('CredentialsSignin');
+    }
+    const sixth = await signIn(email, 'guess-6', { ip: attacker });
+    expect(sixth.status).toBe(401);
+    expect(sixth.error).toBe('RATE_LIMITED');
+    expect((await signIn(email, PASSWORD, { ip: attacker })).error).toBe('RATE_LIMITED');
+
+    const owner = await signIn(email, PASSWORD, { ip: '192.0.2.51' });
+    expect(owner.signedIn).toBe(true);
+  });
+
+  it('counts only failures per address: successes never use it up, and SIGN_IN_LIMIT_PER_IP failures still close it', async () => {
+    const ip = '192.0.2.77';
+    const owner = await createAccount(PASSWORD);
+    // 29 failures over six emails (at most 5 each: under the per-email-and-address limit).
+    const victims = await Promise.all(Array.from({ length: 6 }, () => createAccount(PASSWORD)));
+    for (let i = 0; i < 29; i++) {
+      expect((await signIn(victims[Math.floor(i / 5)]!, `guess-${i}`, { ip })).error).toBe('CredentialsSignin');
+    }
+    // Correct passwords from the same address: more than the limit's 30 attempts in all.
+    for (let i = 0; i < 5; i++) expect((await signIn(owner, PASSWORD, { ip })).signedIn).toBe(true);
+    // The 30th failure is still allowed; after it the address is closed, right password or not.
+    expect((await signIn(victims[5]!, 'guess-30', { ip })).error).toBe('CredentialsSignin');
+    expect((await signIn(owner, PASSWORD, { ip })).error).toBe('RATE_LIMITED');
+  });
+});
