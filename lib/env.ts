@@ -40,7 +40,7 @@ const EnvSchema = z
     // Everything else a client sends (joining and leaving chats, read receipts), together.
     EVENT_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.eventPoints),
     EVENT_LIMIT_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.eventDurationSeconds),
-    // Sign-in attempts per client address per 15 minutes (each email also gets 5 failures).
+    // Failed sign-ins per client address per 15 minutes (and 5 per email from one address).
     SIGN_IN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     // Open sockets per user on one realtime node; unset: the server's default.
     MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).optional(),

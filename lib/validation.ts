@@ -1,5 +1,6 @@
 // Parses untrusted input with a shared zod schema; failure is a VALIDATION AppError listing
 // each problem by path, so every entry point (REST, socket) reports bad input the same way.
+// Also owns the rule of which characters free text shown to other users may not contain.
 import type { z } from 'zod';
 import { AppError } from './errors';
 
@@ -19,4 +20,50 @@ export function issueDetails(issues: readonly z.core.$ZodIssue[]): Array<{ path:
 
 function failValidation(message: string, details: unknown): never {
   throw new AppError('VALIDATION', message, { details });
+}
+
+// Characters that let a text look like something it is not when shown to another user: control
+// characters (C0 incl. NUL, tab and line breaks, DEL, C1, and the Unicode line/paragraph
+// separators) fake extra lines; bidirectional overrides, embeddings, isolates and marks reorder
+// what is displayed ("evil\u202Etxt.exe"); zero-width characters hide text or make look-alike
+// names. NUL also cannot be stored in a PostgreSQL text column. One rule for every free text a
+// user shows to others (names now; message content may reuse it with its own allowances).
+const UNSAFE_CHARACTER_KINDS = [
+  {
+    kind: 'control',
+    pattern: /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u,
+    message: 'must not contain control characters such as line breaks or tabs',
+  },
+  {
+    kind: 'bidi',
+    pattern: /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u,
+    message: 'must not contain text-direction control characters',
+  },
+  {
+    kind: 'zero-width',
+    pattern: /[\u180e\u200b-\u200d\u2060\ufeff]/u,
+    message: 'must not contain zero-width (invisible) characters',
+  },
+] as const;
+
+export type UnsafeCharacterKind = (typeof UNSAFE_CHARACTER_KINDS)[number]['kind'];
+
+/**
+ * The first kind of unsafe character `text` contains, with the field message to show, or null.
+ * `allow` lets a caller accept a kind its field needs (a message body may want line breaks).
+ */
+export function findUnsafeCharacters(
+  text: string,
+  allow: readonly UnsafeCharacterKind[] = [],
+): { kind: UnsafeCharacterKind; message: string } | null {
+  for (const { kind, pattern, message } of UNSAFE_CHARACTER_KINDS) {
+    if (!allow.includes(kind) && pattern.test(text)) return { kind, message };
+  }
+  return null;
+}
+
+/** For a zod `.superRefine()`: reports unsafe characters on the field being checked. */
+export function refuseUnsafeCharacters(text: string, ctx: z.RefinementCtx<string>): void {
+  const found = findUnsafeCharacters(text);
+  if (found) ctx.addIssue({ code: 'custom', message: found.message });
 }

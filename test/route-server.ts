@@ -12,6 +12,7 @@ type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', H
 const ROUTES: Array<[pattern: string, load: () => Promise<RouteModule>]> = [
   ['/api/health', () => import('../app/api/health/route')],
   ['/api/auth/signup', () => import('../app/api/auth/signup/route')],
+  ['/api/auth/*nextauth', () => import('../app/api/auth/[...nextauth]/route')],
   ['/api/account/sessions', () => import('../app/api/account/sessions/route')],
   ['/api/realtime/token', () => import('../app/api/realtime/token/route')],
   ['/api/chats', () => import('../app/api/chats/route')],
@@ -21,13 +22,17 @@ const ROUTES: Array<[pattern: string, load: () => Promise<RouteModule>]> = [
   ['/api/attachments/:fileId', () => import('../app/api/attachments/[fileId]/route')],
 ];
 
-function match(pattern: string, pathname: string): Record<string, string> | null {
+// `:name` takes one segment, `*name` (last) the rest, one or more, as an array like Next.js's
+// catch-all `[...name]`.
+function match(pattern: string, pathname: string): Record<string, string | string[]> | null {
   const p = pattern.split('/');
   const s = pathname.split('/');
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
+  const rest = p.at(-1)!.startsWith('*');
+  if (rest ? s.length < p.length : p.length !== s.length) return null;
+  const params: Record<string, string | string[]> = {};
   for (let i = 0; i < p.length; i++) {
-    if (p[i]!.startsWith(':')) params[p[i]!.slice(1)] = decodeURIComponent(s[i]!);
+    if (rest && i === p.length - 1) params[p[i]!.slice(1)] = s.slice(i).map(decodeURIComponent);
+    else if (p[i]!.startsWith(':')) params[p[i]!.slice(1)] = decodeURIComponent(s[i]!);
     else if (p[i] !== s[i]) return null;
   }
   return params;
@@ -52,7 +57,10 @@ export async function startRouteServer(): Promise<{ url: string; close: () => Pr
       const handler = (await load())[req.method as keyof RouteModule];
       if (!handler) break;
       const response = await handler(await toRequest(req, base), { params: Promise.resolve(params) });
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      // Several Set-Cookie headers (next-auth sends some) must stay separate.
+      const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
+      if (response.headers.has('set-cookie')) headers['set-cookie'] = response.headers.getSetCookie();
+      res.writeHead(response.status, headers);
       res.end(Buffer.from(await response.arrayBuffer()));
       return;
     }

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { linkClass } from './auth-card';
-import { safeCallbackUrl } from './callback-url';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { Field, FormAlert, SubmitButton } from './form-parts';
 import { signInWithCredentials } from './sign-in';
 import { NETWORK_MESSAGE, signInErrorMessage } from './sign-in-errors';

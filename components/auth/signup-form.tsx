@@ -10,7 +10,7 @@ import { signUpSchema } from '@/lib/auth/schemas';
 import { ApiError, postJson } from '@/lib/client/api';
 import { issueDetails } from '@/lib/validation';
 import { linkClass } from './auth-card';
-import { safeCallbackUrl } from './callback-url';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { Field, FormAlert, SubmitButton } from './form-parts';
 import { signInWithCredentials } from './sign-in';
 import { NETWORK_MESSAGE, signInErrorMessage } from './sign-in-errors';

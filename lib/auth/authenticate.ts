@@ -1,7 +1,8 @@
 // Who is asking: the one check every route handler makes. Accepts the next-auth session cookie
 // (browsers) or `Authorization: Bearer <realtime token>` (the seed's client, mobile apps), and
-// in both cases requires the named Session row to be live. Works on a plain Request, so it runs
-// the same under Next.js and in tests.
+// in both cases requires the named Session row to be live and (for a token) to belong to the
+// token's user, as the realtime handshake does. Works on a plain Request, so it runs the same
+// under Next.js and in tests.
 import { decode } from 'next-auth/jwt';
 import { db } from '../db';
 import { env } from '../env';
@@ -12,30 +13,69 @@ import { getActiveSessionUser, type AuthUser } from './sessions';
 
 export const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
 
-export async function authenticateRequest(request: Request): Promise<AuthUser> {
-  const sessionId = await sessionIdOf(request);
-  if (!sessionId) throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
-  const user = await getActiveSessionUser(db, sessionId);
-  if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
+export interface AuthenticateOptions {
+  /**
+   * Refuse Bearer tokens (FORBIDDEN): for issuing tokens, which must need the sign-in cookie, or
+   * a stolen 10-minute token could be swapped for fresh ones for as long as its session lives.
+   */
+  cookieOnly?: boolean;
+}
+
+export async function authenticateRequest(request: Request, options: AuthenticateOptions = {}): Promise<AuthUser> {
+  const credential = await credentialOf(request);
+  if (!credential) throw new AppError('UNAUTHENTICATED', 'Sign in to continue');
+  if (credential.via === 'bearer' && options.cookieOnly) {
+    throw new AppError('FORBIDDEN', 'A Bearer token cannot be used here; sign in to get a new token');
+  }
+  const refusal = credential.via === 'cookie' ? crossSiteRefusal(request, env.FRONTEND_URL) : null;
+  if (refusal) {
+    throw new AppError('FORBIDDEN', `Refused ${refusal}: the session cookie only works from this app's pages`);
+  }
+  const user = await getActiveSessionUser(db, credential.sessionId);
+  // Both credentials name a user and a session; the session must be that user's.
+  if (!user || user.id !== credential.userId) {
+    throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
+  }
   return user;
 }
 
-async function sessionIdOf(request: Request): Promise<string | null> {
+interface Credential {
+  via: 'cookie' | 'bearer';
+  sessionId: string;
+  userId: string;
+}
+
+/**
+ * The user a Cookie header signs in, checked exactly as API requests are (the Session row must
+ * be live and its user's); null when signed out, revoked, expired or forged. For server-rendered
+ * pages, which must not trust the cookie alone: it outlives a revoked session.
+ */
+export async function userOfSessionCookie(cookieHeader: string | null): Promise<AuthUser | null> {
+  const credential = await cookieCredential(cookieHeader);
+  if (!credential) return null;
+  const user = await getActiveSessionUser(db, credential.sessionId);
+  return user && user.id === credential.userId ? user : null;
+}
+
+async function credentialOf(request: Request): Promise<Credential | null> {
   const authorization = request.headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new AppError('UNAUTHENTICATED', 'Malformed Authorization header; expected "Bearer <token>"');
-    return (await verifyRealtimeToken(match[1]!)).sessionId;
+    const claims = await verifyRealtimeToken(match[1]!);
+    return { via: 'bearer', sessionId: claims.sessionId, userId: claims.userId };
   }
-  const cookies = parseCookies(request.headers.get('cookie'));
+  return cookieCredential(request.headers.get('cookie'));
+}
+
+async function cookieCredential(cookieHeader: string | null): Promise<Credential | null> {
+  const cookies = parseCookies(cookieHeader);
   const raw = SESSION_COOKIES.map((name) => cookies.get(name)).find(Boolean);
   if (!raw) return null;
-  const refusal = crossSiteRefusal(request, env.FRONTEND_URL);
-  if (refusal)
-    throw new AppError('FORBIDDEN', `Refused ${refusal}: the session cookie only works from this app's pages`);
   try {
     const token = await decode({ token: raw, secret: env.NEXTAUTH_SECRET });
-    return typeof token?.sid === 'string' ? token.sid : null;
+    if (typeof token?.sid !== 'string' || typeof token.sub !== 'string') return null;
+    return { via: 'cookie', sessionId: token.sid, userId: token.sub };
   } catch {
     return null;
   }
@@ -43,7 +83,7 @@ async function sessionIdOf(request: Request): Promise<string | null> {
 
 // Other apps on the same host (localhost shares cookies across ports) may set cookies that are
 // not valid percent-encoding; one of them must not break our own.
-function parseCookies(header: string | null): Map<string, string> {
+export function parseCookies(header: string | null): Map<string, string> {
   const map = new Map<string, string>();
   for (const part of header?.split(';') ?? []) {
     const eq = part.indexOf('=');

@@ -6,10 +6,10 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { db } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { checkCredentials } from './accounts';
-import { credentialsSchema } from './schemas';
-import { createSession, revokeSession, SESSION_TTL_SECONDS } from './sessions';
-import { clientAddress, consumeSignInAttempt, resetSignInAttempts } from './sign-in-limits';
+import { safeCallbackUrl } from './callback-url';
+import { signInWithPassword } from './password-sign-in';
+import { revokeSession, SESSION_TTL_SECONDS } from './sessions';
+import { clientAddress, signInLimits } from './sign-in-limits';
 
 export const authOptions: NextAuthOptions = {
   secret: env.NEXTAUTH_SECRET,
@@ -20,26 +20,25 @@ export const authOptions: NextAuthOptions = {
       name: 'Email',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
       async authorize(credentials, req) {
-        const parsed = credentialsSchema.safeParse(credentials);
-        if (!parsed.success) return null;
         const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
-        const ip = clientAddress((name) => headers[name]);
+        const client = { ip: clientAddress((name) => headers[name]), userAgent: headers['user-agent'] };
         try {
-          await consumeSignInAttempt(parsed.data.email, ip);
+          return await signInWithPassword({ db, limits: signInLimits }, credentials, client);
         } catch (error) {
           // next-auth passes the message on as ?error=… to the sign-in page.
           if (error instanceof AppError) throw new Error(error.code);
           throw error;
         }
-        const user = await checkCredentials(db, parsed.data.email, parsed.data.password);
-        if (!user) return null;
-        await resetSignInAttempts(parsed.data.email);
-        const session = await createSession(db, user.id, headers['user-agent']);
-        return { id: user.id, email: user.email, name: user.name, role: user.role, sessionId: session.id };
       },
     }),
   ],
   callbacks: {
+    // Only this site, whatever callbackUrl (query, form or cookie) asks for. next-auth's default
+    // parses it with `new URL()` unguarded, so a look-alike such as
+    // "http://localhost:3000.evil.example/" (an invalid port) made every auth route answer 500.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${safeCallbackUrl(url, baseUrl)}`;
+    },
     jwt({ token, user }) {
       if (user) {
         const u = user as unknown as { id: string; role: string; sessionId: string };

@@ -1,5 +1,6 @@
 // Where to go after signing in: the `callbackUrl` of the query string when it stays on this
-// site, else the inbox. Accepts paths starting with a single '/' (not '//host' or '/\host',
+// site, else the inbox. Used by the sign-in forms and by next-auth's redirect callback
+// (lib/auth/options.ts). Accepts paths starting with a single '/' (not '//host' or '/\host',
 // which browsers treat as other origins) and, because next-auth itself writes absolute
 // callback URLs, absolute URLs of this very origin (reduced to their path). Anything else
 // (other hosts, javascript:, garbage) falls back to the default: no open redirect.
