@@ -9,6 +9,8 @@ const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3100);
 const REALTIME_PORT = Number(process.env.E2E_REALTIME_PORT ?? 3101);
 const PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
 export const E2E_BASE_URL = `http://localhost:${WEB_PORT}`;
+/** The run's embedded database (scripts/dev.ts: lib/db/local-database.ts), for checks a page cannot see. */
+export const E2E_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${PG_PORT}/stayeasy`;
 
 export default defineConfig({
   testDir: 'e2e',
