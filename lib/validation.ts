@@ -62,6 +62,19 @@ export function findUnsafeCharacters(
   return null;
 }
 
+// The characters that show nothing by themselves (direction controls and zero-width characters).
+const INVISIBLE = new RegExp(
+  UNSAFE_CHARACTER_KINDS.filter(({ kind }) => kind !== 'control')
+    .map(({ pattern }) => pattern.source)
+    .join('|'),
+  'gu',
+);
+
+/** The text a reader would see: without invisible characters and surrounding white space. */
+export function visibleText(text: string): string {
+  return text.replace(INVISIBLE, '').trim();
+}
+
 /** For a zod `.superRefine()`: reports unsafe characters on the field being checked. */
 export function refuseUnsafeCharacters(text: string, ctx: z.RefinementCtx<string>): void {
   const found = findUnsafeCharacters(text);

@@ -342,6 +342,16 @@ describe('bad input: each gets its coded error and the database is unchanged', (
       'VALIDATION',
     ],
     [
+      'content of nothing but zero-width and direction characters',
+      () =>
+        call('POST', `${chatPath()}/messages`, {
+          headers: guestAuth,
+          json: { content: ' \u200b\u200d\u202e\ufeff\u2066 ' },
+        }),
+      400,
+      'VALIDATION',
+    ],
+    [
       'empty content without attachment',
       () => call('POST', `${chatPath()}/messages`, { headers: guestAuth, json: { content: '   ' } }),
       400,

@@ -1,6 +1,7 @@
 // Wire payloads of the chat domain, as zod schemas shared by the route handlers, the realtime
 // server and the browser client. TypeScript types are inferred from them, never retyped.
 import { z } from 'zod';
+import { visibleText } from '../validation';
 
 export const MAX_CONTENT_LENGTH = 4000;
 export const MAX_ATTACHMENTS = 10;
@@ -37,7 +38,8 @@ const hasTextOrAttachment: [
   (v: { content: string; attachments?: string[] }) => boolean,
   { message: string; path: string[] },
 ] = [
-  (v) => v.content.trim().length > 0 || (v.attachments?.length ?? 0) > 0,
+  // Text of nothing but zero-width or direction characters shows as an empty bubble: not text.
+  (v) => visibleText(v.content).length > 0 || (v.attachments?.length ?? 0) > 0,
   { message: 'a message needs text or an attachment', path: ['content'] },
 ];
 
