@@ -189,6 +189,22 @@ describe('routes, happy paths', () => {
     expect(pdfGet.headers.get('content-disposition')).toMatch(/^attachment;/);
   });
 
+  it('answers the retry of a message with an attachment with the stored message (200), storing nothing new', async () => {
+    const { guest, chat } = await createChat(db);
+    const auth = { cookie: (await sessionCookie(db, guest.id)).cookie };
+    const up = await upload(auth, PNG, 'retry.png', 'image/png');
+    const json = { content: 'with a photo', attachments: [up.body.data.id], clientMessageId: 'rest-retry-1' };
+    const first = await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json });
+    expect(first.status).toBe(201);
+    const before = await fingerprint();
+
+    const again = await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json });
+    expect(again.status).toBe(200);
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.body.data.files).toEqual([expect.objectContaining({ id: up.body.data.id })]);
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('stores markup exactly as typed and returns it as data, never rendered', async () => {
     const content = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     const sent = await call('POST', `/api/chats/${world.chat.id}/messages`, { headers: guestAuth, json: { content } });
