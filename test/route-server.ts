@@ -33,16 +33,23 @@ function match(pattern: string, pathname: string): Record<string, string> | null
   return params;
 }
 
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+// The body streams as it arrives, as Next.js passes it (the IncomingMessage itself as the body of
+// a half-duplex Request): a handler sees a slow upload slowly, and one that stops reading leaves
+// the rest unread, exactly as in production.
+function toRequest(req: IncomingMessage, base: string): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? '/', base), { method: req.method, headers, body });
+  const body = req.method !== 'GET' && req.method !== 'HEAD' ? req : undefined;
+  return new Request(new URL(req.url ?? '/', base), {
+    method: req.method,
+    headers,
+    // @ts-expect-error -- undici takes an async iterable, as Next.js passes it
+    body,
+    duplex: 'half',
+  });
 }
 
-export async function startRouteServer(): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
+export async function startRouteServer(port = 0): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
   const server = createServer(async (req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const pathname = new URL(req.url ?? '/', base).pathname;
@@ -51,7 +58,7 @@ export async function startRouteServer(): Promise<{ url: string; close: () => Pr
       if (!params) continue;
       const handler = (await load())[req.method as keyof RouteModule];
       if (!handler) break;
-      const response = await handler(await toRequest(req, base), { params: Promise.resolve(params) });
+      const response = await handler(toRequest(req, base), { params: Promise.resolve(params) });
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.end(Buffer.from(await response.arrayBuffer()));
       return;
@@ -60,7 +67,7 @@ export async function startRouteServer(): Promise<{ url: string; close: () => Pr
       .writeHead(404, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route' } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((r) => server.close(() => r())) };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, server, close: () => new Promise((r) => server.close(() => r())) };
 }
