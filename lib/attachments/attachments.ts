@@ -9,6 +9,16 @@ import { attachmentUrl } from '../chat/message-dto';
 import type { AttachmentStorage } from './storage';
 
 export const ALLOWED_MIME_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
+type AllowedMimeType = (typeof ALLOWED_MIME_TYPES)[number];
+
+// The extensions a name may keep for each type; the first is the one given otherwise.
+const EXTENSIONS: Record<AllowedMimeType, string[]> = {
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+  'image/gif': ['gif'],
+  'image/webp': ['webp'],
+  'application/pdf': ['pdf'],
+};
 
 // file-type's own sample size for streams: enough for every type above.
 const SNIFF_BYTES = 4100;
@@ -55,7 +65,7 @@ export async function uploadAttachment(
       return tx.file.create({
         data: {
           uploaderId,
-          originalName: cleanName(file.name, type.ext),
+          originalName: fileNameFor(file.name, type.mime),
           mimeType: type.mime,
           size,
           storageKey: key,
@@ -145,13 +155,24 @@ export function tooLarge(): AppError {
   );
 }
 
-// A display name only (never a path): no directories, no control characters, bounded length.
-function cleanName(name: string, ext: string): string {
-  const base = name
+// A display and download name only (never a path): no directories; no control characters, and no
+// invisible formatting ones (bidi overrides and isolates, zero-width characters) that could make
+// "invoice\u202Egnp.exe" read as "invoiceexe.png"; bounded length; and an extension that
+// matches the sniffed type, so the name never claims another type than the bytes.
+export function fileNameFor(name: string, mimeType: string): string {
+  const extensions = EXTENSIONS[mimeType as AllowedMimeType] ?? ['bin'];
+  const cleaned = name
     .split(/[\\/]/)
     .pop()!
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}"]/gu, '')
     .trim()
-    .slice(0, 200);
-  return base || `attachment.${ext}`;
+    .replace(/[. ]+$/, ''); // trailing dots and spaces vanish on Windows, exposing what precedes
+  const dot = cleaned.lastIndexOf('.');
+  const given = dot >= 0 ? cleaned.slice(dot + 1) : '';
+  const ext = extensions.includes(given.toLowerCase()) ? given : extensions[0]!;
+  // Cut by code points, not UTF-16 units: half a surrogate pair cannot be percent-encoded.
+  const stem = Array.from((dot >= 0 ? cleaned.slice(0, dot) : cleaned).trim())
+    .slice(0, 200 - ext.length - 1)
+    .join('');
+  return `${stem || 'attachment'}.${ext}`;
 }
