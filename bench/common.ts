@@ -56,12 +56,13 @@ export interface ServerProcess {
 
 /**
  * Starts `node --import tsx <script>` (so the pid IS the server, not a tsx wrapper) and waits
- * for /health. Its stdout/stderr go nowhere unless BENCH_DEBUG is set.
+ * for `healthPath` (/health). Its stdout/stderr go nowhere unless BENCH_DEBUG is set.
  */
 export async function startNodeServer(
   script: string,
   env: Record<string, string>,
   port: number,
+  healthPath = '/health',
 ): Promise<ServerProcess> {
   // BENCH_CPU_PROF=<folder>: each server writes a V8 CPU profile there when it exits.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -78,14 +79,14 @@ export async function startNodeServer(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}): ${stderr}`);
     try {
-      const res = await fetch(`${url}/health`);
+      const res = await fetch(`${url}${healthPath}`);
       if (res.ok) break;
     } catch {
       /* not up yet */
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${script} did not answer /health in 60 s: ${stderr}`);
+      throw new Error(`${script} did not answer ${healthPath} in 60 s: ${stderr}`);
     }
     await sleep(100);
   }

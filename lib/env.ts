@@ -56,6 +56,16 @@ const EnvSchema = z
       .int()
       .min(1)
       .default(10 * 1024 * 1024),
+    // Uploads one user may have in flight at once, in one web process (each process counts its own).
+    UPLOAD_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).default(3),
+    // Uploads a user may hold that no message has claimed yet (uploaded, not sent): their number
+    // and their total size.
+    UNCLAIMED_UPLOAD_MAX_COUNT: z.coerce.number().int().min(1).default(20),
+    UNCLAIMED_UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(100 * 1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Retention (npm run archive, lib/retention): messages older than ARCHIVE_AFTER_DAYS move to
     // archived_messages; chats with no message at all and no activity for EMPTY_CHAT_DAYS are

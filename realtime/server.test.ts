@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markMessagesRead, sendMessage } from '../lib/chat';
 import { db } from '../lib/db';
-import { bearerToken, createChat, createUser } from '../test/fixtures';
+import { bearerToken, createChat, createUpload, createUser } from '../test/fixtures';
 import { connect, eventually, Recorder, startServer, type Client } from './test-support';
 import type { RealtimeServer } from './server';
 import { LISTENER_APPLICATION_NAME } from './chat-events';
@@ -188,6 +188,29 @@ describe('two clients in a chat', () => {
     expect(o.countMessage(row.id)).toBe(1);
     expect(o.of('message_notification').filter((n) => n.message.id === row.id)).toHaveLength(1);
     expect(firstAcked).toBe(false);
+  });
+
+  it('a retry of a message with an attachment is acked with the stored message and its files, and not delivered again', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const file = await createUpload(db, guest.id);
+    const ownerTab = await open((await bearerToken(db, owner.id)).token);
+    const o = new Recorder(ownerTab);
+    await ownerTab.emitWithAck('join_chat', { chatId: chat.id });
+    const guestTab = await open((await bearerToken(db, guest.id)).token);
+    const payload = { chatId: chat.id, content: 'photo', attachments: [file.id], clientMessageId: 'file-retry-1' };
+
+    const first = await guestTab.emitWithAck('send_message', payload);
+    if (!first.ok) throw new Error(first.error.message);
+    const retry = await guestTab.emitWithAck('send_message', payload);
+    if (!retry.ok) throw new Error(`${retry.error.code}: ${retry.error.message}`);
+    expect(retry.data).toEqual({ duplicate: true, message: first.data.message });
+    expect(retry.data.message.files.map((f) => f.id)).toEqual([file.id]);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(1);
+
+    const barrier = await guestTab.emitWithAck('send_message', { chatId: chat.id, content: 'barrier' });
+    if (!barrier.ok) throw new Error(barrier.error.message);
+    await o.waitFor('new_message', (m) => m.id === barrier.data.message.id);
+    expect(o.countMessage(first.data.message.id)).toBe(1);
   });
 
   it("keeps the seed's client working: no ack callback, no clientMessageId, waits for message_sent / message_error", async () => {

@@ -2,6 +2,7 @@
 // each request becomes a standard Request passed to the handler module exactly as Next.js
 // would call it (params as a promise). Lets integration tests exercise the handlers, auth and
 // database end to end in milliseconds.
+import { Readable } from 'node:stream';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -38,16 +39,23 @@ function match(pattern: string, pathname: string): Record<string, string | strin
   return params;
 }
 
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+// The body streams as it arrives, as Next.js passes it (the IncomingMessage itself as the body of
+// a half-duplex Request): a handler sees a slow upload slowly, and one that stops reading leaves
+// the rest unread, exactly as in production.
+function toRequest(req: IncomingMessage, base: string): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  const body = chunks.length && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? '/', base), { method: req.method, headers, body });
+  // Streamed, not buffered, as Next.js passes it: upload limits act while the body arrives.
+  const body = req.method !== 'GET' && req.method !== 'HEAD' ? (Readable.toWeb(req) as ReadableStream) : undefined;
+  return new Request(new URL(req.url ?? '/', base), {
+    method: req.method,
+    headers,
+    body,
+    duplex: 'half',
+  } as RequestInit);
 }
 
-export async function startRouteServer(): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
+export async function startRouteServer(port = 0): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
   const server = createServer(async (req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const pathname = new URL(req.url ?? '/', base).pathname;
@@ -56,7 +64,7 @@ export async function startRouteServer(): Promise<{ url: string; close: () => Pr
       if (!params) continue;
       const handler = (await load())[req.method as keyof RouteModule];
       if (!handler) break;
-      const response = await handler(await toRequest(req, base), { params: Promise.resolve(params) });
+      const response = await handler(toRequest(req, base), { params: Promise.resolve(params) });
       // Several Set-Cookie headers (next-auth sends some) must stay separate.
       const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
       if (response.headers.has('set-cookie')) headers['set-cookie'] = response.headers.getSetCookie();
@@ -68,7 +76,7 @@ export async function startRouteServer(): Promise<{ url: string; close: () => Pr
       .writeHead(404, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route' } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, server, close: () => new Promise((r) => server.close(() => r())) };
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, server, close: () => new Promise((r) => server.close(() => r())) };
 }

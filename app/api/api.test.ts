@@ -1,5 +1,6 @@
 // The REST API end to end: real HTTP to the route handlers, real auth, real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storage } from '@/lib/attachments/storage';
 import { db } from '@/lib/db';
 import { issueRealtimeToken } from '@/lib/auth/realtime-token';
 import { revokeSession } from '@/lib/auth/sessions';
@@ -189,6 +190,22 @@ describe('routes, happy paths', () => {
     expect(pdfGet.headers.get('content-disposition')).toMatch(/^attachment;/);
   });
 
+  it('answers the retry of a message with an attachment with the stored message (200), storing nothing new', async () => {
+    const { guest, chat } = await createChat(db);
+    const auth = { cookie: (await sessionCookie(db, guest.id)).cookie };
+    const up = await upload(auth, PNG, 'retry.png', 'image/png');
+    const json = { content: 'with a photo', attachments: [up.body.data.id], clientMessageId: 'rest-retry-1' };
+    const first = await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json });
+    expect(first.status).toBe(201);
+    const before = await fingerprint();
+
+    const again = await call('POST', `/api/chats/${chat.id}/messages`, { headers: auth, json });
+    expect(again.status).toBe(200);
+    expect(again.body.data).toEqual(first.body.data);
+    expect(again.body.data.files).toEqual([expect.objectContaining({ id: up.body.data.id })]);
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('stores markup exactly as typed and returns it as data, never rendered', async () => {
     const content = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     const sent = await call('POST', `/api/chats/${world.chat.id}/messages`, { headers: guestAuth, json: { content } });
@@ -196,6 +213,45 @@ describe('routes, happy paths', () => {
     expect(sent.headers.get('content-type')).toMatch(/^application\/json/);
     const history = await call('GET', `/api/chats/${world.chat.id}/messages`, { headers: ownerAuth });
     expect(history.body.data.messages.at(-1).content).toBe(content);
+  });
+});
+
+describe('downloads', () => {
+  it("serves a file under a name with its sniffed type's extension and no invisible or control characters", async () => {
+    const user = await createUser(db);
+    const auth = { cookie: (await sessionCookie(db, user.id)).cookie };
+    const named: Array<[sent: string, bytes: Buffer, served: string]> = [
+      ['photo.exe', PNG, 'photo.png'],
+      ['invoice\u202Egnp.exe', PNG, 'invoicegnp.png'],
+      ['\u2066re\u200Bport\u2069.PNG\uFEFF', PNG, 'report.PNG'],
+      ['contract.png', PDF, 'contract.pdf'],
+    ];
+    for (const [sent, bytes, served] of named) {
+      const up = await upload(auth, bytes, sent, 'image/png');
+      expect(up.status).toBe(201);
+      expect(up.body.data.originalName).toBe(served);
+      const got = await call('GET', up.body.data.url, { headers: auth });
+      expect(got.headers.get('content-disposition')).toMatch(
+        new RegExp(`^(inline|attachment); filename\\*=UTF-8''${encodeURIComponent(served)}$`),
+      );
+      expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+
+    // A file stored before names were cleaned at upload is served under a clean name as well.
+    const legacy = await db.file.create({
+      data: {
+        uploaderId: user.id,
+        originalName: 'old\u202Egnp\u0007.exe',
+        mimeType: 'image/png',
+        size: PNG.length,
+        storageKey: await storage.put(PNG),
+      },
+    });
+    const got = await call('GET', `/api/attachments/${legacy.id}`, { headers: auth });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-disposition')).toBe("inline; filename*=UTF-8''oldgnp.png");
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 

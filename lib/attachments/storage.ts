@@ -1,16 +1,26 @@
 // Where attachment bytes live. Callers see only this interface; the default keeps files on local
 // disk under UPLOAD_DIR. An S3-compatible store can implement the same three methods later
 // without touching the callers.
+// put() takes the bytes as they arrive and writes them under a temporary name in UPLOAD_DIR/.incoming
+// (the same file system, so the rename is atomic), renamed to their key only once complete and
+// flushed: a failed or abandoned upload never leaves a file under a key, and put() removes its
+// partial file before it rejects. Only a crash mid-upload can leave a .part file behind.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { env } from '../env';
 
 export interface AttachmentStorage {
-  put(bytes: Uint8Array): Promise<string>;
+  /** Stores the bytes and returns their key; stores nothing when `bytes` throws (its error is thrown). */
+  put(bytes: Uint8Array | AsyncIterable<Uint8Array>): Promise<string>;
   get(key: string): Promise<Uint8Array>;
   delete(key: string): Promise<void>;
 }
+
+/** The folder of unfinished uploads, under the storage root (never a key: keys are hex). */
+export const INCOMING_DIR = '.incoming';
 
 const KEY = /^[a-f0-9]{2}\/[a-f0-9]{32}$/;
 
@@ -24,8 +34,19 @@ export function localDiskStorage(root = path.resolve(env.UPLOAD_DIR)): Attachmen
     async put(bytes) {
       const id = randomBytes(16).toString('hex');
       const key = `${id.slice(0, 2)}/${id}`;
-      await mkdir(path.dirname(pathOf(key)), { recursive: true });
-      await writeFile(pathOf(key), bytes, { flag: 'wx' });
+      const temp = path.join(root, INCOMING_DIR, `${id}.part`);
+      await mkdir(path.dirname(temp), { recursive: true });
+      try {
+        await pipeline(
+          bytes instanceof Uint8Array ? [bytes] : bytes,
+          createWriteStream(temp, { flags: 'wx', flush: true }),
+        );
+        await mkdir(path.dirname(pathOf(key)), { recursive: true });
+        await rename(temp, pathOf(key));
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
       return key;
     },
     get: async (key) => new Uint8Array(await readFile(pathOf(key))),

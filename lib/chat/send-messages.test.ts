@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createDb, db } from '../db';
 import { preparedStatementMarker, preparedStatementName } from '../db/client';
@@ -78,6 +79,56 @@ describe('sendMessages (one transaction for a group)', () => {
     expect(await db.message.count({ where: { chatId: chat.id } })).toBe(1);
   });
 
+  it('answers the retry of a message with an attachment with the stored message, in a later group or the same one', async () => {
+    const { guest, chat } = await createChat(db);
+    const f = await createUpload(db, guest.id);
+    const g = await createUpload(db, guest.id);
+    const send = (clientMessageId: string, fileId: string): SendRequest => ({
+      senderId: guest.id,
+      input: { chatId: chat.id, content: 'with file', attachments: [fileId], clientMessageId },
+    });
+    const [first] = await sendMessages(db, [send('k-file', f.id)]);
+    const [retry] = await sendMessages(db, [send('k-file', f.id)]);
+    const sameGroup = await sendMessages(db, [send('k-group', g.id), send('k-group', g.id)]);
+
+    const sent = [first, retry, ...sameGroup].map((o) => (o!.ok ? o!.sent : null));
+    expect(sent.map((s) => s?.duplicate)).toEqual([false, true, false, true]);
+    expect(sent[1]!.message).toEqual(sent[0]!.message);
+    expect(sent[1]!.message.files.map((file) => file.id)).toEqual([f.id]);
+    expect(sent[3]!.message.id).toBe(sent[2]!.message.id);
+    expect(sent[3]!.message.files.map((file) => file.id)).toEqual([g.id]);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(2);
+  });
+
+  it('answers a retry sent while the first attempt is still in flight with the stored message', async () => {
+    const { guest, chat } = await createChat(db);
+    const f = await createUpload(db, guest.id);
+    const request: SendRequest = {
+      senderId: guest.id,
+      input: { chatId: chat.id, content: 'with file', attachments: [f.id], clientMessageId: 'k-inflight' },
+    };
+    // The first attempt claims the file, then waits for the chat row; the retry waits for the file.
+    const locker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM chats WHERE id = $1 FOR UPDATE', [chat.id]);
+    const first = sendMessages(db, [request]);
+    await waitForLockWaiters(1);
+    const retry = sendMessages(db, [request]);
+    await waitForLockWaiters(2);
+    await locker.query('COMMIT');
+    await locker.end();
+
+    const [a, b] = [(await first)[0]!, (await retry)[0]!].map((o) => {
+      if (!o.ok) throw o.error;
+      return o.sent;
+    });
+    expect([a!.duplicate, b!.duplicate]).toEqual([false, true]);
+    expect(b!.message.id).toBe(a!.message.id);
+    expect(b!.message.files.map((file) => file.id)).toEqual([f.id]);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(1);
+  });
+
   it('concurrent groups over the same chats in opposite orders neither deadlock nor lose a message', async () => {
     const a = await createChat(db);
     const b = await createChat(db);
@@ -142,3 +193,24 @@ describe('newMessageId', () => {
     expect(newMessageId(1_800_000_000_001) > ids.at(-1)!).toBe(true);
   });
 });
+
+/** Waits until `n` sessions of this database wait for a lock. */
+async function waitForLockWaiters(n: number) {
+  // Its own connection, outside any transaction: a transaction sees pg_stat_activity as it was
+  // when it first read it.
+  const watcher = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await watcher.connect();
+  try {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await watcher.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0]!.waiting >= n) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`${n} sessions never waited for a lock`);
+  } finally {
+    await watcher.end();
+  }
+}

@@ -3,7 +3,8 @@
 // unread counts: one round trip and one disk flush for the whole group); a group with
 // attachments or announcements wraps that statement in a transaction with those steps.
 // Every message still gets its own outcome: a bad one (foreign chat, someone else's file) fails
-// alone and writes nothing, and a retried clientMessageId is answered with the stored message.
+// alone and writes nothing, and a retried clientMessageId is answered with the stored message,
+// attachments included (its files are already that message's, so their claim is not an error).
 // Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT DO
 // NOTHING stores a retry zero times, however the retries race.
 import { randomBytes } from 'node:crypto';
@@ -76,9 +77,13 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
       stored = await storeGroup(db, requests, outcomes);
     } else {
       await db.$transaction(async (tx) => {
-        const fileIdsOf = await claimAttachments(tx, requests, fail);
+        const { fileIdsOf, retries } = await claimAttachments(tx, requests, fail);
         stored = await storeGroup(tx, requests, outcomes);
         const inserted = stored.filter((row) => row.message_id !== null);
+        // claimAttachments holds the stored message (FOR KEY SHARE), so a retry always meets the
+        // unique index; were it ever inserted it would lack its files: store nothing instead.
+        if (inserted.some((row) => retries.has(row.n - 1)))
+          throw new AppError('INTERNAL', 'A retried message was stored again');
 
         // Bind the attachments to their messages.
         const binding = inserted.flatMap((row) =>
@@ -246,14 +251,19 @@ function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql
 
 /**
  * Locks the attachments named in the group: only the sender's own unused uploads, each used once
- * (a concurrent send cannot claim the same file). A request naming any other fails alone.
- * Returns each request's file ids.
+ * (a concurrent send cannot claim the same file). A request naming any other fails alone, unless
+ * it is a retry: its (sender, clientMessageId) is already stored, or is sent earlier in this
+ * group to the same chat. Its files are then that message's, so the claim cannot succeed, and it
+ * goes on with no files to storeGroup, whose unique index answers it with the stored message.
+ * The lookup costs a round trip only when a claim failed, and runs after the files' locks were
+ * taken, so an attempt still in flight when the retry came has committed by then.
+ * Returns each request's file ids, and the positions of the retries.
  */
 async function claimAttachments(
   tx: Pick<Db, '$queryRaw'>,
   requests: SendRequest[],
   fail: (i: number, error: unknown) => void,
-): Promise<string[][]> {
+): Promise<{ fileIdsOf: string[][]; retries: Set<number> }> {
   const wanted = requests.flatMap((r) => r.input.attachments ?? []);
   const usable = new Map<string, string>(); // file id → uploader
   if (wanted.length) {
@@ -264,20 +274,51 @@ async function claimAttachments(
     for (const row of rows) usable.set(row.id, row.uploader_id);
   }
   const claimed = new Set<string>();
-  return requests.map((r, i) => {
+  const unusable = new Set<number>();
+  const fileIdsOf = requests.map((r, i) => {
     const ids = [...new Set(r.input.attachments ?? [])];
     if (ids.some((id) => usable.get(id) !== r.senderId || claimed.has(id))) {
-      fail(
-        i,
-        new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
-          details: [{ path: ['attachments'], message: 'unusable attachment' }],
-        }),
-      );
+      unusable.add(i);
       return [];
     }
     ids.forEach((id) => claimed.add(id));
     return ids;
   });
+
+  const retries = new Set<number>();
+  if (unusable.size) {
+    const keyOf = (r: SendRequest) => JSON.stringify([r.senderId, r.input.clientMessageId]);
+    const asked = [...unusable].filter((i) => requests[i]!.input.clientMessageId);
+    const storedKeys = new Set<string>();
+    if (asked.length) {
+      // FOR KEY SHARE: the stored message cannot be deleted (archived) before this commits, so
+      // the retry's INSERT is sure to meet it.
+      const rows = await tx.$queryRaw<Array<{ sender_id: string; client_message_id: string }>>`
+        SELECT m.sender_id, m.client_message_id FROM messages m
+        JOIN unnest(${asked.map((i) => requests[i]!.senderId)}::text[],
+                    ${asked.map((i) => requests[i]!.input.clientMessageId!)}::text[]) AS v(sender_id, client_message_id)
+          ON m.sender_id = v.sender_id AND m.client_message_id = v.client_message_id
+        FOR KEY SHARE OF m`;
+      for (const row of rows) storedKeys.add(JSON.stringify([row.sender_id, row.client_message_id]));
+    }
+    // An earlier request of the group with the same key goes to storeGroup first; the same chat
+    // and property make it stored (or refused) exactly when this one would have been.
+    const sameSend = (a: SendRequest, b: SendRequest) =>
+      keyOf(a) === keyOf(b) && a.input.chatId === b.input.chatId && a.input.propertyId === b.input.propertyId;
+    requests.forEach((r, i) => {
+      if (!unusable.has(i)) return;
+      const earlier = requests.slice(0, i).some((e, j) => (!unusable.has(j) || retries.has(j)) && sameSend(e, r));
+      if (r.input.clientMessageId && (storedKeys.has(keyOf(r)) || earlier)) retries.add(i);
+      else
+        fail(
+          i,
+          new AppError('VALIDATION', 'An attachment does not exist, is not yours, or is already part of a message', {
+            details: [{ path: ['attachments'], message: 'unusable attachment' }],
+          }),
+        );
+    });
+  }
+  return { fileIdsOf, retries };
 }
 
 /** The message already stored for this (sender, clientMessageId): a retry's answer. */

@@ -1,6 +1,6 @@
 // GET /api/attachments/:fileId: the file, to its uploader and the members of its chat only.
 import { db } from '@/lib/db';
-import { readAttachment } from '@/lib/attachments/attachments';
+import { fileNameFor, readAttachment } from '@/lib/attachments/attachments';
 import { storage } from '@/lib/attachments/storage';
 import { authenticateRequest } from '@/lib/auth/authenticate';
 import { fileIdParamsSchema } from '@/lib/chat';
@@ -15,17 +15,25 @@ export function GET(request: Request, context: Context) {
     const { fileId } = parseInput(fileIdParamsSchema, await context.params, 'file id');
     const { file, bytes } = await readAttachment(db, storage, user.id, fileId);
     // Images show inline; anything else (PDF) downloads. The type is the sniffed one, and
-    // nosniff stops the browser from guessing another.
+    // nosniff stops the browser from guessing another. The name is cleaned again here: rows
+    // stored before names were cleaned at upload may still carry a misleading one.
     const disposition = file.mimeType.startsWith('image/') ? 'inline' : 'attachment';
+    const filename = encodeRfc5987(fileNameFor(file.originalName, file.mimeType));
     return new Response(Buffer.from(bytes), {
       headers: {
         'content-type': file.mimeType,
         'content-length': String(bytes.byteLength),
-        'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(file.originalName)}`,
+        'content-disposition': `${disposition}; filename*=UTF-8''${filename}`,
         'x-content-type-options': 'nosniff',
         'cache-control': 'private, max-age=3600',
         'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
       },
     });
   });
+}
+
+// filename*'s value: percent-encoded UTF-8, including the few characters encodeURIComponent leaves
+// but RFC 5987 does not allow there.
+function encodeRfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
