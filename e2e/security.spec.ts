@@ -45,6 +45,19 @@ test('pages carry a nonce CSP and the security headers, and run under them witho
   await context.close();
 });
 
+test('a session ended elsewhere no longer renders the inbox: the page goes to sign-in', async ({ browser }) => {
+  const tab = await InboxPage.signIn(browser, GUEST.email, GUEST.password);
+  const elsewhere = await InboxPage.signIn(browser, GUEST.email, GUEST.password);
+  // "Sign out everywhere" from the other device ends every session of the user, the tab's too.
+  expect((await elsewhere.page.request.delete('/api/account/sessions')).status()).toBe(200);
+
+  await tab.page.goto('/inbox');
+  await expect(tab.page).toHaveURL(/\/login/);
+  await expect(tab.page.getByText('Gina Guest')).toHaveCount(0);
+  await tab.context.close();
+  await elsewhere.context.close();
+});
+
 test.describe('a page on another port of the same host', () => {
   let evil: Server;
   let evilOrigin: string;
