@@ -3,7 +3,9 @@
 // on a fixture with one failure, through the same npm script and the same Vitest global setup
 // (whose embedded PostgreSQL once swallowed Vitest's exit code), and must exit non-zero. The
 // passing fixtures prove the runs are real: the same command exits 0 when nothing fails.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -57,5 +59,26 @@ describe('npm run test:e2e (Playwright)', () => {
     expect(output).toMatch(/1 failed/);
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
+  });
+});
+
+describe('npm test (scripts/test.sh)', () => {
+  it('stops at the first failing step with its exit code and runs nothing after it', async () => {
+    // A stand-in `npm` records each step it is asked for and fails the unit tests with code 3.
+    const bin = await mkdtemp(path.join(tmpdir(), 'npm-shim-'));
+    const calls = path.join(bin, 'calls');
+    await writeFile(
+      path.join(bin, 'npm'),
+      `#!/bin/sh\necho "$*" >> ${calls}\n[ "$3" = test:unit ] && exit 3\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const run = spawnSync('bash', ['scripts/test.sh'], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
+    expect((await readFile(calls, 'utf8')).trim().split('\n')).toEqual(['run --silent lint', 'run --silent test:unit']);
+    expect(run.status).toBe(3);
+    await rm(bin, { recursive: true, force: true });
   });
 });
