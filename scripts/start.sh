@@ -13,14 +13,17 @@ if [ ! -f "${NEXT_DIST_DIR:-.next}/BUILD_ID" ] || [ ! -f dist/realtime/main.mjs 
 fi
 export NODE_ENV=production
 
+# Each in its own process group (job control on), so a signal reaches the server under npm too.
+set -m
 npm run --silent start:web &
 web=$!
 npm run --silent start:realtime &
 realtime=$!
-trap 'kill -TERM "$web" "$realtime" 2>/dev/null' TERM INT
+stop() { kill -TERM -- "-$web" "-$realtime" 2>/dev/null; }
+trap stop TERM INT
 
 wait -n "$web" "$realtime"
 code=$?
-kill -TERM "$web" "$realtime" 2>/dev/null
+stop
 wait
 exit "$code"
