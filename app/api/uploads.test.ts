@@ -229,3 +229,36 @@ describe('unsent uploads per user', () => {
     expect(await partFiles()).toEqual([]);
   });
 });
+
+describe('removing an unsent upload', () => {
+  it('deletes its row and bytes for its uploader and frees its place; a sent one, or another user, is refused', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const auth = { cookie: (await sessionCookie(db, guest.id)).cookie };
+    const ownerAuth = { cookie: (await sessionCookie(db, owner.id)).cookie };
+    const kept = (await upload(auth, PNG)).body.data.id as string;
+    const removed = (await upload(auth, PNG)).body.data.id as string;
+    const removedKey = (await db.file.findUniqueOrThrow({ where: { id: removed } })).storageKey;
+    const remove = (id: string, headers: Record<string, string>) =>
+      fetch(`${base}/api/attachments/${id}`, { method: 'DELETE', headers }).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
+
+    expect((await remove(removed, ownerAuth)).status).toBe(404);
+    expect(await remove(removed, auth)).toEqual({ status: 200, body: { data: { id: removed } } });
+    expect(await db.file.findUnique({ where: { id: removed } })).toBeNull();
+    await expect(readFile(path.join(uploadDir, removedKey))).rejects.toThrow(/ENOENT/);
+    expect((await remove(removed, auth)).status).toBe(404);
+
+    const sent = await fetch(`${base}/api/chats/${chat.id}/messages`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'photo', attachments: [kept] }),
+    });
+    expect(sent.status).toBe(201);
+    const refused = await remove(kept, auth);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CONFLICT');
+    expect(await db.file.findUnique({ where: { id: kept } })).not.toBeNull();
+  });
+});

@@ -5,6 +5,7 @@ import { useRef, useState } from 'react';
 import type { FileDto } from '@/lib/attachments/attachments';
 import { MAX_CONTENT_LENGTH } from '@/lib/chat/schemas';
 import { useInboxStore } from '@/lib/client/store';
+import { apiFetch } from '@/lib/client/api';
 import { uploadWithProgress } from '@/lib/client/upload';
 import { useRealtime } from './realtime-provider';
 
@@ -97,6 +98,9 @@ export function Composer({ chatId }: { chatId: string }) {
                 className="absolute top-1 right-1.5 text-slate-400 hover:text-slate-700"
                 onClick={() => {
                   if (u.previewUrl) URL.revokeObjectURL(u.previewUrl);
+                  // Frees its place in the unsent-uploads quota now; if this fails, the retention
+                  // job deletes it after UNCLAIMED_UPLOAD_DAYS.
+                  if (u.file) void apiFetch(`/api/attachments/${u.file.id}`, { method: 'DELETE' }).catch(() => {});
                   setUploads((list) => list.filter((x) => x.key !== u.key));
                 }}
               >

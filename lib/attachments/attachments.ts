@@ -148,6 +148,32 @@ export async function readAttachment(db: Db, storage: AttachmentStorage, userId:
   return { file, bytes: await storage.get(file.storageKey) };
 }
 
+/**
+ * Deletes an upload its uploader removed before sending it (row, then bytes), which gives its
+ * place in the unsent-uploads quota back at once instead of after UNCLAIMED_UPLOAD_DAYS. One
+ * statement: a send claiming the file at the same moment either wins (the file stays, CONFLICT)
+ * or finds it gone.
+ */
+export async function deleteUnsentUpload(
+  db: Db,
+  storage: AttachmentStorage,
+  userId: string,
+  fileId: string,
+  log: (error: unknown) => void,
+): Promise<void> {
+  const deleted = await db.$queryRaw<Array<{ storage_key: string }>>`
+    DELETE FROM files
+    WHERE id = ${fileId} AND uploader_id = ${userId} AND message_id IS NULL AND archived_message_id IS NULL
+    RETURNING storage_key`;
+  if (deleted.length === 0) {
+    const own = await db.file.findFirst({ where: { id: fileId, uploaderId: userId }, select: { id: true } });
+    if (!own) throw notFound('File');
+    throw new AppError('CONFLICT', 'This file was sent in a message; it cannot be deleted on its own');
+  }
+  // After the commit: bytes that cannot be removed now are only disk space (no row names them).
+  await storage.delete(deleted[0]!.storage_key).catch(log);
+}
+
 export function tooLarge(): AppError {
   return new AppError(
     'PAYLOAD_TOO_LARGE',

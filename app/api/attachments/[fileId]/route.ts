@@ -1,10 +1,12 @@
 // GET /api/attachments/:fileId: the file, to its uploader and the members of its chat only.
+// DELETE: its uploader removes it while no message holds it.
 import { db } from '@/lib/db';
-import { fileNameFor, readAttachment } from '@/lib/attachments/attachments';
+import { deleteUnsentUpload, fileNameFor, readAttachment } from '@/lib/attachments/attachments';
 import { storage } from '@/lib/attachments/storage';
 import { authenticateRequest } from '@/lib/auth/authenticate';
 import { fileIdParamsSchema } from '@/lib/chat';
-import { respond } from '@/lib/http/respond';
+import { logger } from '@/lib/logger';
+import { ok, respond } from '@/lib/http/respond';
 import { parseInput } from '@/lib/validation';
 
 type Context = { params: Promise<{ fileId: string }> };
@@ -29,6 +31,18 @@ export function GET(request: Request, context: Context) {
         'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
       },
     });
+  });
+}
+
+// DELETE /api/attachments/:fileId: the uploader removes a file not yet sent in a message.
+export function DELETE(request: Request, context: Context) {
+  return respond(async () => {
+    const user = await authenticateRequest(request);
+    const { fileId } = parseInput(fileIdParamsSchema, await context.params, 'file id');
+    await deleteUnsentUpload(db, storage, user.id, fileId, (err) =>
+      logger.warn({ err, fileId }, 'removed upload: its bytes could not be deleted'),
+    );
+    return ok({ id: fileId });
   });
 }
 
