@@ -7,6 +7,7 @@
 // chat: an in-memory insurance limiter takes over until it is back.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Env } from './env';
+import { CLIENT_EVENTS, type Budget, type ClientEventName } from './contract/chat-events';
 import { AppError } from './errors';
 
 export interface RateLimitOptions {
@@ -53,8 +54,8 @@ export function rateLimitOptionsFrom(
   };
 }
 
-/** Every client event (realtime/events.ts ClientToServerEvents): a new one must be given a budget here. */
-export type LimitedEvent = 'send_message' | 'typing' | 'join_chat' | 'leave_chat' | 'mark_read';
+/** A client event: each spends the budget its contract declares (lib/contract/chat-events.ts). */
+export type LimitedEvent = ClientEventName;
 
 export interface RateLimits {
   /** Takes one point for the user, or throws RATE_LIMITED with the seconds to wait. */
@@ -77,15 +78,16 @@ export function createRateLimits(options: RateLimitOptions, redis?: unknown): Ra
   const send = make('stayeasy_rl_send', options.sendPoints, options.sendDurationSeconds);
   const typing = make('stayeasy_rl_typing', options.typingPoints, options.typingDurationSeconds);
   const events = make('stayeasy_rl_events', options.eventPoints, options.eventDurationSeconds);
-  const budgets: Record<LimitedEvent, [RateLimiterAbstract, what: string]> = {
-    send_message: [send, 'messages'],
+  const budgets: Record<Budget, [RateLimiterAbstract, what: string]> = {
+    send: [send, 'messages'],
     typing: [typing, 'typing events'],
-    join_chat: [events, 'chat events'],
-    leave_chat: [events, 'chat events'],
-    mark_read: [events, 'chat events'],
+    event: [events, 'chat events'],
   };
   return {
-    consume: (event, userId) => consumePoint(budgets[event][0], userId, budgets[event][1]),
+    consume: (event, userId) => {
+      const [limiter, what] = budgets[CLIENT_EVENTS[event].budget];
+      return consumePoint(limiter, userId, what);
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { getActiveSessionUser } from '../lib/auth/sessions';
 import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
 import type { RealtimeSocket } from './context';
-import type { ConnectErrorData } from './events';
+import type { ConnectErrorData } from '../lib/contract/chat-events';
 import type { RealtimeMetrics } from './metrics';
 import type { Logger } from 'pino';
 

@@ -18,7 +18,7 @@ import {
 import type { Db } from '../lib/db';
 import type { RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
-import { userRoom } from './events';
+import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
 
 export const LISTENER_APPLICATION_NAME = 'stayeasy-realtime-listen';

@@ -6,18 +6,32 @@ import type { BroadcastOperator, Server, Socket } from 'socket.io';
 import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
 import { RateLimitedError } from '../lib/rate-limits';
-import type {
-  AckError,
-  AckResponse,
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from './events';
+import {
+  CLIENT_EVENTS,
+  type AckError,
+  type AckResponse,
+  type ClientEventAck,
+  type ClientEventInput,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../lib/contract/chat-events';
+import { parseInput } from '../lib/validation';
 import type { RealtimeMetrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimits } from '../lib/rate-limits';
 import type { SendQueue } from '../lib/chat/send-queue';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events
+export interface InterServerEvents {}
+
+/** What the handshake middleware stores on each socket. */
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+  name: string;
+  role: 'GUEST' | 'OWNER';
+}
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -56,6 +70,32 @@ export function toAckError(error: AppError): AckError {
     ...(body.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: body.retryAfterSeconds }),
     ...(body.details === undefined ? {} : { details: body.details }),
   };
+}
+
+/**
+ * The one way a client event is handled (the registrar): Socket.IO's arguments normalised, a
+ * point of the event's budget taken, the payload parsed with the event's contract schema
+ * (lib/contract/chat-events.ts), then `handle` (the handler's own rule), whose result or error
+ * becomes the ack. `after` runs once the ack is out (emits to others go after the answer, and
+ * only for what was stored).
+ */
+export function onClientEvent<E extends ClientEventName>(
+  deps: Pick<HandlerDeps, 'metrics' | 'logger' | 'limits'>,
+  socket: RealtimeSocket,
+  event: E,
+  handle: (input: ClientEventInput<E>) => Promise<ClientEventAck<E>>,
+  after?: (response: AckResponse<ClientEventAck<E>>, request: { payload: unknown; acked: boolean }) => void,
+): void {
+  const { input, what } = CLIENT_EVENTS[event];
+  // Socket.IO types a listener by event name; this one serves any declared event.
+  const on = socket.on.bind(socket) as (name: string, listener: (...args: unknown[]) => void) => void;
+  on(event, async (...args: unknown[]) => {
+    const { payload, ack } = eventArgs(args);
+    const response = await runEvent(deps, socket, event, ack, () =>
+      handle(parseInput(input, payload, what) as ClientEventInput<E>),
+    );
+    after?.(response, { payload, acked: ack !== null });
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
 // socket, so a socket in both the chat room and a personal room still gets one copy.
 import type { MessageDto, ReadReceipt } from '../lib/chat';
 import type { Broadcaster } from './context';
-import { chatRoom, userRoom } from './events';
+import { chatRoom, userRoom } from './rooms';
 
 export interface StoredMessage {
   message: MessageDto;

@@ -7,7 +7,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../lib/db';
 import type { RealtimeIo, RealtimeSocket } from './context';
-import { userRoom, type PresencePayload } from './events';
+import type { PresencePayload } from '../lib/contract/chat-events';
+import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
 
 /** The few Redis commands presence needs (the `redis` package's client has them). */

@@ -18,7 +18,7 @@ import { lastRunFromAuditLog, registerArchiveMetrics } from '../lib/retention/me
 import { createAuthMiddleware, SocketSlots } from './auth';
 import { createChatEventRelay, listenForChatEvents, type ChatEventsListener } from './chat-events';
 import { InFlight, Semaphore, type HandlerDeps, type RealtimeIo } from './context';
-import { userRoom } from './events';
+import { userRoom } from './rooms';
 import { createMessageHandlers } from './handlers/messages';
 import { createReceiptHandlers } from './handlers/receipts';
 import { createRoomHandlers } from './handlers/rooms';

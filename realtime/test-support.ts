@@ -10,7 +10,7 @@ import {
   type SocketOptions,
 } from 'socket.io-client';
 import { db } from '../lib/db';
-import type { ClientToServerEvents, ConnectErrorData, ServerToClientEvents } from './events';
+import type { ClientToServerEvents, ConnectErrorData, ServerToClientEvents } from '../lib/contract/chat-events';
 import { createRealtimeServer, type RealtimeServerOptions } from './server';
 
 export type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;

@@ -18,7 +18,7 @@ import type {
   PresencePayload,
   ServerToClientEvents,
   TypingEventPayload,
-} from '../../realtime/events';
+} from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
 import { TYPING_THROTTLE_MS } from '../chat/schemas';

@@ -2,7 +2,7 @@
 // outbox as the UI shows it, and who is typing / online. Server data lives in React Query.
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { PresencePayload } from '../../realtime/events';
+import type { PresencePayload } from '../contract/chat-events';
 import type { ConnectionStatus } from './chat-client';
 import type { OutboxItem } from './outbox';
 import { TYPING_TTL_MS } from '../chat/schemas';

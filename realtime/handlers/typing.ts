@@ -2,11 +2,9 @@
 // stream becomes at most one relay per `throttleMs`), and it expires by itself: `ttlMs` after the
 // last isTyping:true the server relays isTyping:false, so a closed laptop does not "type" forever.
 // Sending a message, leaving the chat or disconnecting stops it too.
-import { typingSchema } from '../../lib/chat';
-import { parseInput } from '../../lib/validation';
-import { eventArgs, runEvent, type HandlerDeps, type RealtimeSocket } from '../context';
-import { userRoom } from '../events';
+import { onClientEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { membershipOf } from '../membership';
+import { userRoom } from '../rooms';
 
 interface TypingState {
   otherUserId: string;
@@ -31,26 +29,22 @@ export function createTypingHandlers(deps: HandlerDeps) {
       return true;
     };
 
-    socket.on('typing', async (...args: unknown[]) => {
-      const { payload, ack } = eventArgs(args);
-      await runEvent(deps, socket, 'typing', ack, async () => {
-        const { chatId, isTyping } = parseInput(typingSchema, payload, 'typing payload');
-        const chat = await membershipOf(deps.db, socket, chatId);
-        if (!isTyping) return { relayed: stop(chat.id) };
+    onClientEvent(deps, socket, 'typing', async ({ chatId, isTyping }) => {
+      const chat = await membershipOf(deps.db, socket, chatId);
+      if (!isTyping) return { relayed: stop(chat.id) };
 
-        const state = active.get(chat.id);
-        const now = Date.now();
-        if (state) clearTimeout(state.expiry);
-        const expiry = setTimeout(() => stop(chat.id), typing.ttlMs);
-        expiry.unref();
-        if (state && now - state.lastRelayAt < typing.throttleMs) {
-          active.set(chat.id, { ...state, expiry });
-          return { relayed: false };
-        }
-        active.set(chat.id, { otherUserId: chat.otherUserId, lastRelayAt: now, expiry });
-        relay(chat.id, chat.otherUserId, true);
-        return { relayed: true };
-      });
+      const state = active.get(chat.id);
+      const now = Date.now();
+      if (state) clearTimeout(state.expiry);
+      const expiry = setTimeout(() => stop(chat.id), typing.ttlMs);
+      expiry.unref();
+      if (state && now - state.lastRelayAt < typing.throttleMs) {
+        active.set(chat.id, { ...state, expiry });
+        return { relayed: false };
+      }
+      active.set(chat.id, { otherUserId: chat.otherUserId, lastRelayAt: now, expiry });
+      relay(chat.id, chat.otherUserId, true);
+      return { relayed: true };
     });
 
     return {
