@@ -2,129 +2,42 @@
 // One conversation: header with the other party's presence, the history (older pages load when
 // scrolled to the top, without the view jumping), day separators, delivery ticks on own
 // messages, failed messages with retry/delete, the typing indicator and the composer.
-// Messages to the user are marked read while the thread is on screen.
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+// Messages to the user are marked read while the thread is on screen. Each of these is a hook
+// under ./thread/; this component composes them and renders.
+import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { Fragment, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { mergeMessages, type ThreadMessage } from '@/lib/client/merge';
-import { chatQueries, setChatUnread, threadMessages } from '@/lib/client/queries';
+import { Fragment } from 'react';
+import { chatQueries } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
-import { useQueryClient } from '@tanstack/react-query';
 import { Composer } from './composer';
-import { dayLabel, lastSeenLabel } from './format';
+import { dayLabel } from './format';
 import { MessageBubble } from './message-bubble';
 import { useRealtime } from './realtime-provider';
-
-const EMPTY: never[] = [];
+import { ThreadHeader } from './thread/thread-header';
+import { startsNewDay } from './thread/thread-logic';
+import { useChatRoom } from './thread/use-chat-room';
+import { useMarkReadWhileVisible } from './thread/use-mark-read-while-visible';
+import { useOlderPages } from './thread/use-older-pages';
+import { useScrollAnchor } from './thread/use-scroll-anchor';
+import { useThreadMessages } from './thread/use-thread-messages';
+import { useTypingNotice } from './thread/use-typing-notice';
 
 export function ThreadView({ chatId }: { chatId: string }) {
   const { client, user } = useRealtime();
-  const queryClient = useQueryClient();
   const chats = useQuery(chatQueries.list());
   const chat = chats.data?.find((c) => c.id === chatId);
-  const thread = useInfiniteQuery(chatQueries.thread(chatId));
-  const outbox = useInboxStore((s) => s.outbox);
   const connection = useInboxStore((s) => s.connection);
-  const typingMap = useInboxStore((s) => s.typing[chatId]) ?? EMPTY;
-  const presence = useInboxStore((s) => (chat ? s.presence[chat.otherParty.id] : undefined));
 
-  const messages = useMemo<ThreadMessage[]>(() => {
-    const pending: ThreadMessage[] = outbox
-      .filter((i) => i.chatId === chatId)
-      .map((i) => ({
-        id: `local:${i.clientMessageId}`,
-        chatId,
-        senderId: user.id,
-        recipientId: chat?.otherParty.id ?? '',
-        propertyId: null,
-        content: i.content,
-        clientMessageId: i.clientMessageId,
-        createdAt: i.createdAt,
-        readAt: null,
-        sender: { id: user.id, name: user.name, role: user.role },
-        recipient: chat?.otherParty ?? { id: '', name: '', role: 'OWNER' },
-        property: null,
-        files: [],
-        status: i.status === 'failed' ? 'failed' : 'sending',
-      }));
-    return mergeMessages(threadMessages(thread.data), pending);
-  }, [thread.data, outbox, chatId, user, chat]);
-
-  // Join the chat's live room while it is open (again after each reconnect: ChatClient does that).
-  useEffect(() => {
-    if (connection !== 'connected') return;
-    let left = false;
-    client
-      .joinChat(chatId)
-      .then(({ presence: p }) => !left && useInboxStore.getState().setPresence(p))
-      .catch(() => {});
-    return () => {
-      left = true;
-      void client.leaveChat(chatId).catch(() => {});
-    };
-  }, [client, chatId, connection]);
-
-  // Mark what is on screen as read: everything up to the newest message sent to this user, as
-  // soon as the tab is visible (again).
-  const visible = usePageVisible();
-  const newestUnreadToMe = [...messages].reverse().find((m) => m.recipientId === user.id && !m.readAt && !m.status);
-  useEffect(() => {
-    if (!newestUnreadToMe || connection !== 'connected' || !visible) return;
-    client
-      .markRead(chatId, { upToMessageId: newestUnreadToMe.id })
-      .then((receipt) => setChatUnread(queryClient, chatId, receipt.chatUnreadCount))
-      .catch(() => {});
-  }, [client, chatId, newestUnreadToMe?.id, connection, visible, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // Scrolling: stick to the bottom for new messages; keep the view still when older ones load.
-  const scroller = useRef<HTMLDivElement>(null);
-  const topSentinel = useRef<HTMLDivElement>(null);
-  const anchor = useRef<{ height: number; top: number } | null>(null);
-  const atBottom = useRef(true);
-  const oldestId = messages[0]?.id;
-  const newestId = messages.at(-1)?.id;
-
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    if (anchor.current) {
-      el.scrollTop = anchor.current.top + (el.scrollHeight - anchor.current.height);
-      anchor.current = null;
-    }
-  }, [oldestId]);
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [newestId, thread.isSuccess]);
-
-  useEffect(() => {
-    const el = scroller.current;
-    const sentinel = topSentinel.current;
-    if (!el || !sentinel) return;
-    const observer = new IntersectionObserver(
-      ([entry]) => {
-        if (entry?.isIntersecting && thread.hasNextPage && !thread.isFetchingNextPage) {
-          anchor.current = { height: el.scrollHeight, top: el.scrollTop };
-          void thread.fetchNextPage();
-        }
-      },
-      { root: el, rootMargin: '200px 0px 0px 0px' },
-    );
-    observer.observe(sentinel);
-    return () => observer.disconnect();
-  }, [thread.hasNextPage, thread.isFetchingNextPage, thread.fetchNextPage]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // The other member's typing notice shows until it expires (a renewal updates the store, which
-  // renders again); one timer for that moment, not a re-render of the thread every second.
-  const typingUntil = chat ? (typingMap as Record<string, number>)[chat.otherParty.id] : undefined;
-  // Rendering stays pure (no clock read): the notice shows until its timer marks it expired.
-  const [expiredUntil, setExpiredUntil] = useState<number>();
-  useEffect(() => {
-    if (typingUntil === undefined) return;
-    const timer = setTimeout(() => setExpiredUntil(typingUntil), Math.max(0, typingUntil - Date.now() + 20));
-    return () => clearTimeout(timer);
-  }, [typingUntil]);
-  const otherTyping = typingUntil !== undefined && typingUntil !== expiredUntil;
+  const { thread, messages } = useThreadMessages(chatId, user, chat?.otherParty);
+  useChatRoom(client, chatId, connection);
+  useMarkReadWhileVisible(client, chatId, messages, user.id, connection);
+  const { scrollerRef, onScroll, holdPosition } = useScrollAnchor(
+    messages[0]?.id,
+    messages.at(-1)?.id,
+    thread.isSuccess,
+  );
+  const topSentinelRef = useOlderPages(scrollerRef, thread, holdPosition);
+  const otherTyping = useTypingNotice(chatId, chat?.otherParty.id);
 
   if (thread.isError) {
     return (
@@ -144,34 +57,11 @@ export function ThreadView({ chatId }: { chatId: string }) {
       aria-label={chat ? `Conversation with ${chat.otherParty.name}` : 'Conversation'}
       className="flex h-full min-h-0 flex-col"
     >
-      <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
-        <Link href="/inbox" className="rounded p-1 text-slate-500 md:hidden" aria-label="Back to conversations">
-          ←
-        </Link>
-        <div className="min-w-0">
-          <h1 className="truncate font-semibold" data-testid="thread-title">
-            <bdi>{chat?.otherParty.name ?? '…'}</bdi>
-          </h1>
-          <p className="truncate text-xs text-slate-500 dark:text-slate-400">
-            <span data-testid="presence">
-              {presence?.online ? 'Online' : lastSeenLabel(presence?.lastSeen ?? null)}
-            </span>
-            {chat && (
-              <>
-                {' '}
-                · <bdi>{chat.property.name}</bdi>
-              </>
-            )}
-          </p>
-        </div>
-      </header>
+      <ThreadHeader chat={chat} />
 
       <div
-        ref={scroller}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
-        }}
+        ref={scrollerRef}
+        onScroll={onScroll}
         className="min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-6"
         data-testid="message-scroller"
         role="log"
@@ -179,7 +69,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
         aria-relevant="additions"
         aria-busy={thread.isFetching}
       >
-        <div ref={topSentinel} aria-hidden className="h-px" />
+        <div ref={topSentinelRef} aria-hidden className="h-px" />
         {thread.isFetchingNextPage && (
           <p className="py-2 text-center text-xs text-slate-500">Loading earlier messages…</p>
         )}
@@ -190,25 +80,18 @@ export function ThreadView({ chatId }: { chatId: string }) {
         )}
         {thread.isPending && <p className="py-8 text-center text-sm text-slate-500">Loading messages…</p>}
         <ol className="flex flex-col gap-1.5" data-testid="messages">
-          {messages.map((message, i) => {
-            const previous = messages[i - 1];
-            const newDay =
-              !previous || new Date(previous.createdAt).toDateString() !== new Date(message.createdAt).toDateString();
-            return (
-              <Fragment
-                key={message.clientMessageId && message.status ? `local:${message.clientMessageId}` : message.id}
-              >
-                {newDay && (
-                  <li className="my-3 flex justify-center" role="separator">
-                    <span className="rounded-full bg-slate-200/70 px-3 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                      {dayLabel(message.createdAt)}
-                    </span>
-                  </li>
-                )}
-                <MessageBubble message={message} own={message.senderId === user.id} />
-              </Fragment>
-            );
-          })}
+          {messages.map((message, i) => (
+            <Fragment key={message.clientMessageId && message.status ? `local:${message.clientMessageId}` : message.id}>
+              {startsNewDay(messages[i - 1], message) && (
+                <li className="my-3 flex justify-center" role="separator">
+                  <span className="rounded-full bg-slate-200/70 px-3 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                    {dayLabel(message.createdAt)}
+                  </span>
+                </li>
+              )}
+              <MessageBubble message={message} own={message.senderId === user.id} />
+            </Fragment>
+          ))}
         </ol>
       </div>
 
@@ -228,16 +111,4 @@ export function ThreadView({ chatId }: { chatId: string }) {
       <Composer chatId={chatId} />
     </section>
   );
-}
-
-function usePageVisible(): boolean {
-  const [visible, setVisible] = useState(
-    () => typeof document === 'undefined' || document.visibilityState === 'visible',
-  );
-  useEffect(() => {
-    const update = () => setVisible(document.visibilityState === 'visible');
-    document.addEventListener('visibilitychange', update);
-    return () => document.removeEventListener('visibilitychange', update);
-  }, []);
-  return visible;
 }

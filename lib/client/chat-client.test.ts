@@ -113,3 +113,13 @@ describe('ChatClient', () => {
     expect(missed.map((m) => m.id)).toEqual(later);
   });
 });
+
+describe('ChatClient.fetchMissedMessages failures', () => {
+  it('rejects with "Failed to fetch messages: <status> …" and the server\'s code', async () => {
+    const { chat } = await createChat(db);
+    const client = new ChatClient(realtime.url, 'not-a-token', { apiBaseUrl: rest.url });
+    const failure = client.fetchMissedMessages(chat.id, new Date(0).toISOString());
+    await expect(failure).rejects.toThrow(/^Failed to fetch messages: 401 /);
+    await expect(failure).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+  });
+});

@@ -22,6 +22,7 @@ import type {
 import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
 import { TYPING_THROTTLE_MS } from '../chat/schemas';
+import { ApiError, apiFetch } from './api';
 import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from './outbox';
 
 export const ACK_TIMEOUT_MS = 10_000;
@@ -231,14 +232,10 @@ export class ChatClient {
     let after = afterId;
     for (let guard = 0; guard < 1000; guard++) {
       const params = new URLSearchParams({ after, limit: '100' });
-      const response = await fetch(`${this.apiBaseUrl()}/api/chats/${encodeURIComponent(chatId)}/messages?${params}`, {
-        headers: { authorization: `Bearer ${this.token}` },
-        credentials: 'include',
-      });
-      if (!response.ok) throw new Error(`Failed to fetch messages: ${response.status} ${response.statusText}`);
-      const { data } = (await response.json()) as {
-        data: { messages: MessageDto[]; pagination: { hasMore: boolean; nextCursor: string | null } };
-      };
+      const data = await this.getJson<{
+        messages: MessageDto[];
+        pagination: { hasMore: boolean; nextCursor: string | null };
+      }>(`/api/chats/${encodeURIComponent(chatId)}/messages?${params}`, 'Failed to fetch messages');
       out.push(...data.messages);
       if (!data.pagination.hasMore || !data.pagination.nextCursor) break;
       after = data.pagination.nextCursor;
@@ -247,6 +244,18 @@ export class ChatClient {
   }
 
   // -------------------------------------------------------------------------------------------
+
+  /** GET over the shared REST client with this client's bearer token (it may be another origin). */
+  private async getJson<T>(path: string, failure: string): Promise<T> {
+    try {
+      return await apiFetch<T>(`${this.apiBaseUrl()}${path}`, { token: this.token, credentials: 'include' });
+    } catch (error) {
+      // An HTTP failure keeps this client's message form ("<failure>: <status> …") and the code.
+      if (error instanceof ApiError && error.status)
+        throw new ApiError(error.code, `${failure}: ${error.status} ${error.message}`, error.status, error.details);
+      throw error;
+    }
+  }
 
   private apiBaseUrl(): string {
     return this.options.apiBaseUrl ?? (globalThis as { location?: Location }).location?.origin ?? this.serverUrl;

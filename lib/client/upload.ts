@@ -1,6 +1,7 @@
 // Attachment upload with progress. fetch() cannot report upload progress, so this one call uses
-// XMLHttpRequest; the answer has the API's usual { data } / { error } shape.
+// XMLHttpRequest; its answer is read by the same envelope parser as every other call.
 import type { FileDto } from '../attachments/attachments';
+import { ApiError, parseEnvelope } from './api';
 
 export function uploadWithProgress(file: File, onProgress: (fraction: number) => void): Promise<FileDto> {
   return new Promise((resolve, reject) => {
@@ -9,11 +10,13 @@ export function uploadWithProgress(file: File, onProgress: (fraction: number) =>
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
-      const body = xhr.response as { data?: FileDto; error?: { message: string } } | null;
-      if (xhr.status === 201 && body?.data) resolve(body.data);
-      else reject(new Error(body?.error?.message ?? `Upload failed (${xhr.status})`));
+      try {
+        resolve(parseEnvelope<FileDto>(xhr.status, xhr.response, 'Upload'));
+      } catch (error) {
+        reject(error as Error);
+      }
     };
-    xhr.onerror = () => reject(new Error('Upload failed: you appear to be offline'));
+    xhr.onerror = () => reject(new ApiError('NETWORK', 'Upload failed: you appear to be offline', 0));
     const form = new FormData();
     form.append('file', file);
     xhr.send(form);

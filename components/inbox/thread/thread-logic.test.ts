@@ -1,0 +1,134 @@
+// The thread view's pure decisions: optimistic messages, which message to mark read, scroll
+// anchoring, typing-notice expiry, day separators.
+import { describe, expect, it } from 'vitest';
+import type { ThreadMessage } from '@/lib/client/merge';
+import type { OutboxItem } from '@/lib/client/outbox';
+import {
+  anchoredScrollTop,
+  isNearBottom,
+  newestUnreadIdFor,
+  pendingMessages,
+  startsNewDay,
+  typingExpiryDelay,
+} from './thread-logic';
+
+const me = { id: 'u-me', name: 'Me', role: 'GUEST' as const };
+const other = { id: 'u-other', name: 'Other', role: 'OWNER' as const };
+
+function item(over: Partial<OutboxItem>): OutboxItem {
+  return {
+    clientMessageId: 'c1',
+    chatId: 'chat-1',
+    content: 'hi',
+    attachments: [],
+    createdAt: '2026-01-01T10:00:00.000Z',
+    seq: 0,
+    attempts: 0,
+    status: 'pending',
+    ...over,
+  };
+}
+
+function stored(over: Partial<ThreadMessage>): ThreadMessage {
+  return {
+    id: 'm1',
+    chatId: 'chat-1',
+    senderId: other.id,
+    recipientId: me.id,
+    propertyId: null,
+    content: 'x',
+    clientMessageId: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    readAt: null,
+    sender: other,
+    recipient: me,
+    property: null,
+    files: [],
+    ...over,
+  } as ThreadMessage;
+}
+
+describe('pendingMessages', () => {
+  it("shapes this chat's outbox items as messages from me to the other party", () => {
+    const out = pendingMessages(
+      [
+        item({ clientMessageId: 'a' }),
+        item({ clientMessageId: 'b', chatId: 'chat-2' }),
+        item({ clientMessageId: 'c', status: 'failed' }),
+      ],
+      'chat-1',
+      me,
+      other,
+    );
+    expect(out.map((m) => [m.id, m.status])).toEqual([
+      ['local:a', 'sending'],
+      ['local:c', 'failed'],
+    ]);
+    expect(out[0]).toMatchObject({
+      chatId: 'chat-1',
+      senderId: me.id,
+      recipientId: other.id,
+      content: 'hi',
+      clientMessageId: 'a',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      readAt: null,
+      sender: me,
+      recipient: other,
+      files: [],
+    });
+  });
+
+  it('before the chat list has loaded, the recipient is a blank placeholder', () => {
+    const [m] = pendingMessages([item({})], 'chat-1', me, undefined);
+    expect(m).toMatchObject({ recipientId: '', recipient: { id: '', name: '', role: 'OWNER' } });
+  });
+});
+
+describe('newestUnreadIdFor', () => {
+  it('is the newest stored message to the user that is not read', () => {
+    const messages = [
+      stored({ id: 'a' }),
+      stored({ id: 'b' }),
+      stored({ id: 'c', readAt: '2026-01-01T11:00:00.000Z' }),
+      stored({ id: 'd', senderId: me.id, recipientId: other.id }),
+      stored({ id: 'e', status: 'sending', recipientId: me.id }),
+    ];
+    expect(newestUnreadIdFor(messages, me.id)).toBe('b');
+  });
+
+  it('is undefined when nothing to the user is unread', () => {
+    expect(newestUnreadIdFor([], me.id)).toBeUndefined();
+    expect(newestUnreadIdFor([stored({ readAt: '2026-01-01T11:00:00.000Z' })], me.id)).toBeUndefined();
+  });
+});
+
+describe('scrolling', () => {
+  it('keeps the same messages in view when older ones are added above', () => {
+    expect(anchoredScrollTop({ height: 1000, top: 30 }, 1600)).toBe(630);
+    expect(anchoredScrollTop({ height: 1000, top: 30 }, 1000)).toBe(30);
+  });
+
+  it('near the bottom means less than 80px below the view', () => {
+    expect(isNearBottom({ scrollHeight: 1000, scrollTop: 500, clientHeight: 500 })).toBe(true);
+    expect(isNearBottom({ scrollHeight: 1000, scrollTop: 421, clientHeight: 500 })).toBe(true);
+    expect(isNearBottom({ scrollHeight: 1000, scrollTop: 420, clientHeight: 500 })).toBe(false);
+  });
+});
+
+describe('typingExpiryDelay', () => {
+  it('fires a little after the notice expires, at once if it already has', () => {
+    expect(typingExpiryDelay(5000, 2000)).toBe(3020);
+    expect(typingExpiryDelay(5000, 9000)).toBe(0);
+  });
+});
+
+describe('startsNewDay', () => {
+  it('is true for the first message and when the local calendar day changes', () => {
+    const at = (createdAt: string) => ({ createdAt });
+    expect(startsNewDay(undefined, at('2026-01-01T10:00:00.000Z'))).toBe(true);
+    expect(startsNewDay(at('2026-01-01T10:00:00.000Z'), at('2026-01-01T10:05:00.000Z'))).toBe(false);
+    const a = new Date(2026, 0, 1, 23, 59).toISOString();
+    const b = new Date(2026, 0, 2, 0, 1).toISOString();
+    expect(startsNewDay(at(a), at(b))).toBe(true);
+  });
+});

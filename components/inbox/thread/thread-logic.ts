@@ -1,0 +1,69 @@
+// The thread view's decisions, as pure functions (no React, no DOM): what the optimistic
+// messages look like, which message to mark read, where to scroll, when a typing notice expires.
+import type { MessageDto } from '@/lib/chat/message-dto';
+import type { ThreadMessage } from '@/lib/client/merge';
+import type { OutboxItem } from '@/lib/client/outbox';
+
+type Person = MessageDto['sender'];
+
+/** The chat's messages still in the outbox, shaped as messages ("sending", or "failed"). */
+export function pendingMessages(
+  outbox: readonly OutboxItem[],
+  chatId: string,
+  me: Person,
+  otherParty: Person | undefined,
+): ThreadMessage[] {
+  return outbox
+    .filter((i) => i.chatId === chatId)
+    .map((i) => ({
+      id: `local:${i.clientMessageId}`,
+      chatId,
+      senderId: me.id,
+      recipientId: otherParty?.id ?? '',
+      propertyId: null,
+      content: i.content,
+      clientMessageId: i.clientMessageId,
+      createdAt: i.createdAt,
+      readAt: null,
+      sender: { id: me.id, name: me.name, role: me.role },
+      recipient: otherParty ?? { id: '', name: '', role: 'OWNER' },
+      property: null,
+      files: [],
+      status: i.status === 'failed' ? 'failed' : 'sending',
+    }));
+}
+
+/** The newest stored message sent to `userId` and not read yet: reading it marks all before it. */
+export function newestUnreadIdFor(messages: readonly ThreadMessage[], userId: string): string | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.recipientId === userId && !m.readAt && !m.status) return m.id;
+  }
+  return undefined;
+}
+
+/** Where the scroller was before older messages were added above. */
+export interface ScrollAnchor {
+  height: number;
+  top: number;
+}
+
+/** The scrollTop that shows the same messages as before `anchor`, now that the content is taller. */
+export function anchoredScrollTop(anchor: ScrollAnchor, scrollHeight: number): number {
+  return anchor.top + (scrollHeight - anchor.height);
+}
+
+/** Close enough to the bottom that new messages should keep the view there. */
+export function isNearBottom(el: { scrollHeight: number; scrollTop: number; clientHeight: number }): boolean {
+  return el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+}
+
+/** How long until a typing notice that lasts until `until` should be hidden (a little after). */
+export function typingExpiryDelay(until: number, now: number): number {
+  return Math.max(0, until - now + 20);
+}
+
+/** Whether `message` starts a new day after `previous` (a day separator goes before it). */
+export function startsNewDay(previous: { createdAt: string } | undefined, message: { createdAt: string }): boolean {
+  return !previous || new Date(previous.createdAt).toDateString() !== new Date(message.createdAt).toDateString();
+}

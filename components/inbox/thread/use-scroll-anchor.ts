@@ -1,0 +1,34 @@
+// The message scroller's position: it sticks to the bottom for new messages (while the reader is
+// near the bottom), and stays still when older messages are added above (holdPosition() before
+// loading them; the position is restored once the oldest message changes).
+import { useCallback, useLayoutEffect, useRef, type UIEvent } from 'react';
+import { anchoredScrollTop, isNearBottom, type ScrollAnchor } from './thread-logic';
+
+export function useScrollAnchor(oldestId: string | undefined, newestId: string | undefined, loaded: boolean) {
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const anchor = useRef<ScrollAnchor | null>(null);
+  const atBottom = useRef(true);
+
+  useLayoutEffect(() => {
+    const el = scrollerRef.current;
+    if (!el) return;
+    if (anchor.current) {
+      el.scrollTop = anchoredScrollTop(anchor.current, el.scrollHeight);
+      anchor.current = null;
+    }
+  }, [oldestId]);
+  useLayoutEffect(() => {
+    const el = scrollerRef.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [newestId, loaded]);
+
+  const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
+    atBottom.current = isNearBottom(e.currentTarget);
+  }, []);
+  const holdPosition = useCallback(() => {
+    const el = scrollerRef.current;
+    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
+  }, []);
+
+  return { scrollerRef, onScroll, holdPosition };
+}
