@@ -42,6 +42,16 @@ describe('the chat_messages view', () => {
     expect(live.length).toBeGreaterThan(5);
     expect(view).toEqual([...live, 'archived']);
   });
+
+  it('is reported incomplete when a migration adds a column to messages without replacing it', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('ALTER TABLE messages ADD COLUMN edited_at timestamptz(3)');
+      expect(await columnsOf('chat_messages')).not.toEqual([...(await columnsOf('messages')), 'archived']);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
 });
 
 describe('history pages through the view, 10,000 archived and 10,000 live messages in the chat', () => {

@@ -4,8 +4,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { archiveMessages } from './archive-messages';
-import { CHILD_TABLES, checkMessageTables, childTablesInCatalog, loadMessageTables } from './message-tables';
+import { archiveBatch, archiveMessages } from './archive-messages';
+import { CHILD_TABLES, checkMessageTables, childTablesInCatalog, columnsOf, loadMessageTables } from './message-tables';
 import { connect, seedChats, seedMessages } from './test-fixtures';
 
 let client: pg.Client;
@@ -56,6 +56,43 @@ describe('checkMessageTables', () => {
       ]);
       await expect(loadMessageTables(client)).rejects.toThrow(/reactions\.message_id/);
     });
+  });
+});
+
+describe('a child table with its CHILD_TABLES entry', () => {
+  it('has its link moved to the archived copy by the same rule as files', async () => {
+    await client.query(`
+      CREATE TABLE reactions (
+        id text PRIMARY KEY,
+        message_id text REFERENCES messages (id) ON DELETE CASCADE,
+        archived_message_id text REFERENCES archived_messages (id) ON DELETE CASCADE,
+        emoji text NOT NULL)`);
+    try {
+      await seedChats(client, 'rc_', 1);
+      await seedMessages(client, { prefix: 'rc_', chats: 1, count: 3, spanDays: 1, offsetDays: 400 });
+      await client.query(
+        `INSERT INTO reactions (id, message_id, emoji) SELECT 'r' || id, id, '+1' FROM messages WHERE id LIKE 'rc_%'`,
+      );
+      const children = [
+        ...CHILD_TABLES,
+        { table: 'reactions', liveColumn: 'message_id', archivedColumn: 'archived_message_id' },
+      ];
+      // Not in the real registry, so a real run refuses; archiving with the entry added (what a
+      // migration adding reactions would add to CHILD_TABLES) moves its rows.
+      await expect(loadMessageTables(client)).rejects.toThrow(/reactions\.message_id/);
+      const live = await columnsOf(client, 'messages');
+      expect(
+        (await archiveBatch(client, new Date(Date.now() - 365 * 86_400_000), 10, { columns: live, children })).messages,
+      ).toBe(3);
+      const { rows } = await client.query(
+        `SELECT count(*) FILTER (WHERE archived_message_id IS NOT NULL AND message_id IS NULL)::int AS moved,
+                count(*)::int AS total FROM reactions`,
+      );
+      expect(rows[0]).toEqual({ moved: 3, total: 3 });
+    } finally {
+      await client.query('DROP TABLE reactions');
+      await client.query(`DELETE FROM archived_messages WHERE id LIKE 'rc_%'`);
+    }
   });
 });
 
