@@ -137,7 +137,11 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
       const row = await db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
       if (!row) return; // archived or deleted since: history has it, live delivery does not
       const counts = await countUnreadBoth(db, row.recipientId, row.chatId);
-      deliverNewMessage(io.local, { message: toMessageDto(row), recipientId: row.recipientId, ...counts });
+      deliverNewMessage(io.local, {
+        message: toMessageDto({ ...row, archived: false }),
+        recipientId: row.recipientId,
+        ...counts,
+      });
       metrics.messagesDelivered.inc({ source: 'rest' });
       return;
     }

@@ -2,6 +2,7 @@
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { OpenChatInput } from './schemas';
+import { lastMessages } from './message-store';
 import { unreadOf } from './unread';
 
 const person = { select: { id: true, name: true, role: true } } as const;
@@ -10,17 +11,6 @@ const chatInclude = {
   owner: person,
   property: { select: { id: true, name: true, city: true } },
 } as const satisfies Prisma.ChatInclude;
-
-interface LastMessageRow {
-  chat_id: string;
-  id: string;
-  sender_id: string;
-  content: string;
-  created_at: Date;
-  read_at: Date | null;
-  archived: boolean;
-  file_count: number;
-}
 
 type ChatRow = Prisma.ChatGetPayload<{ include: typeof chatInclude }>;
 
@@ -41,8 +31,8 @@ export function toChatDto(chat: ChatRow, userId: string) {
  * Every chat of the user, newest activity first, with the other party, the property, the last
  * message and the user's unread count, in five queries however many chats and messages there
  * are: the chats with their people, property and unread counters (four: Prisma loads each
- * relation in one query) and the last messages (one index probe per chat; the archive when a
- * chat's live history is empty).
+ * relation in one query) and the last messages (message-store.ts: one probe per chat of the
+ * live and archived indexes together).
  */
 export async function listChatsForUser(db: Db, userId: string) {
   const chats = await db.chat.findMany({
@@ -53,18 +43,7 @@ export async function listChatsForUser(db: Db, userId: string) {
   if (chats.length === 0) return [];
   const chatIds = chats.map((c) => c.id);
 
-  const lastRows = await db.$queryRaw<LastMessageRow[]>`
-      SELECT c.id AS chat_id, m.id, m.sender_id, m.content, m.created_at, m.read_at, m.archived,
-             (SELECT count(*)::int FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id) AS file_count
-      FROM unnest(${chatIds}::text[]) AS c(id)
-      CROSS JOIN LATERAL (
-        (SELECT id, sender_id, content, created_at, read_at, false AS archived FROM messages
-          WHERE chat_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1)
-        UNION ALL
-        (SELECT id, sender_id, content, created_at, read_at, true AS archived FROM archived_messages
-          WHERE chat_id = c.id ORDER BY created_at DESC, id DESC LIMIT 1)
-        ORDER BY created_at DESC, id DESC LIMIT 1
-      ) m`;
+  const lastRows = await lastMessages(db, chatIds);
   const lastByChat = new Map(lastRows.map((r) => [r.chat_id, r]));
 
   return chats.map((chat) => {

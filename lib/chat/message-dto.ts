@@ -1,5 +1,7 @@
 // The one shape of a message on the wire (REST pages, socket events, notifications), built from
-// a live `messages` row or an `archived_messages` row alike. Dates travel as ISO strings.
+// one row shape, `MessageRow`: what message-store.ts reads from the chat_messages view, or a live
+// `messages` row loaded with `messageInclude` and marked `archived: false`. Dates travel as ISO
+// strings.
 import type { Prisma } from '../db';
 
 export const messageInclude = {
@@ -10,16 +12,16 @@ export const messageInclude = {
     select: { id: true, originalName: true, mimeType: true, size: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   },
-} as const satisfies Prisma.MessageInclude & Prisma.ArchivedMessageInclude;
+} as const satisfies Prisma.MessageInclude;
 
-type MessageRow = Prisma.MessageGetPayload<{ include: typeof messageInclude }>;
-type ArchivedRow = Prisma.ArchivedMessageGetPayload<{ include: typeof messageInclude }>;
+/** A message, live or archived, with the people, property and files the wire shape carries. */
+export type MessageRow = Prisma.MessageGetPayload<{ include: typeof messageInclude }> & { archived: boolean };
 
 export function attachmentUrl(fileId: string): string {
   return `/api/attachments/${fileId}`;
 }
 
-export function toMessageDto(row: MessageRow | ArchivedRow, archived = false) {
+export function toMessageDto(row: MessageRow) {
   return {
     id: row.id,
     chatId: row.chatId,
@@ -34,7 +36,8 @@ export function toMessageDto(row: MessageRow | ArchivedRow, archived = false) {
     recipient: row.recipient,
     property: row.property,
     files: row.files.map((f) => ({ ...f, url: attachmentUrl(f.id) })),
-    ...(archived ? { archived: true as const } : {}),
+    // Only archived messages carry the flag: the wire shape of a live message is unchanged.
+    ...(row.archived ? { archived: true as const } : {}),
   };
 }
 

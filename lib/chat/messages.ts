@@ -1,16 +1,21 @@
 // Messages of a chat: history pages, sending and read receipts. Called by the route handlers
-// and by the realtime server alike; authorization is checked here, never by the caller.
-import { Prisma, type Db } from '../db';
+// and by the realtime server alike; authorization is checked here, never by the caller. Reads
+// that span live and archived messages go through message-store.ts.
+import type { Db } from '../db';
 import { AppError } from '../errors';
 import { getChatForMember, type ChatMembership } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
 import { publishChatEvent } from './events';
-import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
+import type { MessageDto } from './message-dto';
+import { countMessages, findPosition, loadMessages, pageRows } from './message-store';
 import type { ListMessagesQuery, MarkReadInput } from './schemas';
 import { countUnreadBoth } from './unread';
 
 // ---------------------------------------------------------------------------------------------
 // History
+
+// The store's page query and loader, exported here too for the tests that EXPLAIN and load.
+export { loadMessages, pageQuery, type PageRow } from './message-store';
 
 export interface MessagePage {
   messages: MessageDto[];
@@ -29,16 +34,10 @@ export interface MessagePage {
   };
 }
 
-export interface PageRow {
-  id: string;
-  created_at: Date;
-  archived: boolean;
-}
-
 /**
  * A keyset page of a chat's history, live and archived messages alike, in chronological order.
- * Both tables are read through their (chat_id, created_at, id) index with a row comparison, so
- * a page costs the same at any depth.
+ * The rows come from message-store.ts, through the (chat_id, created_at, id) indexes with a row
+ * comparison, so a page costs the same at any depth.
  */
 export async function listMessages(
   db: Db,
@@ -80,9 +79,7 @@ async function listMessagesByPage(
   before: Position | null,
 ): Promise<MessagePage> {
   const rows = await pageRows(db, chatId, before, false, limit, (page - 1) * limit);
-  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
-    SELECT ((SELECT count(*) FROM messages WHERE chat_id = ${chatId} ${beforeClause(before)})
-          + (SELECT count(*) FROM archived_messages WHERE chat_id = ${chatId} ${beforeClause(before)}))::int AS total`;
+  const total = await countMessages(db, chatId, before);
   const messages = await loadMessages(db, rows.reverse());
   const totalPages = Math.ceil(total / limit);
   const first = messages[0];
@@ -102,73 +99,6 @@ async function listMessagesByPage(
   };
 }
 
-function beforeClause(position: Position | null): Prisma.Sql {
-  if (!position) return Prisma.empty;
-  return position.id === null
-    ? Prisma.sql`AND created_at < ${position.createdAt}`
-    : Prisma.sql`AND (created_at, id) < (${position.createdAt}, ${position.id})`;
-}
-
-function afterClause(position: Position | null): Prisma.Sql {
-  if (!position) return Prisma.empty;
-  return position.id === null
-    ? Prisma.sql`AND created_at > ${position.createdAt}`
-    : Prisma.sql`AND (created_at, id) > (${position.createdAt}, ${position.id})`;
-}
-
-/** The page's SQL, exported so a test can EXPLAIN exactly what runs. */
-export function pageQuery(
-  chatId: string,
-  position: Position | null,
-  forward: boolean,
-  take: number,
-  skip: number,
-): Prisma.Sql {
-  const where = forward ? afterClause(position) : beforeClause(position);
-  const order = forward ? Prisma.sql`created_at ASC, id ASC` : Prisma.sql`created_at DESC, id DESC`;
-  // Ordering by the whole index key (chat_id is constant here) keeps the planner on
-  // (chat_id, created_at, id) even for a chat that holds most of the table, where the plain
-  // created_at index would otherwise look as cheap. Each side is limited on its own index;
-  // the merge handles at most 2 × (skip + take) rows.
-  const indexOrder = forward ? Prisma.sql`chat_id ASC, ${order}` : Prisma.sql`chat_id DESC, ${order}`;
-  return Prisma.sql`
-    (SELECT id, created_at, false AS archived FROM messages
-      WHERE chat_id = ${chatId} ${where} ORDER BY ${indexOrder} LIMIT ${skip + take})
-    UNION ALL
-    (SELECT id, created_at, true AS archived FROM archived_messages
-      WHERE chat_id = ${chatId} ${where} ORDER BY ${indexOrder} LIMIT ${skip + take})
-    ORDER BY ${order} LIMIT ${take} OFFSET ${skip}`;
-}
-
-function pageRows(db: Db, chatId: string, position: Position | null, forward: boolean, take: number, skip: number) {
-  return db.$queryRaw<PageRow[]>(pageQuery(chatId, position, forward, take, skip));
-}
-
-/** The messages of page rows, in the rows' order (exported for its test). */
-export async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[]> {
-  const liveIds = rows.filter((r) => !r.archived).map((r) => r.id);
-  const archivedIds = rows.filter((r) => r.archived).map((r) => r.id);
-  const [live, archived] = await Promise.all([
-    liveIds.length ? db.message.findMany({ where: { id: { in: liveIds } }, include: messageInclude }) : [],
-    archivedIds.length
-      ? db.archivedMessage.findMany({ where: { id: { in: archivedIds } }, include: messageInclude })
-      : [],
-  ]);
-  const byId = new Map<string, MessageDto>([
-    ...live.map((m) => [m.id, toMessageDto(m)] as const),
-    ...archived.map((m) => [m.id, toMessageDto(m, true)] as const),
-  ]);
-  // The retention job may have moved a message to the archive between the two queries; it
-  // keeps its id there, and the page must not skip it (the next cursor would step past it).
-  const moved = liveIds.filter((id) => !byId.has(id));
-  if (moved.length) {
-    for (const m of await db.archivedMessage.findMany({ where: { id: { in: moved } }, include: messageInclude })) {
-      byId.set(m.id, toMessageDto(m, true));
-    }
-  }
-  return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
-}
-
 async function resolvePosition(
   db: Db,
   chatId: string,
@@ -177,10 +107,7 @@ async function resolvePosition(
 ): Promise<Position> {
   const parsed = parseCursor(cursor, parameter);
   if (parsed.kind === 'position') return { createdAt: parsed.createdAt, id: parsed.id };
-  const where = { id: parsed.id, chatId };
-  const found =
-    (await db.message.findFirst({ where, select: { id: true, createdAt: true } })) ??
-    (await db.archivedMessage.findFirst({ where, select: { id: true, createdAt: true } }));
+  const found = await findPosition(db, chatId, parsed.id);
   if (!found) {
     throw new AppError('VALIDATION', `"${parameter}" names a message that is not in this chat`, {
       details: [{ path: [parameter], message: 'unknown message' }],

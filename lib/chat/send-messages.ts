@@ -144,6 +144,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
         recipient: chat.other,
         property: chat.property,
         files: filesOf.get(row.message_id) ?? [],
+        archived: false,
       });
       const counts = { unreadCount: row.unread_count!, chatUnreadCount: row.chat_unread_count! };
       outcomes[i] = { ok: true, sent: { message, duplicate: false, recipientId: chat.otherUserId, ...counts } };
@@ -331,7 +332,7 @@ async function findStored(db: Db, senderId: string, clientMessageId: string, cha
   if (row.chatId !== chatId)
     throw new AppError('CONFLICT', 'This clientMessageId was already used for a message in another chat');
   return {
-    message: toMessageDto(row),
+    message: toMessageDto({ ...row, archived: false }), // read from messages: live
     duplicate: true,
     recipientId: row.recipientId,
     ...(await countUnreadBoth(db, row.recipientId, chatId)),

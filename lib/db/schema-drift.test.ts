@@ -30,6 +30,7 @@ describe('prisma/migrations against schema.prisma', () => {
     expect(migrated.enums).toEqual(declared.enums);
     expect(migrated.indexes).toEqual(declared.indexes);
     expect(migrated.foreignKeys).toEqual(declared.foreignKeys);
+    expect(migrated.views).toEqual(declared.views);
     // Sanity: the comparison really covers the model, it is not two empty lists.
     expect(declared.tables).toHaveLength(8);
     expect(declared.columns.length).toBeGreaterThan(50);
@@ -38,6 +39,22 @@ describe('prisma/migrations against schema.prisma', () => {
 
   it('the partial unread index, which schema.prisma cannot express, is in the migrated database', () => {
     expect(migrated.indexes).toContain('messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)');
+  });
+
+  it('the chat_messages view, which schema.prisma does not declare, is in the migrated database', () => {
+    expect(migrated.views).toEqual(['chat_messages']);
+  });
+
+  it('detects a view the migrations create that schema-shape does not list', async () => {
+    await client.query('BEGIN');
+    try {
+      await client.query('CREATE VIEW stray_view AS SELECT id FROM messages');
+      const withStray = await shapeFromDatabase(client);
+      const declared = await shapeFromPrismaSchema(schemaText);
+      expect(withStray.views).not.toEqual(declared.views);
+    } finally {
+      await client.query('ROLLBACK');
+    }
   });
 
   // The comparison must catch a schema edited without a migration, in each dimension.

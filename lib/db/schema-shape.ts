@@ -1,5 +1,5 @@
 // The shape of a database schema as sorted, comparable lines: tables, columns (type,
-// nullability, default), enums, primary keys, uniques, indexes and foreign keys. Built twice:
+// nullability, default), enums, primary keys, uniques, indexes, foreign keys and views. Built twice:
 // from what Prisma itself parses out of schema.prisma (its DMMF, computed offline by the wasm
 // schema parser, no engine) and from a migrated PostgreSQL catalog. The drift test compares
 // the two, so schema.prisma and prisma/migrations can never disagree silently.
@@ -12,10 +12,18 @@ export interface SchemaShape {
   enums: string[];
   indexes: string[];
   foreignKeys: string[];
+  views: string[];
 }
 
 /** Objects the migrations create that schema.prisma cannot express, as `indexes` lines. */
 export const SQL_ONLY_INDEXES = ['messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)'];
+
+/**
+ * Views the migrations create, by name: schema.prisma declares none (Prisma's `view` blocks are a
+ * preview feature). chat_messages is the one read path over live and archived messages
+ * (lib/chat/message-store.ts); lib/chat/message-store.test.ts checks it has every messages column.
+ */
+export const SQL_ONLY_VIEWS = ['chat_messages'];
 
 const PG_NAME_LIMIT = 63;
 
@@ -34,7 +42,7 @@ export async function shapeFromPrismaSchema(datamodel: string): Promise<SchemaSh
     if (!field) throw new Error(`${m.name}.${fieldName} is not a field`);
     return field.dbName ?? field.name;
   };
-  const shape: SchemaShape = { tables: [], columns: [], enums: [], indexes: [], foreignKeys: [] };
+  const shape: SchemaShape = { tables: [], columns: [], enums: [], indexes: [], foreignKeys: [], views: [] };
 
   for (const e of enums) {
     shape.enums.push(`${e.dbName ?? e.name}: ${e.values.map((v) => v.dbName ?? v.name).join(', ')}`);
@@ -74,15 +82,20 @@ export async function shapeFromPrismaSchema(datamodel: string): Promise<SchemaSh
     shape.indexes.push(`${table} ${index.dbName ?? defaultName} ${kind} (${columns.join(', ')})`);
   }
   shape.indexes.push(...SQL_ONLY_INDEXES);
+  shape.views.push(...SQL_ONLY_VIEWS);
   return sortShape(shape);
 }
 
 export async function shapeFromDatabase(client: pg.Client): Promise<SchemaShape> {
-  const shape: SchemaShape = { tables: [], columns: [], enums: [], indexes: [], foreignKeys: [] };
+  const shape: SchemaShape = { tables: [], columns: [], enums: [], indexes: [], foreignKeys: [], views: [] };
   const tables = await client.query<{ table: string }>(`
     SELECT c.relname AS table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> '_prisma_migrations'`);
   shape.tables = tables.rows.map((r) => r.table);
+  const views = await client.query<{ view: string }>(`
+    SELECT c.relname AS view FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')`);
+  shape.views = views.rows.map((r) => r.view);
 
   const columns = await client.query<{
     table: string;
@@ -246,5 +259,6 @@ function sortShape(shape: SchemaShape): SchemaShape {
     enums: [...shape.enums].sort(),
     indexes: [...shape.indexes].sort(),
     foreignKeys: [...shape.foreignKeys].sort(),
+    views: [...shape.views].sort(),
   };
 }

@@ -5,11 +5,14 @@
 //      FOR UPDATE SKIP LOCKED) RETURNING id: the row locks keep live traffic from changing those
 //      rows until the batch commits, and SKIP LOCKED means the job never waits on a live sender;
 //      rows someone holds are simply left for a later batch or run.
-//   2. UPDATE files: the attachment link moves from message_id to archived_message_id. This must
-//      come before 3: files.message_id is ON DELETE SET NULL, so deleting first would silently
-//      detach every attachment.
+//   2. UPDATE each child table of CHILD_TABLES (today files): the link moves from message_id to
+//      archived_message_id. This must come before 3: files.message_id is ON DELETE SET NULL, so
+//      deleting first would silently detach every attachment.
 //   3. DELETE the same ids from messages; the count must equal step 1's or the batch rolls back.
-// Why a transaction of three statements and not one `WITH moved AS (DELETE … RETURNING …)
+// The copied columns and the child tables are not listed here: loadMessageTables
+// (message-tables.ts) reads them from the catalog once per run, and refuses to run when
+// `messages` has a column `archived_messages` lacks or a child table with no rule.
+// Why a transaction of several statements and not one `WITH moved AS (DELETE … RETURNING …)
 // INSERT …` statement: the files' link has to move too, and inside one statement the files
 // UPDATE and the ON DELETE SET NULL action fired by the DELETE would touch the same rows in an
 // order PostgreSQL does not promise. Separate statements make the order explicit.
@@ -17,16 +20,27 @@
 // exactly one of the two tables and a new run simply continues with what is left.
 import type pg from 'pg';
 import { runBatches } from './batches';
+import { ident, loadMessageTables, type MessageTables } from './message-tables';
 
 export interface BatchResult {
   messages: number;
   files: number;
 }
 
-// Columns copied as they are; archived_at takes its default (the transaction's now()).
-const COLUMNS = 'id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at, read_at';
-
-export async function archiveBatch(client: pg.ClientBase, cutoff: Date, batchSize: number): Promise<BatchResult> {
+/**
+ * One batch. `tables`: the run's rules from loadMessageTables, read here when a caller (a test)
+ * archives a single batch without them.
+ */
+export async function archiveBatch(
+  client: pg.ClientBase,
+  cutoff: Date,
+  batchSize: number,
+  tables?: MessageTables,
+): Promise<BatchResult> {
+  const { columns, children } = tables ?? (await loadMessageTables(client));
+  // Every column of messages, copied as it is; archived_at (archive only) takes its default,
+  // the transaction's now().
+  const copied = columns.map(ident).join(', ');
   await client.query('BEGIN');
   try {
     // The columns are read by the locking SELECT itself, not re-read from `messages` by a join:
@@ -34,14 +48,14 @@ export async function archiveBatch(client: pg.ClientBase, cutoff: Date, batchSiz
     // (e.g. a read_at set a moment ago), where a plain join would see the statement's snapshot.
     const inserted = await client.query<{ id: string }>(
       `WITH picked AS (
-         SELECT ${COLUMNS} FROM messages
+         SELECT ${copied} FROM messages
          WHERE created_at < $1
          ORDER BY created_at, id
          LIMIT $2
          FOR UPDATE SKIP LOCKED
        )
-       INSERT INTO archived_messages (${COLUMNS})
-       SELECT ${COLUMNS} FROM picked
+       INSERT INTO archived_messages (${copied})
+       SELECT ${copied} FROM picked
        RETURNING id`,
       [cutoff, batchSize],
     );
@@ -50,17 +64,23 @@ export async function archiveBatch(client: pg.ClientBase, cutoff: Date, batchSiz
       await client.query('COMMIT');
       return { messages: 0, files: 0 };
     }
-    const files = await client.query(
-      'UPDATE files SET archived_message_id = message_id, message_id = NULL WHERE message_id = ANY($1::text[])',
-      [ids],
-    );
+    let files = 0;
+    for (const child of children) {
+      const live = ident(child.liveColumn);
+      const moved = await client.query(
+        `UPDATE ${ident(child.table)} SET ${ident(child.archivedColumn)} = ${live}, ${live} = NULL
+         WHERE ${live} = ANY($1::text[])`,
+        [ids],
+      );
+      if (child.table === 'files') files = moved.rowCount ?? 0;
+    }
     const deleted = await client.query('DELETE FROM messages WHERE id = ANY($1::text[])', [ids]);
     if (deleted.rowCount !== ids.length) {
       // Cannot happen while we hold the row locks; if it ever does, keep both tables as they were.
       throw new Error(`archive batch: copied ${ids.length} messages but deleted ${deleted.rowCount}; rolled back`);
     }
     await client.query('COMMIT');
-    return { messages: ids.length, files: files.rowCount ?? 0 };
+    return { messages: ids.length, files };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
@@ -110,10 +130,12 @@ export async function archiveMessages(
   },
 ): Promise<{ messages: number; files: number; batches: number; seconds: number }> {
   const started = performance.now();
+  // Once per run: a schema that changed mid-run is picked up by the next run.
+  const tables = await loadMessageTables(client);
   let messages = 0;
   let files = 0;
   const batches = await runBatches(options, async (batch) => {
-    const result = await archiveBatch(client, options.cutoff, options.batchSize);
+    const result = await archiveBatch(client, options.cutoff, options.batchSize, tables);
     // Stop only on an empty batch: a short one may just mean some rows were locked (skipped).
     if (result.messages === 0) return false;
     messages += result.messages;

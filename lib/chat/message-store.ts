@@ -1,0 +1,144 @@
+// Every read of messages that must see live and archived ones alike: history pages, the
+// position a cursor names, the seed's page count, whole messages for the wire and each chat's
+// last message. All of them read the `chat_messages` view (prisma/migrations/
+// 20261130230000_chat_messages_view), the UNION ALL of `messages` and `archived_messages` with an
+// `archived` flag, so no caller knows there are two tables.
+// Raw SQL because Prisma's schema language cannot declare the view without its preview "views"
+// feature (which would also try to own its migration); the drift test knows it as SQL-only.
+import { Prisma, type Db } from '../db';
+import type { Position } from './cursor';
+import { toMessageDto, type MessageDto, type MessageRow } from './message-dto';
+
+/** A message's place in its chat's history, and which table holds it. */
+export interface PageRow {
+  id: string;
+  created_at: Date;
+  archived: boolean;
+}
+
+function beforeClause(position: Position | null): Prisma.Sql {
+  if (!position) return Prisma.empty;
+  return position.id === null
+    ? Prisma.sql`AND created_at < ${position.createdAt}`
+    : Prisma.sql`AND (created_at, id) < (${position.createdAt}, ${position.id})`;
+}
+
+function afterClause(position: Position | null): Prisma.Sql {
+  if (!position) return Prisma.empty;
+  return position.id === null
+    ? Prisma.sql`AND created_at > ${position.createdAt}`
+    : Prisma.sql`AND (created_at, id) > (${position.createdAt}, ${position.id})`;
+}
+
+/**
+ * A page of a chat's history from `position` (exclusive), `take` rows after skipping `skip`,
+ * newest first unless `forward`. Exported so a test can EXPLAIN exactly what runs: the view
+ * flattens into a Merge Append of the two (chat_id, created_at, id) index scans, each read only
+ * as far as the page needs, so a page costs the same at any depth.
+ */
+export function pageQuery(
+  chatId: string,
+  position: Position | null,
+  forward: boolean,
+  take: number,
+  skip: number,
+): Prisma.Sql {
+  const where = forward ? afterClause(position) : beforeClause(position);
+  // Ordering by the whole index key (chat_id is constant here) keeps the planner on
+  // (chat_id, created_at, id) even for a chat that holds most of the table, where the plain
+  // created_at index would otherwise look as cheap.
+  const order = forward
+    ? Prisma.sql`chat_id ASC, created_at ASC, id ASC`
+    : Prisma.sql`chat_id DESC, created_at DESC, id DESC`;
+  return Prisma.sql`
+    SELECT id, created_at, archived FROM chat_messages
+    WHERE chat_id = ${chatId} ${where}
+    ORDER BY ${order} LIMIT ${take} OFFSET ${skip}`;
+}
+
+export function pageRows(
+  db: Db,
+  chatId: string,
+  position: Position | null,
+  forward: boolean,
+  take: number,
+  skip: number,
+): Promise<PageRow[]> {
+  return db.$queryRaw<PageRow[]>(pageQuery(chatId, position, forward, take, skip));
+}
+
+/** How many messages of the chat lie before `before` (all of them without it): the seed's total. */
+export async function countMessages(db: Db, chatId: string, before: Position | null): Promise<number> {
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    SELECT count(*)::int AS total FROM chat_messages WHERE chat_id = ${chatId} ${beforeClause(before)}`;
+  return total;
+}
+
+/** Where message `id` of the chat sits, or null when the chat has no such message. */
+export async function findPosition(
+  db: Db,
+  chatId: string,
+  id: string,
+): Promise<{ id: string; createdAt: Date } | null> {
+  const rows = await db.$queryRaw<Array<{ id: string; createdAt: Date }>>`
+    SELECT id, created_at AS "createdAt" FROM chat_messages WHERE id = ${id} AND chat_id = ${chatId} LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+/**
+ * The messages of page rows, in the rows' order. One statement, so one snapshot: a message the
+ * retention job moved to the archive after the page was read is found there (it keeps its id),
+ * and the page never skips it (the next cursor would step past it).
+ */
+export async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  // The relations as JSON in the same statement: the shape messageInclude gives a Prisma read.
+  const loaded = await db.$queryRaw<MessageRow[]>`
+    SELECT m.id, m.chat_id AS "chatId", m.sender_id AS "senderId", m.recipient_id AS "recipientId",
+           m.property_id AS "propertyId", m.content, m.client_message_id AS "clientMessageId",
+           m.created_at AS "createdAt", m.read_at AS "readAt", m.archived,
+           json_build_object('id', s.id, 'name', s.name, 'role', s.role) AS sender,
+           json_build_object('id', r.id, 'name', r.name, 'role', r.role) AS recipient,
+           CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name) END AS property,
+           coalesce((
+             SELECT json_agg(json_build_object('id', f.id, 'originalName', f.original_name,
+                                               'mimeType', f.mime_type, 'size', f.size)
+                             ORDER BY f.created_at, f.id)
+             FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id), '[]'::json) AS files
+    FROM chat_messages m
+    JOIN users s ON s.id = m.sender_id
+    JOIN users r ON r.id = m.recipient_id
+    LEFT JOIN properties p ON p.id = m.property_id
+    WHERE m.id = ANY(${ids}::text[])`;
+  const byId = new Map(loaded.map((m) => [m.id, toMessageDto(m)]));
+  return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
+}
+
+export interface LastMessageRow {
+  chat_id: string;
+  id: string;
+  sender_id: string;
+  content: string;
+  created_at: Date;
+  read_at: Date | null;
+  archived: boolean;
+  file_count: number;
+}
+
+/** The newest message of each chat (live or archived), one index probe per chat; none for an empty chat. */
+export function lastMessages(db: Db, chatIds: string[]): Promise<LastMessageRow[]> {
+  return db.$queryRaw<LastMessageRow[]>(lastMessagesQuery(chatIds));
+}
+
+/** lastMessages' SQL, exported so a test can EXPLAIN it. */
+export function lastMessagesQuery(chatIds: string[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c.id AS chat_id, m.id, m.sender_id, m.content, m.created_at, m.read_at, m.archived,
+           (SELECT count(*)::int FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id) AS file_count
+    FROM unnest(${chatIds}::text[]) AS c(id)
+    CROSS JOIN LATERAL (
+      SELECT id, sender_id, content, created_at, read_at, archived FROM chat_messages
+      WHERE chat_id = c.id ORDER BY chat_id DESC, created_at DESC, id DESC LIMIT 1
+    ) m`;
+}
