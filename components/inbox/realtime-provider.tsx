@@ -80,20 +80,20 @@ export function RealtimeProvider({
         if (!applyMessageToChatList(queryClient, message))
           void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
       }),
-      client.on('message', (message) => {
+      client.on('new_message', (message) => {
         addMessagesToThread(queryClient, message.chatId, [message]);
         useInboxStore.getState().setTyping(message.chatId, message.senderId, false);
         if (message.senderId === user.id && !applyMessageToChatList(queryClient, message)) {
           void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
         }
       }),
-      client.on('notification', ({ chatId, message, chatUnreadCount }) => {
+      client.on('message_notification', ({ chatId, message, chatUnreadCount }) => {
         addMessagesToThread(queryClient, chatId, [message]);
         if (!applyMessageToChatList(queryClient, message, chatUnreadCount))
           void queryClient.invalidateQueries({ queryKey: chatQueries.list().queryKey });
         notifyIfHidden(message.sender.name, message.content || 'sent an attachment', chatId);
       }),
-      client.on('read', ({ chatId, readerId, messageIds, readAt, chatUnreadCount }) => {
+      client.on('messages_read', ({ chatId, readerId, messageIds, readAt, chatUnreadCount }) => {
         applyReadToThread(queryClient, chatId, messageIds, readAt);
         if (readerId === user.id && chatUnreadCount !== undefined) setChatUnread(queryClient, chatId, chatUnreadCount);
       }),

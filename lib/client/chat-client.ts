@@ -1,5 +1,7 @@
 // ChatClient: the browser's (and any script's) connection to the realtime server, with the seed's
 // public API (`new ChatClient(url, token)`, connect, joinChat, sendMessage, on, fetchMissedMessages).
+// Its events are the server's pushes under their wire names (`new_message`, `messages_read`…), plus
+// its own (`connection`, `sent`, `outbox`); the seed's `on('message')` is an alias at the edge.
 // Unlike the seed it never loses or doubles a message:
 // - every send goes through the persistent Outbox and keeps one clientMessageId for all retries;
 // - acknowledgements are per emit (timeout + emitWithAck), never matched by event name;
@@ -13,11 +15,8 @@ import type {
   ClientToServerEvents,
   ConnectErrorData,
   JoinChatResult,
-  MessageNotificationPayload,
-  MessagesReadPayload,
-  PresencePayload,
+  ServerPushes,
   ServerToClientEvents,
-  TypingEventPayload,
 } from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
@@ -46,12 +45,20 @@ export interface ConnectionEvent {
   initial?: boolean;
 }
 
-export interface ChatClientEvents {
-  message: MessageDto;
-  notification: MessageNotificationPayload;
-  read: MessagesReadPayload;
-  typing: TypingEventPayload;
-  presence: PresencePayload;
+/** The server's pushes a ChatClient passes on, under their wire names (lib/contract). */
+type RelayedPushes = Pick<
+  ServerPushes,
+  'new_message' | 'message_notification' | 'messages_read' | 'typing' | 'presence'
+>;
+
+/**
+ * The seed's names for events, kept at the edge so its usage example still runs:
+ * `chatClient.on('message', …)` is `on('new_message', …)`.
+ */
+const SEED_EVENT_NAMES = { message: 'new_message' } as const;
+type SeedEventName = keyof typeof SEED_EVENT_NAMES;
+
+export interface ChatClientEvents extends RelayedPushes {
   connection: ConnectionEvent;
   /** One of this client's own messages was stored (from the outbox; replaces the optimistic copy). */
   sent: MessageDto;
@@ -219,7 +226,10 @@ export class ChatClient {
     this.socket.timeout(this.ackTimeoutMs).emit('typing', { chatId, isTyping }, () => {});
   }
 
-  on<E extends keyof ChatClientEvents>(event: E, handler: Handler<ChatClientEvents[E]>): () => void {
+  on<E extends keyof ChatClientEvents>(event: E, handler: Handler<ChatClientEvents[E]>): () => void;
+  on<S extends SeedEventName>(event: S, handler: Handler<ChatClientEvents[(typeof SEED_EVENT_NAMES)[S]]>): () => void;
+  on(name: keyof ChatClientEvents | SeedEventName, handler: Handler<never>): () => void {
+    const event = name in SEED_EVENT_NAMES ? SEED_EVENT_NAMES[name as SeedEventName] : (name as keyof ChatClientEvents);
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));
     set.add(handler as Handler<never>);
@@ -309,9 +319,10 @@ export class ChatClient {
       }
       this.emit('connection', { status: this.everConnected ? 'reconnecting' : 'connecting' });
     });
-    socket.on('new_message', (message) => this.emit('message', message));
-    socket.on('message_notification', (payload) => this.emit('notification', payload));
-    socket.on('messages_read', (payload) => this.emit('read', payload));
+    // Each push keeps its wire name: one vocabulary from the server to the UI.
+    socket.on('new_message', (message) => this.emit('new_message', message));
+    socket.on('message_notification', (payload) => this.emit('message_notification', payload));
+    socket.on('messages_read', (payload) => this.emit('messages_read', payload));
     socket.on('typing', (payload) => this.emit('typing', payload));
     socket.on('presence', (payload) => this.emit('presence', payload));
     // The server may have missed events for us: handle it like a reconnect it could not recover.
