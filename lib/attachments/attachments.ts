@@ -145,7 +145,7 @@ export async function readAttachment(db: Db, storage: AttachmentStorage, userId:
     },
   });
   if (!file) throw notFound('File');
-  return { file, bytes: await storage.get(file.storageKey) };
+  return { file, ...(await storage.get(file.storageKey)) };
 }
 
 /**

@@ -7,15 +7,17 @@
 // partial file before it rejects. Only a crash mid-upload can leave a .part file behind.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { env } from '../env';
 
 export interface AttachmentStorage {
   /** Stores the bytes and returns their key; stores nothing when `bytes` throws (its error is thrown). */
   put(bytes: Uint8Array | AsyncIterable<Uint8Array>): Promise<string>;
-  get(key: string): Promise<Uint8Array>;
+  /** The bytes as a stream (never whole in memory) and their size; rejects when there are none. */
+  get(key: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number }>;
   delete(key: string): Promise<void>;
 }
 
@@ -49,7 +51,12 @@ export function localDiskStorage(root = path.resolve(env.UPLOAD_DIR)): Attachmen
       }
       return key;
     },
-    get: async (key) => new Uint8Array(await readFile(pathOf(key))),
+    async get(key) {
+      const file = await open(pathOf(key), 'r');
+      const { size } = await file.stat();
+      // The stream owns the handle from here and closes it when done or cancelled.
+      return { stream: Readable.toWeb(file.createReadStream()) as ReadableStream<Uint8Array>, size };
+    },
     // Not forced: bytes that are not there (a wrong UPLOAD_DIR, a missing volume) are an error
     // the retention job reports, not a silent success.
     delete: async (key) => rm(pathOf(key)),

@@ -43,7 +43,7 @@ describe('sweep of unclaimed uploads', () => {
     (await client.query('SELECT 1 FROM files WHERE id = $1', [id])).rowCount === 1;
   const bytesExist = (key: string) =>
     storage.get(key).then(
-      () => true,
+      async ({ stream }) => (await stream.cancel(), true),
       () => false,
     );
 

@@ -15,16 +15,17 @@ export function GET(request: Request, context: Context) {
   return respond(async () => {
     const user = await authenticateRequest(request);
     const { fileId } = parseInput(fileIdParamsSchema, await context.params, 'file id');
-    const { file, bytes } = await readAttachment(db, storage, user.id, fileId);
+    const { file, stream, size } = await readAttachment(db, storage, user.id, fileId);
     // Images show inline; anything else (PDF) downloads. The type is the sniffed one, and
     // nosniff stops the browser from guessing another. The name is cleaned again here: rows
     // stored before names were cleaned at upload may still carry a misleading one.
     const disposition = file.mimeType.startsWith('image/') ? 'inline' : 'attachment';
     const filename = encodeRfc5987(fileNameFor(file.originalName, file.mimeType));
-    return new Response(Buffer.from(bytes), {
+    // Streamed from storage: a download holds a chunk in memory, not the whole file.
+    return new Response(stream, {
       headers: {
         'content-type': file.mimeType,
-        'content-length': String(bytes.byteLength),
+        'content-length': String(size),
         'content-disposition': `${disposition}; filename*=UTF-8''${filename}`,
         'x-content-type-options': 'nosniff',
         'cache-control': 'private, max-age=3600',
