@@ -4,10 +4,11 @@
 // put() takes the bytes as they arrive and writes them under a temporary name in UPLOAD_DIR/.incoming
 // (the same file system, so the rename is atomic), renamed to their key only once complete and
 // flushed: a failed or abandoned upload never leaves a file under a key, and put() removes its
-// partial file before it rejects. Only a crash mid-upload can leave a .part file behind.
+// partial file before it rejects. Only a crash mid-upload can leave a .part file behind, and
+// the retention job sweeps those (sweepIncoming).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +20,11 @@ export interface AttachmentStorage {
   /** The bytes as a stream (never whole in memory) and their size; rejects when there are none. */
   get(key: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number }>;
   delete(key: string): Promise<void>;
+  /**
+   * Removes unfinished uploads older than `olderThan`, left by a process that died mid-upload
+   * (the retention job calls it); returns how many went.
+   */
+  sweepIncoming(olderThan: Date): Promise<number>;
 }
 
 /** The folder of unfinished uploads, under the storage root (never a key: keys are hex). */
@@ -60,6 +66,23 @@ export function localDiskStorage(root = path.resolve(env.UPLOAD_DIR)): Attachmen
     // Not forced: bytes that are not there (a wrong UPLOAD_DIR, a missing volume) are an error
     // the retention job reports, not a silent success.
     delete: async (key) => rm(pathOf(key)),
+    async sweepIncoming(olderThan) {
+      const incoming = path.join(root, INCOMING_DIR);
+      const names = await readdir(incoming).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      let removed = 0;
+      for (const name of names) {
+        const file = path.join(incoming, name);
+        const { mtime } = await stat(file).catch(() => ({ mtime: new Date() }));
+        if (mtime < olderThan) {
+          await rm(file, { force: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
   };
 }
 

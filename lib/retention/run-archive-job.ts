@@ -22,6 +22,8 @@ export const ALREADY_RUNNING_MESSAGE = 'archive job already running';
 
 export type ArchiveJobOutcome = 'completed' | 'interrupted' | 'failed' | 'already-running';
 
+const PARTIAL_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
 export interface ArchiveJobResult {
   outcome: ArchiveJobOutcome;
   dryRun: boolean;
@@ -32,6 +34,8 @@ export interface ArchiveJobResult {
   deletedChats: number;
   /** Uploads no message held, deleted with their bytes. */
   deletedUploads: number;
+  /** Unfinished upload files (a process died mid-upload) older than a day, removed. */
+  sweptPartialUploads: number;
   /** Messages still due when --max-batches stopped the run; 0 otherwise. */
   remainingMessages: number;
   durationMs: number;
@@ -68,6 +72,7 @@ export async function runArchiveJob(params: RunArchiveJobParams): Promise<Archiv
     movedFiles: 0,
     deletedChats: 0,
     deletedUploads: 0,
+    sweptPartialUploads: 0,
     remainingMessages: 0,
     durationMs: 0,
     cutoff: null,
@@ -221,6 +226,14 @@ async function work(client: pg.Client, params: RunArchiveJobParams, result: Arch
   });
   result.deletedUploads = swept.deleted;
 
+  // No upload takes a day: an older unfinished one belongs to a process that died mid-upload.
+  result.sweptPartialUploads = await (params.storage ?? defaultStorage).sweepIncoming(
+    new Date(Date.now() - PARTIAL_UPLOAD_MAX_AGE_MS),
+  );
+  if (result.sweptPartialUploads > 0) {
+    log(`archive: removed ${result.sweptPartialUploads} unfinished upload files left by interrupted uploads`);
+  }
+
   if (signal?.aborted) {
     result.outcome = 'interrupted';
     result.error = 'interrupted; committed batches stay, run again to continue';
@@ -244,6 +257,7 @@ async function writeAudit(client: pg.Client, databaseUrl: string, result: Archiv
     movedFiles: result.movedFiles,
     deletedChats: result.deletedChats,
     deletedUploads: result.deletedUploads,
+    sweptPartialUploads: result.sweptPartialUploads,
     remainingMessages: result.remainingMessages,
     durationMs: result.durationMs,
     options: result.options,

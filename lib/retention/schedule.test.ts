@@ -89,6 +89,7 @@ describe('startArchiveSchedule', () => {
     movedFiles: 0,
     deletedChats: 1,
     deletedUploads: 0,
+    sweptPartialUploads: 0,
     remainingMessages: 0,
     durationMs: 5,
     cutoff: null,

@@ -1,12 +1,12 @@
 // The retention job's sweep of unclaimed uploads, on a real database and real files on disk:
 // which uploads go (rows and bytes), which stay, and a send claiming a file while the sweep runs.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { localDiskStorage, type AttachmentStorage } from '../attachments/storage';
+import { INCOMING_DIR, localDiskStorage, type AttachmentStorage } from '../attachments/storage';
 import { runArchiveJob } from './run-archive-job';
 import { connect, databaseUrl, seedChats, seedMessages } from './test-fixtures';
 
@@ -141,5 +141,21 @@ describe('sweep of unclaimed uploads', () => {
       ),
       level: 'error',
     });
+  });
+  it('removes unfinished upload files older than a day (a process died mid-upload), keeps recent ones', async () => {
+    const incoming = path.join(dir, INCOMING_DIR);
+    await mkdir(incoming, { recursive: true });
+    const stale = path.join(incoming, 'stale.part');
+    const inFlight = path.join(incoming, 'in-flight.part');
+    await writeFile(stale, 'half an upload');
+    await writeFile(inFlight, 'an upload going on now');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    await utimes(stale, twoDaysAgo, twoDaysAgo);
+
+    const lines: string[] = [];
+    const result = await runArchiveJob({ databaseUrl: databaseUrl(), options, storage, log: (l) => lines.push(l) });
+    expect(result).toMatchObject({ outcome: 'completed', sweptPartialUploads: 1 });
+    expect(await readdir(incoming)).toEqual(['in-flight.part']);
+    expect(lines).toContain('archive: removed 1 unfinished upload files left by interrupted uploads');
   });
 });
