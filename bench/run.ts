@@ -1,8 +1,9 @@
 // npm run bench [-- --quick] [-- --only send,latency,...] [-- --no-record]
 // Starts its own embedded PostgreSQL (temp folder, fsync on, default settings), migrates it, runs
 // the scenarios of issue 7 against real server processes on 127.0.0.1, prints a table, writes
-// bench/results/latest.json and appends a dated section to BENCHMARKS.md. Every loop is bounded
-// by a count and a time.
+// bench/results/latest.json and appends a dated section to BENCHMARKS.md. With --no-record (a
+// check, not a result to keep) the figures go to bench/results/run-<time>.json instead (ignored by
+// git), and the committed ones stay as they are. Every loop is bounded by a count and a time.
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -133,8 +134,9 @@ async function main() {
     const text = formatReport(report);
     console.log(`\n${text}`);
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    log('wrote bench/results/latest.json');
+    const file = record ? 'latest.json' : `run-${report.date.replace(/[:.]/g, '-')}.json`;
+    writeFileSync(path.join(ROOT, 'bench/results', file), `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote bench/results/${file}`);
     if (record) {
       const md = path.join(ROOT, 'BENCHMARKS.md');
       if (!existsSync(md))
