@@ -1,11 +1,12 @@
-// npx tsx bench/upload-memory.ts: the web process's memory while 24 uploads of 10 MB are in flight
+// npm run bench:uploads: the web process's memory while 24 uploads of 10 MB are in flight
 // at once, through the route handlers in a server process of their own (bench/upload-server.ts),
 // over its own embedded PostgreSQL and a temp UPLOAD_DIR. Two runs: 24 uploads from one user (the
 // per-user cap refuses all but UPLOAD_CONCURRENCY_PER_USER), and one upload each from 24 users
 // (all accepted: the cost of an upload in flight). Prints VmRSS before, its peak while the
-// uploads run (sampled every 10 ms) and VmHWM. Bounded: 48 uploads, each body sent in about 2 s.
+// uploads run (sampled every 10 ms) and VmHWM, and writes them to bench/results/upload-memory.json
+// (git-ignored). Bounded: 48 uploads, each body sent in about 2 s.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,6 +119,17 @@ try {
       );
     }
     console.log(`web process VmHWM (peak RSS over its life): ${mb(hwm)}`);
+    const results = {
+      date: new Date().toISOString(),
+      uploads: UPLOADS,
+      fileBytes: FILE_BYTES,
+      oneUser,
+      manyUsers,
+      hwm,
+    };
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/upload-memory.json', `${JSON.stringify(results, null, 2)}\n`);
+    console.log('wrote bench/results/upload-memory.json');
   } finally {
     await server.stop();
     await db.$disconnect();
