@@ -2,7 +2,7 @@
 // The per-email slowdown is checked here with a recording clock (next-auth.test.ts covers the
 // refusals over real HTTP).
 import { describe, expect, it } from 'vitest';
-import { db } from '@/lib/db';
+import { createDb, db } from '@/lib/db';
 import { hashPassword } from './password';
 import { signInWithPassword } from './password-sign-in';
 import { createSignInLimits, DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
@@ -37,5 +37,20 @@ describe('signInWithPassword', () => {
     for (let i = 15; i <= 30; i++)
       await signInWithPassword(deps, { email, password: `guess-${i}` }, { ip: `203.0.113.${i}` });
     expect(Math.max(...waits)).toBe(DEFAULT_SIGN_IN_LIMITS.maxDelayMs);
+  });
+
+  it('gives the attempt back when the check itself fails, so database errors never lock an address out', async () => {
+    const limits = createSignInLimits(DEFAULT_SIGN_IN_LIMITS, async () => {});
+    const email = await createAccount();
+    // A database that cannot be reached: every credentials check throws.
+    const unreachable = createDb('postgresql://nobody:nothing@127.0.0.1:1/none', 1);
+    for (let i = 0; i < DEFAULT_SIGN_IN_LIMITS.failuresPerEmailAndAddress + 2; i++) {
+      await expect(
+        signInWithPassword({ db: unreachable, limits }, { email, password: PASSWORD }, { ip: '192.0.2.7' }),
+      ).rejects.toThrow();
+    }
+    const owner = await signInWithPassword({ db, limits }, { email, password: PASSWORD }, { ip: '192.0.2.7' });
+    expect(owner).toMatchObject({ email });
+    await unreachable.$disconnect();
   });
 });

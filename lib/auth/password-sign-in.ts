@@ -4,28 +4,25 @@
 import type { Db } from '../db';
 import { checkCredentials } from './accounts';
 import { credentialsSchema } from './schemas';
-import { createSession } from './sessions';
+import { createSession, type AuthUser } from './sessions';
 import type { SignInLimits } from './sign-in-limits';
-
-export interface SignedInUser {
-  id: string;
-  email: string;
-  name: string;
-  role: 'GUEST' | 'OWNER';
-  sessionId: string;
-}
 
 /** The user and their new session, or null for wrong credentials; RATE_LIMITED when over a limit. */
 export async function signInWithPassword(
   deps: { db: Db; limits: SignInLimits },
   credentials: unknown,
   client: { ip: string; userAgent?: string | null },
-): Promise<SignedInUser | null> {
+): Promise<AuthUser | null> {
   const parsed = credentialsSchema.safeParse(credentials);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   await deps.limits.begin(email, client.ip);
-  const user = await checkCredentials(deps.db, email, password);
+  // A check that could not be made is no failed guess: five database errors must not lock the
+  // address out of the account.
+  const user = await checkCredentials(deps.db, email, password).catch(async (error: unknown) => {
+    await deps.limits.abandoned(email, client.ip);
+    throw error;
+  });
   if (!user) {
     await deps.limits.failed(email, client.ip);
     return null;

@@ -45,6 +45,8 @@ export interface SignInLimits {
   succeeded(email: string, ip: string): Promise<void>;
   /** The password was wrong (or the email unknown). */
   failed(email: string, ip: string): Promise<void>;
+  /** The check itself failed (the database, say): the attempt booked by `begin` is given back. */
+  abandoned(email: string, ip: string): Promise<void>;
 }
 
 export function createSignInLimits(
@@ -87,6 +89,10 @@ export function createSignInLimits(
     },
     async failed(email) {
       await perEmail.penalty(email.toLowerCase(), 1);
+    },
+    async abandoned(email, ip) {
+      await perAddress.reward(ip, 1);
+      await perEmailAndAddress.reward(pair(email, ip), 1);
     },
   };
 }
