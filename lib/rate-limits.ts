@@ -54,12 +54,9 @@ export function rateLimitOptionsFrom(
   };
 }
 
-/** A client event: each spends the budget its contract declares (lib/contract/chat-events.ts). */
-export type LimitedEvent = ClientEventName;
-
 export interface RateLimits {
-  /** Takes one point for the user, or throws RATE_LIMITED with the seconds to wait. */
-  consume(event: LimitedEvent, userId: string): Promise<void>;
+  /** Takes one point of the budget the event's contract names, or throws RATE_LIMITED with the seconds to wait. */
+  consume(event: ClientEventName, userId: string): Promise<void>;
 }
 
 export function createRateLimits(options: RateLimitOptions, redis?: unknown): RateLimits {

@@ -98,9 +98,25 @@ export function onClientEvent<E extends ClientEventName>(
   });
 }
 
+// The budget is the user's, over all their tabs; the cut-off is for the socket that floods. A quiet
+// tab refused once because another tab floods must stay: cut, it would reconnect, re-join its
+// chats, be refused again, and loop. So a socket is cut only after many refusals of its own.
+const FLOOD_REFUSALS_PER_SOCKET = 10;
+const FLOOD_WINDOW_MS = 10_000;
+const refusals = new WeakMap<RealtimeSocket, { count: number; since: number }>();
+
+function refusedOften(socket: RealtimeSocket): boolean {
+  const now = Date.now();
+  const seen = refusals.get(socket);
+  const current = seen && now - seen.since < FLOOD_WINDOW_MS ? seen : { count: 0, since: now };
+  current.count++;
+  refusals.set(socket, current);
+  return current.count > FLOOD_REFUSALS_PER_SOCKET;
+}
+
 /**
  * Runs one client event: takes a point of the user's budget for it (RATE_LIMITED when spent; a
- * socket that goes on at twice its budget is disconnected), then
+ * socket that goes on at twice the budget, refused again and again, is disconnected), then
  * `work` validates and calls the domain; its result or error becomes the
  * ack. Counts errors by code, observes ack latency, and logs anything INTERNAL (whose cause never
  * goes on the wire). Returns the response so the caller can emit after acking.
@@ -127,7 +143,7 @@ export async function runEvent<T>(
       deps.logger.error({ err: caught, event, userId: socket.data.userId }, 'client event failed');
     } else if (error.code === 'RATE_LIMITED') {
       deps.metrics.rateLimited.inc({ event });
-      flooding = error instanceof RateLimitedError && error.isFlood;
+      flooding = error instanceof RateLimitedError && error.isFlood && refusedOften(socket);
     }
     deps.metrics.eventErrors.inc({ event, code: error.code });
     response = { ok: false, error: toAckError(error) };

@@ -105,3 +105,28 @@ it("refuses a flood of join_chat and mark_read with RATE_LIMITED while another u
   expect(codes.NO_ANSWER ?? 0).toBeGreaterThan(FLOOD_SOCKETS * EVENTS_PER_SOCKET * 0.5);
   expect(server.io.of('/').sockets.size).toBe(1); // the measured user's socket alone
 }, 120_000);
+
+it('cuts off the socket that floods, not the same user’s quiet tab that is refused meanwhile', async () => {
+  const { guest } = await createChat(db);
+  const { token } = await bearerToken(db, guest.id);
+  const [flooding, quiet] = await Promise.all([connect(server.url, token), connect(server.url, token)]);
+  const quietDisconnected = new Promise<string>((resolve) => quiet.once('disconnect', resolve));
+  const floodingDisconnected = new Promise<string>((resolve) => flooding.once('disconnect', resolve));
+
+  const floodAcks = Array.from({ length: 200 }, (_, i) =>
+    flooding
+      .timeout(10_000)
+      .emitWithAck('join_chat', { chatId: `nochatquiet${i}` })
+      .catch(() => ({ ok: false, error: { code: 'NO_ANSWER' } })),
+  );
+  expect(await floodingDisconnected).toBe('io server disconnect');
+  await Promise.all(floodAcks);
+
+  // The user's budget is spent: the quiet tab is refused, and stays connected.
+  const refused = await quiet.timeout(10_000).emitWithAck('join_chat', { chatId: 'nochatquiettab' });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+  const stillThere = await Promise.race([quietDisconnected, new Promise((r) => setTimeout(() => r('connected'), 500))]);
+  expect(stillThere).toBe('connected');
+  expect(quiet.connected).toBe(true);
+  quiet.close();
+});

@@ -1,6 +1,6 @@
 // The realtime wire contract, declared once and imported by the Socket.IO server (realtime/) and
 // the browser (lib/client) alike: for every event a client may send, its input schema (parsed by
-// the server's registrar, realtime/register-event.ts), its rate-limit budget and the type of its
+// the server's registrar, onClientEvent in realtime/context.ts), its rate-limit budget and the type of its
 // acknowledgement; for every event the server pushes, the type of its payload. The wire types
 // (ClientToServerEvents, ServerToClientEvents) are derived from these declarations, never
 // written twice. A new chat capability is one entry here, one handler, one delivery case.
