@@ -23,7 +23,8 @@ export type Budget = 'send' | 'typing' | 'event';
 const ackOf = <T>() => undefined as unknown as T;
 
 // The seed's client may send the bare chat id instead of { chatId }.
-const chatIdPayload = z.preprocess((value) => (typeof value === 'string' ? { chatId: value } : value), joinChatSchema);
+// A union, not z.preprocess: its wire type stays `{ chatId } | string` rather than `unknown`.
+const chatIdPayload = z.union([joinChatSchema, joinChatSchema.shape.chatId.transform((chatId) => ({ chatId }))]);
 
 export interface PresencePayload {
   userId: string;
