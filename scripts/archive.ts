@@ -31,6 +31,11 @@ if (command.kind === 'help') {
   process.exit(EXIT.ok);
 }
 
+// Checked before the database is opened, so a refusal leaves no embedded server running.
+if (command.kind === 'schedule' && !env.env.ARCHIVE_SCHEDULE) {
+  fail('--schedule needs ARCHIVE_SCHEDULE (e.g. "03:30" or "@every 6h")', EXIT.usage);
+}
+
 const { openLocalDatabase } = await import('../lib/db/local-database');
 let database: Awaited<ReturnType<typeof openLocalDatabase>>;
 try {
@@ -46,8 +51,7 @@ async function exit(code: number): Promise<never> {
 }
 
 if (command.kind === 'schedule') {
-  const schedule = env.env.ARCHIVE_SCHEDULE;
-  if (!schedule) fail('--schedule needs ARCHIVE_SCHEDULE (e.g. "03:30" or "@every 6h")', EXIT.usage);
+  const schedule = env.env.ARCHIVE_SCHEDULE!;
   const { startArchiveSchedule } = await import('../lib/retention/schedule');
   const handle = startArchiveSchedule({
     schedule,

@@ -9,6 +9,12 @@ import { apiFetch } from '@/lib/client/api';
 import { uploadWithProgress } from '@/lib/client/upload';
 import { useRealtime } from './realtime-provider';
 
+// Frees an unsent upload's place in the quota now; if this fails, the retention job deletes it
+// after UNCLAIMED_UPLOAD_DAYS.
+function deleteUnsentUpload(fileId: string) {
+  void apiFetch(`/api/attachments/${fileId}`, { method: 'DELETE' }).catch(() => {});
+}
+
 interface PendingUpload {
   key: string;
   name: string;
@@ -25,6 +31,9 @@ export function Composer({ chatId }: { chatId: string }) {
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  // Uploads removed while still in flight: deleted once they land.
+  const removedInFlight = useRef(new Set<string>());
+  const nextUploadKey = useRef(0);
 
   const ready = uploads.every((u) => u.file || u.error);
   const attachmentIds = uploads.flatMap((u) => (u.file ? [u.file.id] : []));
@@ -42,13 +51,16 @@ export function Composer({ chatId }: { chatId: string }) {
 
   function addFiles(files: FileList | null) {
     for (const file of Array.from(files ?? [])) {
-      const key = `${file.name}-${file.size}-${Math.random()}`;
+      const key = `${file.name}-${file.size}-${nextUploadKey.current++}`;
       const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : null;
       setUploads((list) => [...list, { key, name: file.name, previewUrl, progress: 0 }]);
       const patch = (p: Partial<PendingUpload>) =>
         setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...p } : u)));
       uploadWithProgress(file, (progress) => patch({ progress }))
-        .then((stored) => patch({ file: stored, progress: 1 }))
+        .then((stored) => {
+          if (removedInFlight.current.delete(key)) deleteUnsentUpload(stored.id);
+          else patch({ file: stored, progress: 1 });
+        })
         .catch((e: Error) => patch({ error: e.message }));
     }
   }
@@ -98,9 +110,8 @@ export function Composer({ chatId }: { chatId: string }) {
                 className="absolute top-1 right-1.5 text-slate-400 hover:text-slate-700"
                 onClick={() => {
                   if (u.previewUrl) URL.revokeObjectURL(u.previewUrl);
-                  // Frees its place in the unsent-uploads quota now; if this fails, the retention
-                  // job deletes it after UNCLAIMED_UPLOAD_DAYS.
-                  if (u.file) void apiFetch(`/api/attachments/${u.file.id}`, { method: 'DELETE' }).catch(() => {});
+                  if (u.file) deleteUnsentUpload(u.file.id);
+                  else if (!u.error) removedInFlight.current.add(u.key);
                   setUploads((list) => list.filter((x) => x.key !== u.key));
                 }}
               >

@@ -1,5 +1,5 @@
 // Where attachment bytes live. Callers see only this interface; the default keeps files on local
-// disk under UPLOAD_DIR. An S3-compatible store can implement the same three methods later
+// disk under UPLOAD_DIR. An S3-compatible store can implement the same four methods later
 // without touching the callers.
 // put() takes the bytes as they arrive and writes them under a temporary name in UPLOAD_DIR/.incoming
 // (the same file system, so the rename is atomic), renamed to their key only once complete and
@@ -59,7 +59,10 @@ export function localDiskStorage(root = path.resolve(env.UPLOAD_DIR)): Attachmen
     },
     async get(key) {
       const file = await open(pathOf(key), 'r');
-      const { size } = await file.stat();
+      const { size } = await file.stat().catch(async (error: unknown) => {
+        await file.close();
+        throw error;
+      });
       // The stream owns the handle from here and closes it when done or cancelled.
       return { stream: Readable.toWeb(file.createReadStream()) as ReadableStream<Uint8Array>, size };
     },
