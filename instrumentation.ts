@@ -2,7 +2,7 @@
 // Node-only, so they live in their own module, loaded for the Node.js runtime alone.
 export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { checkServerConfiguration } = await import('./lib/server-start');
-    await checkServerConfiguration();
+    const { loadServerConfiguration } = await import('./lib/server-start');
+    await loadServerConfiguration('web');
   }
 }

@@ -11,7 +11,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
-  // A standing allowance is used up (unsent uploads); waiting does not help, freeing some does.
+  // A standing allowance is used up (unsent uploads). 429 as quota answers usually are, but with no
+  // Retry-After: waiting does not help, sending or removing some does.
   'QUOTA_EXCEEDED',
   'INTERNAL',
 ] as const;

@@ -46,22 +46,6 @@ const UNSAFE_CHARACTER_KINDS = [
   },
 ] as const;
 
-export type UnsafeCharacterKind = (typeof UNSAFE_CHARACTER_KINDS)[number]['kind'];
-
-/**
- * The first kind of unsafe character `text` contains, with the field message to show, or null.
- * `allow` lets a caller accept a kind its field needs (a message body may want line breaks).
- */
-export function findUnsafeCharacters(
-  text: string,
-  allow: readonly UnsafeCharacterKind[] = [],
-): { kind: UnsafeCharacterKind; message: string } | null {
-  for (const { kind, pattern, message } of UNSAFE_CHARACTER_KINDS) {
-    if (!allow.includes(kind) && pattern.test(text)) return { kind, message };
-  }
-  return null;
-}
-
 // The characters that show nothing by themselves (direction controls and zero-width characters).
 const INVISIBLE = new RegExp(
   UNSAFE_CHARACTER_KINDS.filter(({ kind }) => kind !== 'control')
@@ -75,8 +59,8 @@ export function visibleText(text: string): string {
   return text.replace(INVISIBLE, '').trim();
 }
 
-/** For a zod `.superRefine()`: reports unsafe characters on the field being checked. */
+/** For a zod `.superRefine()`: reports the first kind of unsafe character on the field being checked. */
 export function refuseUnsafeCharacters(text: string, ctx: z.RefinementCtx<string>): void {
-  const found = findUnsafeCharacters(text);
+  const found = UNSAFE_CHARACTER_KINDS.find(({ pattern }) => pattern.test(text));
   if (found) ctx.addIssue({ code: 'custom', message: found.message });
 }

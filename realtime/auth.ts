@@ -46,11 +46,6 @@ export class SocketSlots {
     socket.once('disconnect', release);
     return true;
   }
-
-  /** Open sockets of the user on this node (for tests and metrics). */
-  count(userId: string): number {
-    return this.counts.get(userId) ?? 0;
-  }
 }
 
 export function createAuthMiddleware(deps: {

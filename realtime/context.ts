@@ -56,13 +56,13 @@ export interface HandlerDeps {
  * first) and the "callback" may be any value. Normalises both; a missing ack is fine (the seed's
  * client listens for message_sent / message_error instead).
  */
-export function eventArgs(args: unknown[]): { payload: unknown; ack: ((response: unknown) => void) | null } {
+function eventArgs(args: unknown[]): { payload: unknown; ack: ((response: unknown) => void) | null } {
   const [first, second] = args;
   if (typeof first === 'function') return { payload: undefined, ack: first as (r: unknown) => void };
   return { payload: first, ack: typeof second === 'function' ? (second as (r: unknown) => void) : null };
 }
 
-export function toAckError(error: AppError): AckError {
+function toAckError(error: AppError): AckError {
   const body = error.toBody();
   return {
     code: body.code,
@@ -121,7 +121,7 @@ function refusedOften(socket: RealtimeSocket): boolean {
  * ack. Counts errors by code, observes ack latency, and logs anything INTERNAL (whose cause never
  * goes on the wire). Returns the response so the caller can emit after acking.
  */
-export async function runEvent<T>(
+async function runEvent<T>(
   deps: Pick<HandlerDeps, 'metrics' | 'logger' | 'limits'>,
   socket: RealtimeSocket,
   event: keyof ClientToServerEvents,

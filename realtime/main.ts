@@ -3,19 +3,10 @@
 // and are acked, then the process exits. A second signal exits at once.
 import type { Logger } from 'pino';
 
-// lib/env parses the environment when first imported: loaded here, not statically, so a bad or
-// missing variable (a production server refuses the demo secrets) is one line and exit code 1.
-async function loadConfiguration() {
-  try {
-    const { env, requireDatabaseUrl } = await import('../lib/env');
-    return { env, databaseUrl: requireDatabaseUrl() };
-  } catch (error) {
-    console.error(`realtime: cannot start: ${(error as Error).message}`);
-    process.exit(1);
-  }
-}
+import { loadServerConfiguration } from '../lib/server-start';
 
-const { env, databaseUrl } = await loadConfiguration();
+// First, before anything that reads the environment: a bad one is one line and exit code 1.
+const { env, databaseUrl } = await loadServerConfiguration('realtime');
 const { db } = await import('../lib/db');
 const { rateLimitOptionsFrom } = await import('../lib/rate-limits');
 const { createRealtimeServer } = await import('./server');

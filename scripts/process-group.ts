@@ -1,11 +1,11 @@
-// The child processes of `npm run dev` and `npm start`: each runs in its own process group with
+// The child processes of `npm run dev` (and of its `--built` mode): each runs in its own process group with
 // prefixed log lines; when one that must not die exits, the whole group is stopped. The
 // realtime server may instead be restarted, as a process manager would (dev, browser tests).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
-const COLORS = { db: 35, migrate: 33, web: 36, realtime: 32, dev: 37, start: 37 } as const;
+const COLORS = { db: 35, migrate: 33, web: 36, realtime: 32, dev: 37 } as const;
 export type LogName = keyof typeof COLORS;
 
 export function logger(name: LogName) {

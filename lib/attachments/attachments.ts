@@ -8,11 +8,9 @@ import { AppError, notFound } from '../errors';
 import { attachmentUrl } from '../chat/message-dto';
 import type { AttachmentStorage } from './storage';
 
-export const ALLOWED_MIME_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'application/pdf'] as const;
-type AllowedMimeType = (typeof ALLOWED_MIME_TYPES)[number];
-
-// The extensions a name may keep for each type; the first is the one given otherwise.
-const EXTENSIONS: Record<AllowedMimeType, string[]> = {
+// The types an attachment may be, and the extensions its name may keep for each (the first is the
+// one given otherwise).
+const EXTENSIONS: Record<string, string[] | undefined> = {
   'image/jpeg': ['jpg', 'jpeg'],
   'image/png': ['png'],
   'image/gif': ['gif'],
@@ -111,7 +109,7 @@ async function* checked(bytes: AsyncIterable<Uint8Array>, received: Received): A
 // The declared Content-Type is the client's word; the bytes are the truth.
 async function sniff(head: Uint8Array[]): Promise<FileTypeResult> {
   const type = await fileTypeFromBuffer(Buffer.concat(head));
-  if (!type || !(ALLOWED_MIME_TYPES as readonly string[]).includes(type.mime)) {
+  if (!type || !EXTENSIONS[type.mime]) {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Only images (JPEG, PNG, GIF, WebP) and PDF files can be attached`);
   }
   return type;
@@ -186,7 +184,7 @@ export function tooLarge(): AppError {
 // "invoice\u202Egnp.exe" read as "invoiceexe.png"; bounded length; and an extension that
 // matches the sniffed type, so the name never claims another type than the bytes.
 export function fileNameFor(name: string, mimeType: string): string {
-  const extensions = EXTENSIONS[mimeType as AllowedMimeType] ?? ['bin'];
+  const extensions = EXTENSIONS[mimeType] ?? ['bin'];
   const cleaned = name
     .split(/[\\/]/)
     .pop()!

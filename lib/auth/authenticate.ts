@@ -31,12 +31,15 @@ export async function authenticateRequest(request: Request, options: Authenticat
   if (refusal) {
     throw new AppError('FORBIDDEN', `Refused ${refusal}: the session cookie only works from this app's pages`);
   }
-  const user = await getActiveSessionUser(db, credential.sessionId);
-  // Both credentials name a user and a session; the session must be that user's.
-  if (!user || user.id !== credential.userId) {
-    throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
-  }
+  const user = await userOf(credential);
+  if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended; sign in again');
   return user;
+}
+
+// Both credentials name a user and a session: the session must be live and that user's.
+async function userOf(credential: Credential): Promise<AuthUser | null> {
+  const user = await getActiveSessionUser(db, credential.sessionId);
+  return user && user.id === credential.userId ? user : null;
 }
 
 interface Credential {
@@ -52,9 +55,7 @@ interface Credential {
  */
 export async function userOfSessionCookie(cookieHeader: string | null): Promise<AuthUser | null> {
   const credential = await cookieCredential(cookieHeader);
-  if (!credential) return null;
-  const user = await getActiveSessionUser(db, credential.sessionId);
-  return user && user.id === credential.userId ? user : null;
+  return credential ? userOf(credential) : null;
 }
 
 async function credentialOf(request: Request): Promise<Credential | null> {

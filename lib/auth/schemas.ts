@@ -6,7 +6,7 @@ import { isCommonPassword } from './common-passwords';
 // bcrypt reads only the first 72 bytes of a password: anything after them would be ignored, so a
 // longer password would sign in with any ending. New passwords are capped there; sign-in keeps
 // accepting longer ones so accounts made before the cap still work.
-export const MAX_PASSWORD_BYTES = 72;
+const MAX_PASSWORD_BYTES = 72;
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
@@ -15,7 +15,7 @@ export const credentialsSchema = z.object({
   password: z.string().min(1).max(200),
 });
 
-export const passwordSchema = z
+const passwordSchema = z
   .string()
   .min(8, 'must be at least 8 characters')
   .refine((password) => password.trim().length > 0, 'must not be only spaces')

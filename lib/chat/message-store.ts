@@ -115,7 +115,7 @@ export async function loadMessages(db: Db, rows: PageRow[]): Promise<MessageDto[
   return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
 }
 
-export interface LastMessageRow {
+interface LastMessageRow {
   chat_id: string;
   id: string;
   sender_id: string;

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
 import { createChat, createUpload, createUser } from '../../test/fixtures';
 import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from './events';
-import { listMessages, loadMessages, markMessagesRead, pageQuery } from './messages';
+import { loadMessages, pageQuery } from './message-store';
+import { listMessages, markMessagesRead } from './messages';
 import { sendMessage } from './send-messages';
 
 describe('sendMessage', () => {

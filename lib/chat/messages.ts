@@ -14,9 +14,6 @@ import { countUnreadBoth } from './unread';
 // ---------------------------------------------------------------------------------------------
 // History
 
-// The store's page query and loader, exported here too for the tests that EXPLAIN and load.
-export { loadMessages, pageQuery, type PageRow } from './message-store';
-
 export interface MessagePage {
   messages: MessageDto[];
   pagination: {

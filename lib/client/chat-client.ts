@@ -15,6 +15,9 @@ import type {
   ClientToServerEvents,
   ConnectErrorData,
   JoinChatResult,
+  ClientEventAck,
+  ClientEventPayload,
+  SendMessageResult,
   ServerPushes,
   ServerToClientEvents,
 } from '../contract/chat-events';
@@ -336,7 +339,7 @@ export class ChatClient {
   private async trySend(item: OutboxItem): Promise<SendOutcome> {
     const socket = this.socket;
     if (!socket?.connected) return { kind: 'unavailable', code: 'OFFLINE', message: 'Not connected' };
-    let response: AckResponse<{ message: MessageDto; duplicate: boolean }>;
+    let response: AckResponse<SendMessageResult>;
     try {
       response = await socket.timeout(this.ackTimeoutMs).emitWithAck('send_message', {
         chatId: item.chatId,
@@ -366,11 +369,19 @@ export class ChatClient {
     this.retryTimer = setTimeout(() => void this.flushOutbox(), delayMs);
   }
 
-  private async request<T>(event: 'join_chat' | 'leave_chat' | 'mark_read', payload: object): Promise<T> {
+  /** An event whose payload and ack types come from the contract (lib/contract/chat-events.ts). */
+  private async request<E extends 'join_chat' | 'leave_chat' | 'mark_read'>(
+    event: E,
+    payload: ClientEventPayload<E>,
+  ): Promise<ClientEventAck<E>> {
     if (!this.socket) throw new Error('Not connected: call connect() first');
-    const response = (await this.socket
-      .timeout(this.ackTimeoutMs)
-      .emitWithAck(event as 'join_chat', payload as { chatId: string })) as AckResponse<T>;
+    // Socket.IO types each event name apart; the contract says these three match.
+    const timed = this.socket.timeout(this.ackTimeoutMs);
+    const emit = timed.emitWithAck.bind(timed) as (
+      event: E,
+      payload: ClientEventPayload<E>,
+    ) => Promise<AckResponse<ClientEventAck<E>>>;
+    const response = await emit(event, payload);
     if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
     return response.data;
   }

@@ -1,7 +1,7 @@
 // The realtime wire contract, declared once and imported by the Socket.IO server (realtime/) and
 // the browser (lib/client) alike: for every event a client may send, its input schema (parsed by
-// the server's registrar, onClientEvent in realtime/context.ts), its rate-limit budget and the type of its
-// acknowledgement; for every event the server pushes, the type of its payload. The wire types
+// the server's registrar, onClientEvent in realtime/context.ts), its rate-limit budget and the
+// type of its acknowledgement; for every event the server pushes, the type of its payload. The wire types
 // (ClientToServerEvents, ServerToClientEvents) are derived from these declarations, never
 // written twice. A new chat capability is one entry here, one handler, one delivery case.
 // Schemas and payload types come from lib/chat, so this module pulls no server code into a
@@ -60,11 +60,6 @@ export type ClientEventPayload<E extends ClientEventName> = z.input<(typeof CLIE
 /** What a handler receives, parsed. */
 export type ClientEventInput<E extends ClientEventName> = z.output<(typeof CLIENT_EVENTS)[E]['input']>;
 export type ClientEventAck<E extends ClientEventName> = (typeof CLIENT_EVENTS)[E]['ack'];
-
-export type SendMessagePayload = ClientEventPayload<'send_message'>;
-export type MarkReadPayload = ClientEventPayload<'mark_read'>;
-export type TypingPayload = ClientEventPayload<'typing'>;
-export type JoinChatPayload = ClientEventPayload<'join_chat'>;
 
 export interface MessageNotificationPayload {
   chatId: string;

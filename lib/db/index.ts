@@ -21,10 +21,16 @@ function database(): Db {
   return instance;
 }
 
+// Methods are bound once, not at every call: every query of the process goes through here.
+const boundMethods = new Map<PropertyKey, unknown>();
+
 export const db: Db = new Proxy({} as Db, {
   get(_target, property) {
     const client = database();
     const value: unknown = Reflect.get(client, property, client);
-    return typeof value === 'function' ? value.bind(client) : value;
+    if (typeof value !== 'function') return value;
+    let bound = boundMethods.get(property);
+    if (!bound) boundMethods.set(property, (bound = value.bind(client)));
+    return bound;
   },
 });

@@ -4,8 +4,9 @@
 // all count): refused at the first byte over the bound, or before reading when its declared
 // length is over.
 //
-// After a refusal the rest of the body is read and dropped, never left unread or cancelled: a body
-// left half-read wedges its keep-alive connection (the client sends its next request into it);
+// Refusals made before a byte is read (declared length, content type, boundary) leave the body to
+// Node.js, which drains an unread body itself. After a refusal once reading has begun, the rest
+// of the body is read and dropped, never cancelled: a body left half-read wedges its keep-alive connection (the client sends its next request into it);
 // closing the connection instead may reset it before the client has read the answer; and on Node
 // 20, cancelling a request body while a read is in flight throws inside undici, outside any caller
 // (an uncaught exception). Dropping costs no memory, and the server's requestTimeout (5 minutes by

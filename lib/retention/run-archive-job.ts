@@ -1,6 +1,6 @@
 // One run of the retention job: takes the advisory lock, archives old messages, deletes
-// abandoned chats and unclaimed uploads, writes the ARCHIVE_JOB_RUN audit row and reports. Shared by `npm run archive`
-// (scripts/archive.ts) and the scheduled worker (schedule.ts). It never throws for an expected
+// abandoned chats and unclaimed uploads, removes unfinished upload files a day old, writes the
+// ARCHIVE_JOB_RUN audit row and reports. Shared by `npm run archive` (scripts/archive.ts) and the scheduled worker (schedule.ts). It never throws for an expected
 // failure (unreachable database, SQL error, lock held): the outcome says what happened.
 //
 // Everything runs on one dedicated pg.Client, not a pooled connection: the advisory lock belongs
