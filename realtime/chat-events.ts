@@ -1,22 +1,18 @@
-// Messages and receipts that did not come through a socket (REST sends and reads, published by
-// lib/chat with PostgreSQL NOTIFY on commit) reach the sockets from here. Each node LISTENs on a
-// dedicated connection (LISTEN needs one session; a pool would hand it around) and emits with
-// `io.local`, to its own sockets only: every node hears every NOTIFY, so each socket gets each
-// event exactly once however many nodes run. The connection is re-opened after any error.
-// NOTIFYs sent while it is down are lost to live delivery, so once it is back every socket of
-// the node is told to `resync`: clients catch up from the history API, as after a reconnect.
+// The one delivery path: every chat event (a message stored, messages read, sessions revoked)
+// is published by lib/chat with PostgreSQL NOTIFY in the commit that made it, whoever made it
+// (a socket on any node, a REST call, a job), and reaches the sockets from here. Each node
+// LISTENs on a dedicated connection (LISTEN needs one session; a pool would hand it around) and
+// emits with `io.local`, to its own sockets only: every node hears every NOTIFY, so each socket
+// gets each event exactly once however many nodes run, and an event is delivered even when the
+// node that stored the change dies right after its commit. The connection is re-opened after any
+// error. NOTIFYs sent while it is down are lost to live delivery, so once it is back every socket
+// of the node is told to `resync`: clients catch up from the history API, as after a reconnect.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import {
-  CHAT_EVENTS_CHANNEL,
-  countUnreadBoth,
-  messageInclude,
-  parseChatEvent,
-  toMessageDto,
-  type ChatEvent,
-} from '../lib/chat';
+import { CHAT_EVENTS_CHANNEL, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
+import { loadMessages, messageRowFromJson } from '../lib/chat/message-store';
 import type { Db } from '../lib/db';
-import type { RealtimeIo } from './context';
+import type { Broadcaster, RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
 import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
@@ -122,33 +118,31 @@ export function listenForChatEvents(deps: {
   };
 }
 
-/** Emits a REST-originated event to this node's own sockets, exactly as a socket send would. */
+/** Delivers each chat event to this node's own sockets (the socket it came from excepted). */
 export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: RealtimeMetrics }) {
   const { io, db, metrics } = deps;
+  const local = (origin: string | null): Broadcaster => (origin ? io.local.except(origin) : io.local);
   return async (event: ChatEvent): Promise<void> => {
-    if (event.type === 'sessions_revoked') {
-      const sockets = await io.local.in(userRoom(event.userId)).fetchSockets();
-      for (const socket of sockets) {
-        if (event.sessionIds === null || event.sessionIds.includes(socket.data.sessionId)) socket.disconnect(true);
+    switch (event.type) {
+      case 'sessions_revoked': {
+        const sockets = await io.local.in(userRoom(event.userId)).fetchSockets();
+        for (const socket of sockets) {
+          if (event.sessionIds === null || event.sessionIds.includes(socket.data.sessionId)) socket.disconnect(true);
+        }
+        return;
       }
-      return;
+      case 'message_created': {
+        const message = event.message
+          ? toMessageDto(messageRowFromJson(event.message))
+          : (await loadMessages(db, [{ id: event.messageId }]))[0];
+        if (!message) return; // deleted since: history no longer has it either
+        deliverNewMessage(local(event.origin), { ...event, message });
+        metrics.messagesDelivered.inc({ source: event.origin ? 'socket' : 'rest' });
+        return;
+      }
+      case 'messages_read':
+        deliverReadReceipt(local(event.origin), event);
+        return;
     }
-    if (event.type === 'message_created') {
-      const row = await db.message.findUnique({ where: { id: event.messageId }, include: messageInclude });
-      if (!row) return; // archived or deleted since: history has it, live delivery does not
-      const counts = await countUnreadBoth(db, row.recipientId, row.chatId);
-      deliverNewMessage(io.local, {
-        message: toMessageDto({ ...row, archived: false }),
-        recipientId: row.recipientId,
-        ...counts,
-      });
-      metrics.messagesDelivered.inc({ source: 'rest' });
-      return;
-    }
-    const chat = await db.chat.findUnique({ where: { id: event.chatId }, select: { guestId: true, ownerId: true } });
-    if (!chat) return;
-    const otherUserId = chat.guestId === event.readerId ? chat.ownerId : chat.guestId;
-    const counts = await countUnreadBoth(db, event.readerId, event.chatId);
-    deliverReadReceipt(io.local, { ...event, otherUserId, ...counts });
   };
 }

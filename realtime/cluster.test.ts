@@ -108,7 +108,7 @@ describe('two nodes behind one Redis', () => {
     });
 
     // A REST send: both nodes hear the NOTIFY, each emits to its own sockets only.
-    const rest = await sendMessage(db, guest.id, { chatId: chat.id, content: 'over REST' }, { publish: true });
+    const rest = await sendMessage(db, guest.id, { chatId: chat.id, content: 'over REST' });
     await owner$.waitFor('new_message', (m) => m.id === rest.message.id);
     await guestA$.waitFor('new_message', (m) => m.id === rest.message.id);
     await guestB$.waitFor('new_message', (m) => m.id === rest.message.id);
@@ -118,12 +118,7 @@ describe('two nodes behind one Redis', () => {
     if (!barrier.ok) throw new Error(barrier.error.message);
     await owner$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
     await guestB$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
-    const restBarrier = await sendMessage(
-      db,
-      guest.id,
-      { chatId: chat.id, content: 'rest barrier' },
-      { publish: true },
-    );
+    const restBarrier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'rest barrier' });
     for (const r of [owner$, guestA$, guestB$]) await r.waitFor('new_message', (m) => m.id === restBarrier.message.id);
 
     expect(owner$.countMessage(messageId)).toBe(1);
@@ -171,5 +166,95 @@ describe('two nodes behind one Redis', () => {
     expect(acks.filter((a) => a.ok)).toHaveLength(SEND_LIMIT);
     expect(acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED')).toHaveLength(10);
     expect(await db.message.count({ where: { chatId: chat.id } })).toBe(SEND_LIMIT);
+  });
+});
+
+describe('delivery that survives the node that stored the change', () => {
+  it('a message committed by a node that dies before answering reaches the recipient on another node, live and once', async () => {
+    // Node C stores sends like any node, but "dies" right after its first send's commit: the
+    // statement has returned (the message and its event are committed), then nothing more
+    // happens on that node: no ack, no emit, its sockets drop.
+    let armed = false;
+    let died!: () => void;
+    const dying = new Promise<void>((resolve) => (died = resolve));
+    let release = () => {};
+    const dyingDb = new Proxy(db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== '$queryRaw') return value;
+        const queryRaw = value as (...args: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]) => {
+          const result = await queryRaw(...args);
+          const statement = (args[0] as { sql?: unknown }).sql;
+          if (armed && typeof statement === 'string' && statement.includes('prepared:store_group')) {
+            armed = false;
+            died();
+            return new Promise((_, reject) => (release = () => reject(new Error('the node died'))));
+          }
+          return result;
+        };
+      },
+    });
+    const nodeC = await startServer({ db: dyingDb, redisUrl });
+    try {
+      const { guest, owner, chat } = await createChat(db);
+      const ownerOnB = await open(nodeB, owner.id);
+      const owner$ = new Recorder(ownerOnB);
+      await ownerOnB.emitWithAck('join_chat', { chatId: chat.id });
+      const guestOnC = await open(nodeC, guest.id);
+      const payload = { chatId: chat.id, content: 'stored, then the node died', clientMessageId: 'dies-1' };
+
+      armed = true;
+      guestOnC.emit('send_message', payload, () => {
+        throw new Error('a dead node cannot answer');
+      });
+      await dying;
+      nodeC.io.local.disconnectSockets(true);
+
+      // Live: before the guest retries anything.
+      const delivered = await owner$.waitFor('new_message', (m) => m.clientMessageId === 'dies-1');
+      // The guest's client retries on a node that is alive: answered from the stored row.
+      const guestOnB = await open(nodeB, guest.id);
+      const retry = await guestOnB.emitWithAck('send_message', payload);
+      expect(retry).toMatchObject({ ok: true, data: { duplicate: true, message: { id: delivered.id } } });
+      const barrier = await guestOnB.emitWithAck('send_message', { chatId: chat.id, content: 'barrier' });
+      if (!barrier.ok) throw new Error(barrier.error.message);
+      await owner$.waitFor('new_message', (m) => m.id === barrier.data.message.id);
+      expect(owner$.countMessage(delivered.id)).toBe(1);
+      expect(owner$.of('message_notification').filter((n) => n.message.id === delivered.id)).toHaveLength(1);
+      expect(await db.message.count({ where: { chatId: chat.id } })).toBe(2);
+    } finally {
+      release();
+      await nodeC.close();
+    }
+  });
+
+  it("a read in one tab reaches the reader's other tab on another node, with the new counts", async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const guestOnA = await open(nodeA, guest.id);
+    const sent = await guestOnA.emitWithAck('send_message', { chatId: chat.id, content: 'read me' });
+    if (!sent.ok) throw new Error(sent.error.message);
+    const ownerTabOnA = await open(nodeA, owner.id);
+    const ownerTabOnB = await open(nodeB, owner.id);
+    const [tabA$, tabB$, guest$] = [new Recorder(ownerTabOnA), new Recorder(ownerTabOnB), new Recorder(guestOnA)];
+
+    const receipt = await ownerTabOnA.emitWithAck('mark_read', { chatId: chat.id, messageIds: [sent.data.message.id] });
+    expect(receipt).toMatchObject({ ok: true, data: { unreadCount: 0, chatUnreadCount: 0 } });
+    expect(await tabB$.waitFor('messages_read')).toMatchObject({
+      chatId: chat.id,
+      readerId: owner.id,
+      messageIds: [sent.data.message.id],
+      unreadCount: 0,
+      chatUnreadCount: 0,
+    });
+    // The sender learns it too, without the reader's counts.
+    const told = await guest$.waitFor('messages_read');
+    expect(told).toMatchObject({ readerId: owner.id, messageIds: [sent.data.message.id] });
+    expect(told).not.toHaveProperty('unreadCount');
+    // The tab that read has its ack and is not told again.
+    const barrier = await guestOnA.emitWithAck('send_message', { chatId: chat.id, content: 'barrier' });
+    if (!barrier.ok) throw new Error(barrier.error.message);
+    await tabA$.waitFor('message_notification', (n) => n.message.id === barrier.data.message.id);
+    expect(tabA$.of('messages_read')).toHaveLength(0);
   });
 });

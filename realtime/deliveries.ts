@@ -1,9 +1,10 @@
-// Who receives what when a message is stored or read, in one place for both paths: a send over
-// the socket (broadcast through the adapter, minus the sending socket, which has its ack) and a
-// send over REST relayed from PostgreSQL NOTIFY (`io.local`: every node emits to its own sockets
-// only, as every node hears the NOTIFY). Socket.IO sends a broadcast to several rooms once per
-// socket, so a socket in both the chat room and a personal room still gets one copy.
-import type { MessageDto, ReadReceipt } from '../lib/chat';
+// Who receives what when a message is stored or read: every tab and device of both members
+// (the actor's own other tabs included), through `from` (chat-events.ts passes this node's own
+// sockets minus the one that caused the event, which has its ack). Socket.IO sends a broadcast to
+// several rooms once per socket, so a socket in both the chat room and a personal room still
+// gets one copy.
+import type { MessageDto } from '../lib/chat';
+import type { ChatEventOf } from '../lib/chat/events';
 import type { Broadcaster } from './context';
 import { chatRoom, userRoom } from './rooms';
 
@@ -27,7 +28,7 @@ export function deliverNewMessage(from: Broadcaster, sent: StoredMessage): void 
   });
 }
 
-export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt): void {
+export function deliverReadReceipt(from: Broadcaster, receipt: ChatEventOf<'messages_read'>): void {
   if (receipt.messageIds.length === 0) return; // nothing changed: nothing to tell
   const { chatId, readerId, messageIds, readAt } = receipt;
   // The sender of those messages, on every tab, the chat open or not (only members join a chat

@@ -238,7 +238,7 @@ describe('messages and receipts sent over REST', () => {
     await ownerTab.emitWithAck('join_chat', { chatId: chat.id });
 
     // Exactly what POST /api/chats/:chatId/messages does.
-    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'via REST' }, { publish: true });
+    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'via REST' });
     await o.waitFor('new_message', (m) => m.id === sent.message.id);
     expect(await o.waitFor('message_notification', (n) => n.message.id === sent.message.id)).toMatchObject({
       unreadCount: 1,
@@ -246,12 +246,7 @@ describe('messages and receipts sent over REST', () => {
     });
     await g.waitFor('new_message', (m) => m.id === sent.message.id); // the sender's open tab
 
-    const receipt = await markMessagesRead(
-      db,
-      owner.id,
-      { chatId: chat.id, messageIds: [sent.message.id] },
-      { publish: true },
-    );
+    const receipt = await markMessagesRead(db, owner.id, { chatId: chat.id, messageIds: [sent.message.id] });
     expect(await g.waitFor('messages_read')).toEqual({
       chatId: chat.id,
       readerId: owner.id,
@@ -260,7 +255,7 @@ describe('messages and receipts sent over REST', () => {
     });
     expect(await o.waitFor('messages_read')).toMatchObject({ unreadCount: 0, chatUnreadCount: 0 });
 
-    const barrier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'barrier' }, { publish: true });
+    const barrier = await sendMessage(db, guest.id, { chatId: chat.id, content: 'barrier' });
     await o.waitFor('new_message', (m) => m.id === barrier.message.id);
     await g.waitFor('new_message', (m) => m.id === barrier.message.id);
     expect(o.countMessage(sent.message.id)).toBe(1);
@@ -288,12 +283,7 @@ describe('messages and receipts sent over REST', () => {
         (await metricValue(/^stayeasy_realtime_chat_events_listening /)) === 1
       );
     }, 'the listener to reconnect');
-    const sent = await sendMessage(
-      db,
-      guest.id,
-      { chatId: chat.id, content: 'after the reconnect' },
-      { publish: true },
-    );
+    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'after the reconnect' });
     await o.waitFor('message_notification', (n) => n.message.id === sent.message.id);
     expect(await metricValue(/^stayeasy_realtime_db_errors_total\{operation="listen"\} /)).toBeGreaterThan(0);
     // Whatever was published during the outage was missed live: the socket was told to catch up.

@@ -1,7 +1,7 @@
 // The realtime server factory: one HTTP server carrying Socket.IO plus /health, /ready and
 // /metrics, the handshake middleware, the event handlers, the adapter (Redis streams when
 // REDIS_URL is set, so N nodes act as one and connection state recovery keeps working; else in
-// memory), the NOTIFY relay for REST-sent events, and a graceful close. main.ts and the tests
+// memory), the NOTIFY listener that delivers every chat event, and a graceful close. main.ts and the tests
 // build it the same way (tests on port 0).
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -32,8 +32,8 @@ import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '..
 
 export interface RealtimeServerOptions {
   db: Db;
-  /** Where to LISTEN for REST-sent events. Unset: REST sends are not delivered live. */
-  databaseUrl?: string;
+  /** Where to LISTEN for chat events: every message and read is delivered from there. */
+  databaseUrl: string;
   /** 0 (the default) picks a free port; `port` on the result says which. */
   port?: number;
   host?: string;
@@ -63,7 +63,7 @@ export interface RealtimeServer {
   port: number;
   url: string;
   metrics: RealtimeMetrics;
-  /** Resolves once REST-sent events are being listened for (immediately without databaseUrl). */
+  /** Resolves once chat events are being listened for (the server is returned only then). */
   chatEventsReady(): Promise<void>;
   /** Sends waiting for their commit and ack right now. */
   inFlightCount(): number;
@@ -149,24 +149,19 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     });
   });
 
-  let listener: ChatEventsListener | null = null;
-  if (options.databaseUrl) {
-    listener = listenForChatEvents({
-      connectionString: options.databaseUrl,
-      logger,
-      metrics,
-      onEvent: createChatEventRelay({ io, db, metrics }),
-      onResumed: () => io.local.emit('resync'),
-    });
-  } else {
-    logger.warn('no databaseUrl: messages sent over REST will not be delivered live');
-  }
+  const listener: ChatEventsListener = listenForChatEvents({
+    connectionString: options.databaseUrl,
+    logger,
+    metrics,
+    onEvent: createChatEventRelay({ io, db, metrics }),
+    onResumed: () => io.local.emit('resync'),
+  });
   new Gauge({
     name: 'stayeasy_realtime_chat_events_listening',
-    help: '1 while this node LISTENs for REST-sent chat events (PostgreSQL NOTIFY), else 0',
+    help: '1 while this node LISTENs for chat events (PostgreSQL NOTIFY), else 0',
     registers: [metrics.registry],
     collect() {
-      this.set(listener?.listening() ? 1 : 0);
+      this.set(listener.listening() ? 1 : 0);
     },
   });
 
@@ -185,7 +180,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
           return json(503, { status: 'database unreachable' });
         }
         if (redis && !redis.isReady) return json(503, { status: 'redis unreachable' });
-        return json(200, { status: 'ready', listening: listener?.listening() ?? false });
+        return json(200, { status: 'ready', listening: listener.listening() });
       }
       if (path === '/metrics') {
         if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
@@ -202,6 +197,8 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     }
   }
 
+  // Nothing is delivered before LISTEN is in place: accept no client until then.
+  await listener.ready;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, options.host, () => {
@@ -218,7 +215,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     port,
     url: `http://127.0.0.1:${port}`,
     metrics,
-    chatEventsReady: () => listener?.ready ?? Promise.resolve(),
+    chatEventsReady: () => listener.ready,
     inFlightCount: () => inFlight.size,
     close() {
       closing ??= (async () => {
@@ -228,7 +225,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         // 2. Sends already running commit and are acked over their still-open sockets.
         await inFlight.drain();
         // 3. Then everything goes.
-        await listener?.close();
+        await listener.close();
         await io.close();
         httpServer.closeAllConnections();
         await httpClosed;

@@ -20,7 +20,7 @@ export const WAIT_MS = 15_000;
 export function startServer(options: Partial<RealtimeServerOptions> = {}) {
   return createRealtimeServer({
     db,
-    databaseUrl: process.env.DATABASE_URL,
+    databaseUrl: process.env.DATABASE_URL!,
     corsOrigin: 'http://localhost:3000',
     host: '127.0.0.1',
     ...options,

@@ -68,9 +68,10 @@ export function RealtimeProvider({
     const offs = [
       client.on('connection', (event) => {
         useInboxStore.getState().setConnection(event.status);
-        // Every connection Socket.IO could not recover (the first one included: a thread loaded
-        // over REST before it may already be behind) catches up over REST.
-        if (event.status === 'connected' && !event.recovered) {
+        // Every connection catches up over REST (the first one included: a thread loaded over
+        // REST before it may already be behind). A recovered one too: chat events are emitted by
+        // each node to its own sockets, which Socket.IO's recovery over Redis does not replay.
+        if (event.status === 'connected') {
           void catchUpThreads(queryClient, (chatId, afterId) => client.fetchMissedMessages(chatId, afterId));
         }
       }),

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
 import { createChat, createUpload, createUser } from '../../test/fixtures';
 import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from './events';
-import { loadMessages, pageQuery } from './message-store';
+import { toMessageDto } from './message-dto';
+import { loadMessages, messageRowFromJson, pageQuery } from './message-store';
+import { MAX_CONTENT_LENGTH } from './schemas';
 import { listMessages, markMessagesRead } from './messages';
 import { sendMessage } from './send-messages';
 
@@ -95,8 +97,8 @@ describe('sendMessage', () => {
     expect((await db.message.findUniqueOrThrow({ where: { id: sent.message.id } })).content).toBe(content);
   });
 
-  it('announces a published send on the events channel only once committed', async () => {
-    const { guest, chat } = await createChat(db);
+  it('announces every stored message with its commit: whole message and counts, once, never for a rollback', async () => {
+    const { guest, owner, chat } = await createChat(db);
     const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await listener.connect();
     const events: ChatEvent[] = [];
@@ -105,20 +107,39 @@ describe('sendMessage', () => {
       if (e) events.push(e);
     });
     await listener.query(`LISTEN ${CHAT_EVENTS_CHANNEL}`);
-    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'live' }, { publish: true });
+    const first = await sendMessage(db, guest.id, { chatId: chat.id, content: 'live', clientMessageId: 'ann-1' });
     // A failed send (foreign attachment) rolls back and must announce nothing.
     await expect(
-      sendMessage(
-        db,
-        guest.id,
-        { chatId: chat.id, content: 'no', attachments: ['cnosuchfile0000000000'] },
-        { publish: true },
-      ),
+      sendMessage(db, guest.id, { chatId: chat.id, content: 'no', attachments: ['cnosuchfile0000000000'] }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
-    await sendMessage(db, guest.id, { chatId: chat.id, content: 'quiet' }); // not published
+    // A retry answered from the stored row announces nothing: its first attempt did.
+    expect(
+      (await sendMessage(db, guest.id, { chatId: chat.id, content: 'live', clientMessageId: 'ann-1' })).duplicate,
+    ).toBe(true);
+    // Too big for NOTIFY whole (3 bytes a character): it travels by id.
+    const big = await sendMessage(db, guest.id, { chatId: chat.id, content: '€'.repeat(MAX_CONTENT_LENGTH) });
     await listener.query('SELECT 1'); // notifications sent before this round trip have arrived
     await listener.end();
-    expect(events).toEqual([{ type: 'message_created', messageId: sent.message.id, chatId: chat.id }]);
+    expect(events).toHaveLength(2);
+    const [whole, byId] = events;
+    expect(whole).toMatchObject({
+      type: 'message_created',
+      messageId: first.message.id,
+      chatId: chat.id,
+      recipientId: owner.id,
+      unreadCount: 1,
+      chatUnreadCount: 1,
+      origin: null,
+    });
+    // The event's message is the one the sender was answered with.
+    if (whole?.type !== 'message_created' || !whole.message) throw new Error('expected the whole message');
+    expect(toMessageDto(messageRowFromJson(whole.message))).toEqual(first.message);
+    expect(byId).toMatchObject({
+      type: 'message_created',
+      messageId: big.message.id,
+      message: null,
+      chatUnreadCount: 2,
+    });
   });
 });
 

@@ -131,14 +131,16 @@ export interface ReadReceipt {
 
 /**
  * Marks messages read for their recipient. Only messages sent to the reader in this chat can be
- * named; naming any other (one's own, another chat's) changes nothing and is FORBIDDEN.
+ * named; naming any other (one's own, another chat's) changes nothing and is FORBIDDEN. A read
+ * that changed something publishes `messages_read` with its commit (for the sender and the
+ * reader's other tabs).
  */
 export async function markMessagesRead(
   db: Db,
   readerId: string,
   input: MarkReadInput,
-  /** `chat`: the reader's membership of input.chatId, when the caller already holds it. */
-  options: { publish?: boolean; chat?: ChatMembership } = {},
+  /** `chat`: the reader's membership of input.chatId, when the caller already holds it; `origin`: the socket asking. */
+  options: { chat?: ChatMembership; origin?: string } = {},
 ): Promise<ReadReceipt> {
   const chat = options.chat ?? (await getChatForMember(db, readerId, input.chatId));
   const readAt = new Date();
@@ -177,14 +179,8 @@ export async function markMessagesRead(
       unreadCount,
       chatUnreadCount,
     };
-    if (options.publish && messageIds.length) {
-      await publishChatEvent(tx, {
-        type: 'messages_read',
-        chatId: chat.id,
-        readerId,
-        messageIds,
-        readAt: receipt.readAt,
-      });
+    if (messageIds.length) {
+      await publishChatEvent(tx, { type: 'messages_read', ...receipt, origin: options.origin ?? null });
     }
     return receipt;
   });

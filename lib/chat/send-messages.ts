@@ -7,13 +7,17 @@
 // attachments included (its files are already that message's, so their claim is not an error).
 // Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT DO
 // NOTHING stores a retry zero times, however the retries race.
+// Each stored message's `message_created` event is published by the same statement or
+// transaction (events.ts), so it is delivered exactly when the message exists; a retry answered
+// as a duplicate publishes nothing (its first attempt's commit did).
 import { randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db';
 import { preparedStatementMarker } from '../db/client';
 import { AppError } from '../errors';
 import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
-import { publishChatEvent } from './events';
+import { notifyMessagesCreatedSql } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
+import { messageFilesJsonSql } from './message-store';
 import type { SendMessageInput } from './schemas';
 import { countUnreadBoth } from './unread';
 
@@ -30,8 +34,8 @@ export interface SentMessage {
 export interface SendRequest {
   senderId: string;
   input: SendMessageInput;
-  /** Also announce it to the realtime server (for sends that do not come through it). */
-  publish?: boolean;
+  /** The socket it came from (that socket has its ack, so the event skips it); none for REST. */
+  origin?: string;
 }
 
 export type StoreOutcome = { ok: true; sent: SentMessage } | { ok: false; error: unknown };
@@ -53,13 +57,8 @@ export function newMessageId(now = Date.now()): string {
 }
 
 /** Stores one message; throws its error (see sendMessages). */
-export async function sendMessage(
-  db: Db,
-  senderId: string,
-  input: SendMessageInput,
-  options: { publish?: boolean } = {},
-): Promise<SentMessage> {
-  const [outcome] = await sendMessages(db, [{ senderId, input, publish: options.publish }]);
+export async function sendMessage(db: Db, senderId: string, input: SendMessageInput): Promise<SentMessage> {
+  const [outcome] = await sendMessages(db, [{ senderId, input }]);
   if (!outcome!.ok) throw outcome!.error;
   return outcome!.sent;
 }
@@ -72,13 +71,14 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
   const filesOf = new Map<string, FileRow[]>(); // message id → its attachments
 
   try {
-    if (requests.every((r) => !r.input.attachments?.length && !r.publish)) {
+    if (requests.every((r) => !r.input.attachments?.length)) {
       // The common case: one autocommit statement, one round trip and one disk flush for the group.
-      stored = await storeGroup(db, requests, outcomes);
+      stored = await storeGroup(db, requests, outcomes, { notify: true });
     } else {
       await db.$transaction(async (tx) => {
         const { fileIdsOf, retries } = await claimAttachments(tx, requests, fail);
-        stored = await storeGroup(tx, requests, outcomes);
+        // Its events go out below, once the messages have their files.
+        stored = await storeGroup(tx, requests, outcomes, { notify: false });
         const inserted = stored.filter((row) => row.message_id !== null);
         // claimAttachments holds the stored message (FOR KEY SHARE), so a retry always meets the
         // unique index; were it ever inserted it would lack its files: store nothing instead.
@@ -100,11 +100,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
           for (const { messageId, ...file } of files) filesOf.set(messageId, [...(filesOf.get(messageId) ?? []), file]);
         }
 
-        // Announcements for sends that did not come through the realtime server, sent on commit.
-        for (const row of inserted) {
-          if (requests[row.n - 1]!.publish)
-            await publishChatEvent(tx, { type: 'message_created', messageId: row.message_id!, chatId: row.chat_id });
-        }
+        if (inserted.length) await tx.$queryRaw(notifyStoredQuery(requests, inserted));
       });
     }
   } catch (error) {
@@ -179,16 +175,55 @@ async function storeGroup(
   q: Pick<Db, '$queryRaw'>,
   requests: SendRequest[],
   outcomes: Array<StoreOutcome | undefined>,
+  options: { notify: boolean },
 ): Promise<StoredRow[]> {
   const pending = requests.map((_, i) => i).filter((i) => !outcomes[i]);
-  return pending.length ? q.$queryRaw<StoredRow[]>(storeGroupQuery(requests, pending)) : [];
+  return pending.length ? q.$queryRaw<StoredRow[]>(storeGroupQuery(requests, pending, options.notify)) : [];
 }
 
-// Prepared once per connection: the hottest statement of the server.
+/** Publishes `message_created` for messages stored earlier in this transaction (with their files). */
+function notifyStoredQuery(requests: SendRequest[], inserted: StoredRow[]): Prisma.Sql {
+  const source = Prisma.sql`FROM unnest(${inserted.map((row) => row.message_id!)}::text[],
+      ${inserted.map((row) => row.unread_count!)}::int[], ${inserted.map((row) => row.chat_unread_count!)}::int[],
+      ${inserted.map((row) => requests[row.n - 1]!.origin ?? null)}::text[], ${inserted.map((row) => row.n)}::int[])
+      AS e(id, unread_count, chat_unread_count, origin, n)
+    JOIN chat_messages m ON m.id = e.id
+    JOIN users s ON s.id = m.sender_id
+    JOIN users r ON r.id = m.recipient_id
+    LEFT JOIN properties p ON p.id = m.property_id`;
+  return Prisma.sql`SELECT ${notifyMessagesCreatedSql({
+    from: source,
+    files: messageFilesJsonSql,
+    unreadCount: Prisma.sql`e.unread_count`,
+    chatUnreadCount: Prisma.sql`e.chat_unread_count`,
+    origin: Prisma.sql`e.origin`,
+    order: Prisma.sql`e.n`,
+  })} AS n`;
+}
+
+// Prepared once per connection: the hottest statement of the server (one name per text).
 const STORE_GROUP_MARKER = preparedStatementMarker('store_group');
+const STORE_GROUP_QUIET_MARKER = preparedStatementMarker('store_group_quiet');
+
+// The group's events, inside its statement: the inserted messages (no files on this path) with
+// the counts computed below and the socket each came from.
+const notifyInsertedSql = notifyMessagesCreatedSql({
+  from: Prisma.sql`FROM ins m
+    JOIN v ON v.id = m.id
+    JOIN users s ON s.id = m.sender_id
+    JOIN users r ON r.id = m.recipient_id
+    LEFT JOIN properties p ON p.id = m.property_id
+    JOIN unread u ON u.recipient_id = m.recipient_id AND u.chat_id = m.chat_id
+    JOIN totals t ON t.recipient_id = m.recipient_id`,
+  files: Prisma.sql`'[]'::json`,
+  unreadCount: Prisma.sql`t.n`,
+  chatUnreadCount: Prisma.sql`u.n`,
+  origin: Prisma.sql`v.origin`,
+  order: Prisma.sql`v.n`,
+});
 
 /** storeGroup's statement for the requests at these positions. */
-function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql {
+function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boolean): Prisma.Sql {
   const input = (i: number) => requests[i]!.input;
   // The group's chats are locked first, in id order (so concurrent groups never deadlock), and
   // their counters read under that lock: a locking read sees the newest committed row, and no one
@@ -196,14 +231,14 @@ function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql
   // recipients' other chats are read as of the statement's start (a concurrent commit there may
   // be missed). The INSERT's own messages are not visible to the statement: they are added here,
   // and the INSERT's trigger moves the stored counters and lastMessageAt after the statement.
-  return Prisma.sql`${Prisma.raw(STORE_GROUP_MARKER)}
+  return Prisma.sql`${Prisma.raw(notify ? STORE_GROUP_MARKER : STORE_GROUP_QUIET_MARKER)}
     WITH v AS (
       SELECT * FROM unnest(
         ${pending.map((i) => i + 1)}::int[], ${pending.map(() => newMessageId())}::text[],
         ${pending.map((i) => input(i).chatId)}::text[], ${pending.map((i) => requests[i]!.senderId)}::text[],
         ${pending.map((i) => input(i).content)}::text[], ${pending.map((i) => input(i).clientMessageId ?? null)}::text[],
-        ${pending.map((i) => input(i).propertyId ?? null)}::text[]
-      ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id)
+        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => requests[i]!.origin ?? null)}::text[]
+      ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id, origin)
     ),
     locked AS MATERIALIZED (
       SELECT c.id, c.guest_id, c.owner_id, c.property_id, c.guest_unread_count, c.owner_unread_count FROM chats c
@@ -222,7 +257,7 @@ function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql
       SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, clock_timestamp()
       FROM allowed ORDER BY n
       ON CONFLICT (sender_id, client_message_id) DO NOTHING
-      RETURNING id, chat_id, recipient_id, created_at
+      RETURNING *, false AS archived
     ),
     recipients AS (SELECT DISTINCT recipient_id FROM ins),
     unread AS (
@@ -239,10 +274,13 @@ function storeGroupQuery(requests: SendRequest[], pending: number[]): Prisma.Sql
         SELECT recipient_id, chat_id, 1 FROM ins
       ) x GROUP BY x.recipient_id, x.chat_id
     ),
-    totals AS (SELECT recipient_id, sum(n)::int AS n FROM unread GROUP BY recipient_id)
+    totals AS (SELECT recipient_id, sum(n)::int AS n FROM unread GROUP BY recipient_id),
+    -- The events commit with the messages: MATERIALIZED and joined below, so it always runs.
+    notified AS MATERIALIZED (SELECT ${notify ? notifyInsertedSql : Prisma.sql`0`} AS n)
     SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.created_at,
       t.n AS unread_count, u.n AS chat_unread_count
     FROM v
+    CROSS JOIN notified
     LEFT JOIN (chats c ${chatRowJoins}) ON c.id = v.chat_id
     LEFT JOIN ins i ON i.id = v.id
     LEFT JOIN unread u ON u.recipient_id = i.recipient_id AND u.chat_id = i.chat_id

@@ -191,7 +191,7 @@ function refetchChatList(client: QueryClient) {
   void client.invalidateQueries({ queryKey: chatQueries.list().queryKey }, { cancelRefetch: false });
 }
 
-/** After a reconnect that was not recovered: fetch what each open thread missed. */
+/** After every (re)connect: fetch what each open thread missed. */
 export async function catchUpThreads(
   client: QueryClient,
   fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>,

@@ -3,28 +3,23 @@
 // The answer is the ack when the client asked for one, else the seed's message_sent /
 // message_error (never both: that would be a second packet per message for the same news). It
 // goes out only after the commit, so "acked" means "stored".
-// A retry with the same clientMessageId is answered from the stored row (duplicate: true) and
-// not broadcast again: the first attempt already was, and the recipient must see it once.
-import type { SentMessage } from '../../lib/chat';
+// Delivery to the other member and the sender's other tabs is not done here: the message's
+// event commits with it and every node delivers it (chat-events.ts), so it arrives even if this
+// node dies right after the commit. A retry with the same clientMessageId is answered from the
+// stored row (duplicate: true) and publishes nothing: the recipient sees the message once.
 import { onClientEvent, type HandlerDeps, type RealtimeSocket } from '../context';
-import { deliverNewMessage } from '../deliveries';
 
 export function createMessageHandlers(deps: HandlerDeps) {
   const { metrics } = deps;
   return (socket: RealtimeSocket, hooks: { sent(chatId: string): void }) => {
-    // The ack carries the message; its delivery also needs what the ack leaves out (recipient,
-    // unread counts): kept here, keyed by the ack's data, until the ack is out.
-    const stored = new WeakMap<object, SentMessage>();
     onClientEvent(
       deps,
       socket,
       'send_message',
       (input) =>
         deps.inFlight.run(async () => {
-          const sent = await deps.sends.send({ senderId: socket.data.userId, input });
-          const result = { message: sent.message, duplicate: sent.duplicate };
-          stored.set(result, sent);
-          return result;
+          const sent = await deps.sends.send({ senderId: socket.data.userId, input, origin: socket.id });
+          return { message: sent.message, duplicate: sent.duplicate };
         }),
       (response, { payload, acked }) => {
         metrics.messagesReceived.inc();
@@ -45,8 +40,7 @@ export function createMessageHandlers(deps: HandlerDeps) {
           });
           return;
         }
-        const sent = stored.get(response.data)!;
-        const { message } = sent;
+        const { message, duplicate } = response.data;
         if (!acked)
           socket.emit('message_sent', {
             messageId: message.id,
@@ -54,13 +48,8 @@ export function createMessageHandlers(deps: HandlerDeps) {
             timestamp: message.createdAt,
             clientMessageId: message.clientMessageId,
           });
-        if (sent.duplicate) {
-          metrics.messagesDuplicate.inc();
-          return;
-        }
-        metrics.messagesDelivered.inc({ source: 'socket' });
-        deliverNewMessage(socket.broadcast, sent);
-        hooks.sent(message.chatId);
+        if (duplicate) metrics.messagesDuplicate.inc();
+        else hooks.sent(message.chatId);
       },
     );
   };

@@ -30,7 +30,7 @@ export function POST(request: Request, context: Context) {
     const { chatId } = parseInput(chatIdParamsSchema, await context.params, 'chat id');
     await webRateLimits.consume('send_message', user.id);
     const body = parseInput(sendMessageBodySchema, await readJson(request), 'message');
-    const sent = await sendMessage(db, user.id, { ...body, chatId }, { publish: true });
+    const sent = await sendMessage(db, user.id, { ...body, chatId });
     return ok(sent.message, sent.duplicate ? 200 : 201);
   });
 }

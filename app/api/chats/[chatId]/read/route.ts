@@ -14,6 +14,6 @@ export function POST(request: Request, context: Context) {
     await webRateLimits.consume('mark_read', user.id);
     const { chatId } = parseInput(chatIdParamsSchema, await context.params, 'chat id');
     const body = parseInput(markReadBodySchema, await readJson(request), 'read receipt');
-    return ok(await markMessagesRead(db, user.id, { ...body, chatId }, { publish: true }));
+    return ok(await markMessagesRead(db, user.id, { ...body, chatId }));
   });
 }
