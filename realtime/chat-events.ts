@@ -1,6 +1,7 @@
 // The one delivery path: every chat event (a message stored, messages read, sessions revoked)
 // is published by lib/chat with PostgreSQL NOTIFY in the commit that made it, whoever made it
-// (a socket on any node, a REST call, a job), and reaches the sockets from here. Each node
+// (a socket on any node, a REST call, a job), and reaches the sockets from here (except on the
+// node whose socket made it: that node delivered it from memory already). Each node
 // LISTENs on a dedicated connection (LISTEN needs one session; a pool would hand it around) and
 // emits with `io.local`, to its own sockets only: every node hears every NOTIFY, so each socket
 // gets each event exactly once however many nodes run, and an event is delivered even when the
@@ -9,8 +10,9 @@
 // of the node is told to `resync`: clients catch up from the history API, as after a reconnect.
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { CHAT_EVENTS_CHANNEL, parseChatEvent, toMessageDto, type ChatEvent } from '../lib/chat';
-import { loadMessages, messageRowFromJson } from '../lib/chat/message-store';
+import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from '../lib/chat';
+import type { EventOrigin } from '../lib/chat/events';
+import { loadMessages } from '../lib/chat/message-store';
 import type { Db } from '../lib/db';
 import type { Broadcaster, RealtimeIo } from './context';
 import { deliverNewMessage, deliverReadReceipt } from './deliveries';
@@ -118,11 +120,18 @@ export function listenForChatEvents(deps: {
   };
 }
 
-/** Delivers each chat event to this node's own sockets (the socket it came from excepted). */
-export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: RealtimeMetrics }) {
-  const { io, db, metrics } = deps;
-  const local = (origin: string | null): Broadcaster => (origin ? io.local.except(origin) : io.local);
-  return async (event: ChatEvent): Promise<void> => {
+/**
+ * Delivers each chat event to this node's own sockets (the socket it came from excepted), one
+ * event after the other, so a chat's messages arrive in the order they were stored even when a
+ * group has to be loaded first.
+ */
+export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: RealtimeMetrics; nodeId: string }) {
+  const { io, db, metrics, nodeId } = deps;
+  const local = (origin: EventOrigin): Broadcaster => (origin ? io.local.except(origin.socket) : io.local);
+  // Changes made by this node's sockets were delivered here from memory already.
+  const elsewhere = (origin: EventOrigin) => origin?.node !== nodeId;
+
+  async function deliver(event: ChatEvent): Promise<void> {
     switch (event.type) {
       case 'sessions_revoked': {
         const sockets = await io.local.in(userRoom(event.userId)).fetchSockets();
@@ -131,18 +140,36 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
         }
         return;
       }
-      case 'message_created': {
-        const message = event.message
-          ? toMessageDto(messageRowFromJson(event.message))
-          : (await loadMessages(db, [{ id: event.messageId }]))[0];
-        if (!message) return; // deleted since: history no longer has it either
-        deliverNewMessage(local(event.origin), { ...event, message });
-        metrics.messagesDelivered.inc({ source: event.origin ? 'socket' : 'rest' });
+      case 'messages_created': {
+        const stored = event.messages.filter((m) => elsewhere(m.origin));
+        if (stored.length === 0) return;
+        // One query for the group; a message deleted since is not delivered (history has lost it too).
+        const loaded = new Map(
+          (
+            await loadMessages(
+              db,
+              stored.map((m) => ({ id: m.messageId })),
+            )
+          ).map((m) => [m.id, m]),
+        );
+        for (const item of stored) {
+          const message = loaded.get(item.messageId);
+          if (!message) continue;
+          deliverNewMessage(local(item.origin), { ...item, message });
+          metrics.messagesDelivered.inc({ source: item.origin ? 'socket' : 'rest' });
+        }
         return;
       }
       case 'messages_read':
-        deliverReadReceipt(local(event.origin), event);
+        if (elsewhere(event.origin)) deliverReadReceipt(local(event.origin), event);
         return;
     }
+  }
+
+  let previous: Promise<void> = Promise.resolve();
+  return (event: ChatEvent): Promise<void> => {
+    const run = previous.then(() => deliver(event));
+    previous = run.catch(() => {}); // the caller logs a failure; the next event still goes
+    return run;
   };
 }

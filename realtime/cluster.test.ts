@@ -54,7 +54,18 @@ beforeAll(async () => {
   const options = { redisUrl, rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600 } };
   [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
   await Promise.all([nodeA.chatEventsReady(), nodeB.chatEventsReady()]);
+  // Each node announces changes for the others only once it knows they exist.
+  await seeEachOther([nodeA, nodeB]);
 });
+
+async function seeEachOther(nodes: RealtimeServer[]) {
+  for (const node of nodes) {
+    await eventually(
+      async () => (await node.io.of('/').adapter.serverCount()) >= nodes.length,
+      'the nodes to see each other',
+    );
+  }
+}
 
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -197,6 +208,7 @@ describe('delivery that survives the node that stored the change', () => {
     });
     const nodeC = await startServer({ db: dyingDb, redisUrl });
     try {
+      await seeEachOther([nodeA, nodeB, nodeC]);
       const { guest, owner, chat } = await createChat(db);
       const ownerOnB = await open(nodeB, owner.id);
       const owner$ = new Recorder(ownerOnB);

@@ -39,6 +39,13 @@ export type Broadcaster = BroadcastOperator<ServerToClientEvents, SocketData>;
 
 export interface HandlerDeps {
   io: RealtimeIo;
+  /** This node's id in chat events' origin (lib/chat/events.ts). */
+  nodeId: string;
+  /**
+   * True when other realtime nodes run (the Redis adapter sees them): only then must a change be
+   * announced with its commit (lib/chat StoreOptions.announce), for them to deliver it.
+   */
+  othersListening(): Promise<boolean>;
   db: Db;
   logger: Logger;
   metrics: RealtimeMetrics;

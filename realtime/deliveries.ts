@@ -1,10 +1,10 @@
 // Who receives what when a message is stored or read: every tab and device of both members
-// (the actor's own other tabs included), through `from` (chat-events.ts passes this node's own
-// sockets minus the one that caused the event, which has its ack). Socket.IO sends a broadcast to
-// several rooms once per socket, so a socket in both the chat room and a personal room still
-// gets one copy.
-import type { MessageDto } from '../lib/chat';
-import type { ChatEventOf } from '../lib/chat/events';
+// (the actor's own other tabs included), through `from`: always one node's own sockets
+// (`io.local`), minus the socket that caused the event (it has its ack). Called by the node that
+// made the change, from memory, and by every other node from the event it hears
+// (chat-events.ts). Socket.IO sends a broadcast to several rooms once per socket, so a socket in
+// both the chat room and a personal room still gets one copy.
+import type { MessageDto, ReadReceipt } from '../lib/chat';
 import type { Broadcaster } from './context';
 import { chatRoom, userRoom } from './rooms';
 
@@ -28,7 +28,7 @@ export function deliverNewMessage(from: Broadcaster, sent: StoredMessage): void 
   });
 }
 
-export function deliverReadReceipt(from: Broadcaster, receipt: ChatEventOf<'messages_read'>): void {
+export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt): void {
   if (receipt.messageIds.length === 0) return; // nothing changed: nothing to tell
   const { chatId, readerId, messageIds, readAt } = receipt;
   // The sender of those messages, on every tab, the chat open or not (only members join a chat

@@ -3,7 +3,7 @@
 // REDIS_URL is set, so N nodes act as one and connection state recovery keeps working; else in
 // memory), the NOTIFY listener that delivers every chat event, and a graceful close. main.ts and the tests
 // build it the same way (tests on port 0).
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -108,8 +108,12 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   });
 
   const presence = createPresence({ io, db, logger, metrics, redis });
+  const nodeId = randomUUID();
+  const othersListening = async () => (await io.of('/').adapter.serverCount()) > 1;
   const deps: HandlerDeps = {
     io,
+    nodeId,
+    othersListening,
     db,
     logger,
     metrics,
@@ -118,7 +122,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     inFlight,
     writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
     // Two groups at once: one commits while the next is being built.
-    sends: createSendQueue((requests) => sendMessages(db, requests)),
+    sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce: await othersListening() })),
     typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);
@@ -153,7 +157,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     connectionString: options.databaseUrl,
     logger,
     metrics,
-    onEvent: createChatEventRelay({ io, db, metrics }),
+    onEvent: createChatEventRelay({ io, db, metrics, nodeId }),
     onResumed: () => io.local.emit('resync'),
   });
   new Gauge({

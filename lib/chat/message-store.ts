@@ -93,45 +93,26 @@ export async function findPosition(
 export async function loadMessages(db: Db, rows: Array<Pick<PageRow, 'id'>>): Promise<MessageDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const loaded = await db.$queryRaw<Array<{ row: MessageRowJson }>>`
-    SELECT ${messageRowJsonSql(messageFilesJsonSql)} AS row
+  // The relations as JSON in the same statement: the shape messageInclude gives a Prisma read.
+  const loaded = await db.$queryRaw<MessageRow[]>`
+    SELECT m.id, m.chat_id AS "chatId", m.sender_id AS "senderId", m.recipient_id AS "recipientId",
+           m.property_id AS "propertyId", m.content, m.client_message_id AS "clientMessageId",
+           m.created_at AS "createdAt", m.read_at AS "readAt", m.archived,
+           json_build_object('id', s.id, 'name', s.name, 'role', s.role) AS sender,
+           json_build_object('id', r.id, 'name', r.name, 'role', r.role) AS recipient,
+           CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name) END AS property,
+           coalesce((
+             SELECT json_agg(json_build_object('id', f.id, 'originalName', f.original_name,
+                                               'mimeType', f.mime_type, 'size', f.size)
+                             ORDER BY f.created_at, f.id)
+             FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id), '[]'::json) AS files
     FROM chat_messages m
     JOIN users s ON s.id = m.sender_id
     JOIN users r ON r.id = m.recipient_id
     LEFT JOIN properties p ON p.id = m.property_id
     WHERE m.id = ANY(${ids}::text[])`;
-  const byId = new Map(loaded.map(({ row }) => [row.id, toMessageDto(messageRowFromJson(row))]));
+  const byId = new Map(loaded.map((m) => [m.id, toMessageDto(m)]));
   return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
-}
-
-/** A message row as JSON (messageRowJsonSql): MessageRow with its dates as strings. */
-export type MessageRowJson = Omit<MessageRow, 'createdAt' | 'readAt'> & { createdAt: string; readAt: string | null };
-
-/**
- * A message as JSON in MessageRow's shape, over the aliases m (a message row with `archived`),
- * s (sender), r (recipient), p (property, may be null); `files` is its attachments' JSON array.
- * The one SQL builder of a message: history pages and chat events (events.ts) both use it, and
- * messageRowFromJson turns it back into the MessageRow that toMessageDto takes.
- */
-export function messageRowJsonSql(files: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`json_build_object('id', m.id, 'chatId', m.chat_id, 'senderId', m.sender_id,
-    'recipientId', m.recipient_id, 'propertyId', m.property_id, 'content', m.content,
-    'clientMessageId', m.client_message_id, 'createdAt', m.created_at, 'readAt', m.read_at, 'archived', m.archived,
-    'sender', json_build_object('id', s.id, 'name', s.name, 'role', s.role),
-    'recipient', json_build_object('id', r.id, 'name', r.name, 'role', r.role),
-    'property', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name) END,
-    'files', ${files})`;
-}
-
-/** The JSON array of message m's attachments, in MessageRow's shape. */
-export const messageFilesJsonSql = Prisma.sql`coalesce((
-  SELECT json_agg(json_build_object('id', f.id, 'originalName', f.original_name, 'mimeType', f.mime_type, 'size', f.size)
-                  ORDER BY f.created_at, f.id)
-  FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id), '[]'::json)`;
-
-/** A MessageRow from its JSON (dates revived). */
-export function messageRowFromJson(json: MessageRowJson): MessageRow {
-  return { ...json, createdAt: new Date(json.createdAt), readAt: json.readAt === null ? null : new Date(json.readAt) };
 }
 
 interface LastMessageRow {

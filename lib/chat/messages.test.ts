@@ -2,12 +2,10 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
 import { createChat, createUpload, createUser } from '../../test/fixtures';
-import { CHAT_EVENTS_CHANNEL, parseChatEvent, type ChatEvent } from './events';
-import { toMessageDto } from './message-dto';
-import { loadMessages, messageRowFromJson, pageQuery } from './message-store';
-import { MAX_CONTENT_LENGTH } from './schemas';
+import { CHAT_EVENTS_CHANNEL, MESSAGES_PER_NOTIFICATION, parseChatEvent, type ChatEvent } from './events';
+import { loadMessages, pageQuery } from './message-store';
 import { listMessages, markMessagesRead } from './messages';
-import { sendMessage } from './send-messages';
+import { sendMessage, sendMessages } from './send-messages';
 
 describe('sendMessage', () => {
   it('stores the message, binds the attachments, moves lastMessageAt and returns the recipient counts', async () => {
@@ -97,7 +95,7 @@ describe('sendMessage', () => {
     expect((await db.message.findUniqueOrThrow({ where: { id: sent.message.id } })).content).toBe(content);
   });
 
-  it('announces every stored message with its commit: whole message and counts, once, never for a rollback', async () => {
+  it('announces every stored message with its commit, in order, once, never for a rollback', async () => {
     const { guest, owner, chat } = await createChat(db);
     const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await listener.connect();
@@ -113,33 +111,49 @@ describe('sendMessage', () => {
       sendMessage(db, guest.id, { chatId: chat.id, content: 'no', attachments: ['cnosuchfile0000000000'] }),
     ).rejects.toMatchObject({ code: 'VALIDATION' });
     // A retry answered from the stored row announces nothing: its first attempt did.
-    expect(
-      (await sendMessage(db, guest.id, { chatId: chat.id, content: 'live', clientMessageId: 'ann-1' })).duplicate,
-    ).toBe(true);
-    // Too big for NOTIFY whole (3 bytes a character): it travels by id.
-    const big = await sendMessage(db, guest.id, { chatId: chat.id, content: '€'.repeat(MAX_CONTENT_LENGTH) });
+    const retry = await sendMessage(db, guest.id, { chatId: chat.id, content: 'live', clientMessageId: 'ann-1' });
+    expect(retry.duplicate).toBe(true);
+    // A group larger than one notification holds is split, in order, with each sender's origin.
+    const origin = { node: 'node-1', socket: 'socket-1' };
+    const group = Array.from({ length: MESSAGES_PER_NOTIFICATION + 5 }, (_, i) => ({
+      senderId: guest.id,
+      input: { chatId: chat.id, content: `g${i}` },
+      origin,
+    }));
+    const outcomes = await sendMessages(db, group);
     await listener.query('SELECT 1'); // notifications sent before this round trip have arrived
     await listener.end();
-    expect(events).toHaveLength(2);
-    const [whole, byId] = events;
-    expect(whole).toMatchObject({
-      type: 'message_created',
-      messageId: first.message.id,
-      chatId: chat.id,
-      recipientId: owner.id,
-      unreadCount: 1,
-      chatUnreadCount: 1,
-      origin: null,
-    });
-    // The event's message is the one the sender was answered with.
-    if (whole?.type !== 'message_created' || !whole.message) throw new Error('expected the whole message');
-    expect(toMessageDto(messageRowFromJson(whole.message))).toEqual(first.message);
-    expect(byId).toMatchObject({
-      type: 'message_created',
-      messageId: big.message.id,
-      message: null,
-      chatUnreadCount: 2,
-    });
+
+    expect(events).toEqual([
+      {
+        type: 'messages_created',
+        messages: [
+          {
+            messageId: first.message.id,
+            chatId: chat.id,
+            recipientId: owner.id,
+            unreadCount: 1,
+            chatUnreadCount: 1,
+            origin: null,
+          },
+        ],
+      },
+      ...[outcomes.slice(0, MESSAGES_PER_NOTIFICATION), outcomes.slice(MESSAGES_PER_NOTIFICATION)].map((part) => ({
+        type: 'messages_created',
+        messages: part.map((outcome) => {
+          if (!outcome.ok) throw new Error('expected stored');
+          const { message, unreadCount, chatUnreadCount } = outcome.sent;
+          return {
+            messageId: message.id,
+            chatId: chat.id,
+            recipientId: owner.id,
+            unreadCount,
+            chatUnreadCount,
+            origin,
+          };
+        }),
+      })),
+    ]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { Db } from '../db';
 import { AppError } from '../errors';
 import { getChatForMember, type ChatMembership } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
-import { publishChatEvent } from './events';
+import { publishChatEvent, type EventOrigin } from './events';
 import type { MessageDto } from './message-dto';
 import { countMessages, findPosition, loadMessages, pageRows } from './message-store';
 import type { ListMessagesQuery, MarkReadInput } from './schemas';
@@ -133,14 +133,14 @@ export interface ReadReceipt {
  * Marks messages read for their recipient. Only messages sent to the reader in this chat can be
  * named; naming any other (one's own, another chat's) changes nothing and is FORBIDDEN. A read
  * that changed something publishes `messages_read` with its commit (for the sender and the
- * reader's other tabs).
+ * reader's other tabs; see StoreOptions.announce).
  */
 export async function markMessagesRead(
   db: Db,
   readerId: string,
   input: MarkReadInput,
   /** `chat`: the reader's membership of input.chatId, when the caller already holds it; `origin`: the socket asking. */
-  options: { chat?: ChatMembership; origin?: string } = {},
+  options: { chat?: ChatMembership; origin?: EventOrigin; announce?: boolean } = {},
 ): Promise<ReadReceipt> {
   const chat = options.chat ?? (await getChatForMember(db, readerId, input.chatId));
   const readAt = new Date();
@@ -179,7 +179,7 @@ export async function markMessagesRead(
       unreadCount,
       chatUnreadCount,
     };
-    if (messageIds.length) {
+    if (messageIds.length && (options.announce ?? true)) {
       await publishChatEvent(tx, { type: 'messages_read', ...receipt, origin: options.origin ?? null });
     }
     return receipt;

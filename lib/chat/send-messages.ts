@@ -7,17 +7,17 @@
 // attachments included (its files are already that message's, so their claim is not an error).
 // Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT DO
 // NOTHING stores a retry zero times, however the retries race.
-// Each stored message's `message_created` event is published by the same statement or
-// transaction (events.ts), so it is delivered exactly when the message exists; a retry answered
-// as a duplicate publishes nothing (its first attempt's commit did).
+// Each stored message's `messages_created` event is published by the same statement or
+// transaction (events.ts), so it is delivered exactly when the message exists, even if the
+// process that stored it dies right after; a retry answered as a duplicate publishes nothing
+// (its first attempt's commit did).
 import { randomBytes } from 'node:crypto';
 import { Prisma, type Db } from '../db';
 import { preparedStatementMarker } from '../db/client';
 import { AppError } from '../errors';
 import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
-import { notifyMessagesCreatedSql } from './events';
+import { notifyMessagesCreatedSql, type EventOrigin } from './events';
 import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
-import { messageFilesJsonSql } from './message-store';
 import type { SendMessageInput } from './schemas';
 import { countUnreadBoth } from './unread';
 
@@ -34,8 +34,8 @@ export interface SentMessage {
 export interface SendRequest {
   senderId: string;
   input: SendMessageInput;
-  /** The socket it came from (that socket has its ack, so the event skips it); none for REST. */
-  origin?: string;
+  /** The socket it came from (see EventOrigin); none for REST. */
+  origin?: EventOrigin;
 }
 
 export type StoreOutcome = { ok: true; sent: SentMessage } | { ok: false; error: unknown };
@@ -63,8 +63,22 @@ export async function sendMessage(db: Db, senderId: string, input: SendMessageIn
   return outcome!.sent;
 }
 
+export interface StoreOptions {
+  /**
+   * Publish the messages' event with their commit (the default). Only a realtime node that is
+   * the only one turns it off: it delivers to its own sockets from memory, and no other node
+   * listens (each notifying commit waits for the one before it: PostgreSQL serializes them).
+   */
+  announce?: boolean;
+}
+
 /** Stores many messages at once; one outcome per request, in the same order. */
-export async function sendMessages(db: Db, requests: SendRequest[]): Promise<StoreOutcome[]> {
+export async function sendMessages(
+  db: Db,
+  requests: SendRequest[],
+  options: StoreOptions = {},
+): Promise<StoreOutcome[]> {
+  const announce = options.announce ?? true;
   const outcomes: Array<StoreOutcome | undefined> = requests.map(() => undefined);
   const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
   let stored: StoredRow[] = [];
@@ -73,7 +87,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
   try {
     if (requests.every((r) => !r.input.attachments?.length)) {
       // The common case: one autocommit statement, one round trip and one disk flush for the group.
-      stored = await storeGroup(db, requests, outcomes, { notify: true });
+      stored = await storeGroup(db, requests, outcomes, { notify: announce });
     } else {
       await db.$transaction(async (tx) => {
         const { fileIdsOf, retries } = await claimAttachments(tx, requests, fail);
@@ -100,7 +114,7 @@ export async function sendMessages(db: Db, requests: SendRequest[]): Promise<Sto
           for (const { messageId, ...file } of files) filesOf.set(messageId, [...(filesOf.get(messageId) ?? []), file]);
         }
 
-        if (inserted.length) await tx.$queryRaw(notifyStoredQuery(requests, inserted));
+        if (announce && inserted.length) await tx.$queryRaw(notifyStoredQuery(requests, inserted));
       });
     }
   } catch (error) {
@@ -157,6 +171,7 @@ type StoredRow = { [K in keyof ChatRow]: ChatRow[K] | null } & {
   n: number;
   chat_id: string;
   message_id: string | null;
+  recipient_id: string | null;
   created_at: Date | null;
   /** The recipient's unread messages over all chats and in this chat, this group included. */
   unread_count: number | null;
@@ -181,23 +196,20 @@ async function storeGroup(
   return pending.length ? q.$queryRaw<StoredRow[]>(storeGroupQuery(requests, pending, options.notify)) : [];
 }
 
-/** Publishes `message_created` for messages stored earlier in this transaction (with their files). */
+const originJson = (request: SendRequest) => (request.origin ? JSON.stringify(request.origin) : null);
+
+/** Publishes `messages_created` for messages stored earlier in this transaction. */
 function notifyStoredQuery(requests: SendRequest[], inserted: StoredRow[]): Prisma.Sql {
-  const source = Prisma.sql`FROM unnest(${inserted.map((row) => row.message_id!)}::text[],
-      ${inserted.map((row) => row.unread_count!)}::int[], ${inserted.map((row) => row.chat_unread_count!)}::int[],
-      ${inserted.map((row) => requests[row.n - 1]!.origin ?? null)}::text[], ${inserted.map((row) => row.n)}::int[])
-      AS e(id, unread_count, chat_unread_count, origin, n)
-    JOIN chat_messages m ON m.id = e.id
-    JOIN users s ON s.id = m.sender_id
-    JOIN users r ON r.id = m.recipient_id
-    LEFT JOIN properties p ON p.id = m.property_id`;
   return Prisma.sql`SELECT ${notifyMessagesCreatedSql({
-    from: source,
-    files: messageFilesJsonSql,
-    unreadCount: Prisma.sql`e.unread_count`,
-    chatUnreadCount: Prisma.sql`e.chat_unread_count`,
-    origin: Prisma.sql`e.origin`,
-    order: Prisma.sql`e.n`,
+    from: Prisma.sql`FROM unnest(${inserted.map((row) => row.message_id!)}::text[],
+      ${inserted.map((row) => row.chat_id)}::text[], ${inserted.map((row) => row.recipient_id!)}::text[],
+      ${inserted.map((row) => row.unread_count!)}::int[], ${inserted.map((row) => row.chat_unread_count!)}::int[],
+      ${inserted.map((row) => originJson(requests[row.n - 1]!))}::text[], ${inserted.map((row) => row.n)}::int[])
+      AS m(id, chat_id, recipient_id, unread_count, chat_unread_count, origin, n)`,
+    unreadCount: Prisma.sql`m.unread_count`,
+    chatUnreadCount: Prisma.sql`m.chat_unread_count`,
+    origin: Prisma.sql`m.origin::json`,
+    order: Prisma.sql`m.n`,
   })} AS n`;
 }
 
@@ -205,20 +217,16 @@ function notifyStoredQuery(requests: SendRequest[], inserted: StoredRow[]): Pris
 const STORE_GROUP_MARKER = preparedStatementMarker('store_group');
 const STORE_GROUP_QUIET_MARKER = preparedStatementMarker('store_group_quiet');
 
-// The group's events, inside its statement: the inserted messages (no files on this path) with
-// the counts computed below and the socket each came from.
+// The group's events, inside its statement: the inserted messages with the counts computed
+// below and the socket each came from.
 const notifyInsertedSql = notifyMessagesCreatedSql({
   from: Prisma.sql`FROM ins m
     JOIN v ON v.id = m.id
-    JOIN users s ON s.id = m.sender_id
-    JOIN users r ON r.id = m.recipient_id
-    LEFT JOIN properties p ON p.id = m.property_id
     JOIN unread u ON u.recipient_id = m.recipient_id AND u.chat_id = m.chat_id
     JOIN totals t ON t.recipient_id = m.recipient_id`,
-  files: Prisma.sql`'[]'::json`,
   unreadCount: Prisma.sql`t.n`,
   chatUnreadCount: Prisma.sql`u.n`,
-  origin: Prisma.sql`v.origin`,
+  origin: Prisma.sql`v.origin::json`,
   order: Prisma.sql`v.n`,
 });
 
@@ -237,7 +245,7 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
         ${pending.map((i) => i + 1)}::int[], ${pending.map(() => newMessageId())}::text[],
         ${pending.map((i) => input(i).chatId)}::text[], ${pending.map((i) => requests[i]!.senderId)}::text[],
         ${pending.map((i) => input(i).content)}::text[], ${pending.map((i) => input(i).clientMessageId ?? null)}::text[],
-        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => requests[i]!.origin ?? null)}::text[]
+        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => originJson(requests[i]!))}::text[]
       ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id, origin)
     ),
     locked AS MATERIALIZED (
@@ -257,7 +265,7 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
       SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, clock_timestamp()
       FROM allowed ORDER BY n
       ON CONFLICT (sender_id, client_message_id) DO NOTHING
-      RETURNING *, false AS archived
+      RETURNING id, chat_id, recipient_id, created_at
     ),
     recipients AS (SELECT DISTINCT recipient_id FROM ins),
     unread AS (
@@ -277,7 +285,7 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
     totals AS (SELECT recipient_id, sum(n)::int AS n FROM unread GROUP BY recipient_id),
     -- The events commit with the messages: MATERIALIZED and joined below, so it always runs.
     notified AS MATERIALIZED (SELECT ${notify ? notifyInsertedSql : Prisma.sql`0`} AS n)
-    SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.created_at,
+    SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.recipient_id, i.created_at,
       t.n AS unread_count, u.n AS chat_unread_count
     FROM v
     CROSS JOIN notified

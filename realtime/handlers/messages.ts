@@ -3,23 +3,32 @@
 // The answer is the ack when the client asked for one, else the seed's message_sent /
 // message_error (never both: that would be a second packet per message for the same news). It
 // goes out only after the commit, so "acked" means "stored".
-// Delivery to the other member and the sender's other tabs is not done here: the message's
-// event commits with it and every node delivers it (chat-events.ts), so it arrives even if this
-// node dies right after the commit. A retry with the same clientMessageId is answered from the
-// stored row (duplicate: true) and publishes nothing: the recipient sees the message once.
+// Delivery: the message's event commits with it (lib/chat/events.ts); every other node delivers
+// it to its sockets from LISTEN, so it arrives even if this node dies right after the commit,
+// and this node delivers it to its own sockets here, from memory, once the ack is out (the same
+// deliverNewMessage; the copy it hears back is skipped). A retry with the same clientMessageId is
+// answered from the stored row (duplicate: true) and delivered nowhere: its first attempt was.
+import type { SentMessage } from '../../lib/chat';
 import { onClientEvent, type HandlerDeps, type RealtimeSocket } from '../context';
+import { deliverNewMessage } from '../deliveries';
 
 export function createMessageHandlers(deps: HandlerDeps) {
   const { metrics } = deps;
   return (socket: RealtimeSocket, hooks: { sent(chatId: string): void }) => {
+    // The ack carries the message; its delivery also needs what the ack leaves out (recipient,
+    // unread counts): kept here, keyed by the ack's data, until the ack is out.
+    const stored = new WeakMap<object, SentMessage>();
+    const origin = { node: deps.nodeId, socket: socket.id };
     onClientEvent(
       deps,
       socket,
       'send_message',
       (input) =>
         deps.inFlight.run(async () => {
-          const sent = await deps.sends.send({ senderId: socket.data.userId, input, origin: socket.id });
-          return { message: sent.message, duplicate: sent.duplicate };
+          const sent = await deps.sends.send({ senderId: socket.data.userId, input, origin });
+          const result = { message: sent.message, duplicate: sent.duplicate };
+          stored.set(result, sent);
+          return result;
         }),
       (response, { payload, acked }) => {
         metrics.messagesReceived.inc();
@@ -40,7 +49,8 @@ export function createMessageHandlers(deps: HandlerDeps) {
           });
           return;
         }
-        const { message, duplicate } = response.data;
+        const sent = stored.get(response.data)!;
+        const { message } = sent;
         if (!acked)
           socket.emit('message_sent', {
             messageId: message.id,
@@ -48,8 +58,13 @@ export function createMessageHandlers(deps: HandlerDeps) {
             timestamp: message.createdAt,
             clientMessageId: message.clientMessageId,
           });
-        if (duplicate) metrics.messagesDuplicate.inc();
-        else hooks.sent(message.chatId);
+        if (sent.duplicate) {
+          metrics.messagesDuplicate.inc();
+          return;
+        }
+        deliverNewMessage(deps.io.local.except(socket.id), sent);
+        metrics.messagesDelivered.inc({ source: 'socket' });
+        hooks.sent(message.chatId);
       },
     );
   };
