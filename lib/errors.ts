@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   // A standing allowance is used up (unsent uploads). 429 as quota answers usually are, but with no
   // Retry-After: waiting does not help, sending or removing some does.
   'QUOTA_EXCEEDED',
+  // Too late to edit or unsend this message (its window, counted from the server's time of sending).
+  'WINDOW_CLOSED',
+  // The message was moved to the archive: history keeps it, nobody changes it any more.
+  'ARCHIVED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -28,6 +32,8 @@ const STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUOTA_EXCEEDED: 429,
+  WINDOW_CLOSED: 403,
+  ARCHIVED: 409,
   INTERNAL: 500,
 };
 

@@ -15,7 +15,7 @@ import type { EventOrigin } from '../lib/chat/events';
 import { loadMessages } from '../lib/chat/message-store';
 import type { Db } from '../lib/db';
 import type { Broadcaster, RealtimeIo } from './context';
-import { deliverNewMessage, deliverReadReceipt } from './deliveries';
+import { deliverMessageChange, deliverNewMessage, deliverReadReceipt } from './deliveries';
 import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
 
@@ -158,6 +158,12 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
           deliverNewMessage(local(item.origin), { ...item, message });
           metrics.messagesDelivered.inc({ source: item.origin ? 'socket' : 'rest' });
         }
+        return;
+      }
+      case 'message_changed': {
+        if (!elsewhere(event.origin)) return;
+        const [message] = await loadMessages(db, [{ id: event.messageId }]);
+        if (message) deliverMessageChange(local(event.origin), { ...event, message });
         return;
       }
       case 'messages_read':

@@ -3,6 +3,7 @@
 // one place a client event's outcome becomes an acknowledgement, metrics and logs.
 import type { Logger } from 'pino';
 import type { BroadcastOperator, Server, Socket } from 'socket.io';
+import type { AttachmentStorage } from '../lib/attachments/storage';
 import type { Db } from '../lib/db';
 import { AppError } from '../lib/errors';
 import { RateLimitedError } from '../lib/rate-limits';
@@ -53,6 +54,8 @@ export interface HandlerDeps {
   presence: Presence;
   inFlight: InFlight;
   writes: Semaphore;
+  /** Where attachments' bytes live (an unsend deletes them). */
+  storage: AttachmentStorage;
   /** Sends are stored in groups (group commit): see lib/chat/send-queue.ts. */
   sends: SendQueue;
   typing: { ttlMs: number; throttleMs: number };

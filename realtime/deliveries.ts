@@ -4,7 +4,7 @@
 // made the change, from memory, and by every other node from the event it hears
 // (chat-events.ts). Socket.IO sends a broadcast to several rooms once per socket, so a socket in
 // both the chat room and a personal room still gets one copy.
-import type { MessageDto, ReadReceipt } from '../lib/chat';
+import type { MessageChange, MessageDto, ReadReceipt } from '../lib/chat';
 import type { Broadcaster } from './context';
 import { chatRoom, userRoom } from './rooms';
 
@@ -42,5 +42,20 @@ export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt): voi
     readAt,
     unreadCount: receipt.unreadCount,
     chatUnreadCount: receipt.chatUnreadCount,
+  });
+}
+
+export function deliverMessageChange(
+  from: Broadcaster,
+  change: Pick<MessageChange, 'message' | 'recipientId' | 'unreadCount' | 'chatUnreadCount'>,
+): void {
+  const { message } = change;
+  // Every tab of both members (a member's user room holds all their views of the chat).
+  from.to(userRoom(message.senderId)).emit('message_updated', { chatId: message.chatId, message });
+  from.to(userRoom(change.recipientId)).emit('message_updated', {
+    chatId: message.chatId,
+    message,
+    unreadCount: change.unreadCount,
+    chatUnreadCount: change.chatUnreadCount,
   });
 }

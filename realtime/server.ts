@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { Gauge } from 'prom-client';
 import { Server } from 'socket.io';
+import { storage, type AttachmentStorage } from '../lib/attachments/storage';
 import type { Db } from '../lib/db';
 import { env } from '../lib/env';
 import { logger as defaultLogger } from '../lib/logger';
@@ -19,6 +20,7 @@ import { createAuthMiddleware, SocketSlots } from './auth';
 import { createChatEventRelay, listenForChatEvents, type ChatEventsListener } from './chat-events';
 import { InFlight, Semaphore, type HandlerDeps, type RealtimeIo } from './context';
 import { userRoom } from './rooms';
+import { createMessageChangeHandlers } from './handlers/message-changes';
 import { createMessageHandlers } from './handlers/messages';
 import { createReceiptHandlers } from './handlers/receipts';
 import { createRoomHandlers } from './handlers/rooms';
@@ -51,6 +53,8 @@ export interface RealtimeServerOptions {
   typing?: Partial<HandlerDeps['typing']>;
   /** Read receipts writing at once on this node (sends go through the send queue); default half the DB pool. */
   maxConcurrentWrites?: number;
+  /** Attachment bytes (an unsend deletes them); the UPLOAD_DIR disk by default. */
+  storage?: AttachmentStorage;
   /** Node process metrics (CPU, memory, event loop) on /metrics. Off by default (tests run many servers). */
   processMetrics?: boolean;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
@@ -114,6 +118,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     io,
     nodeId,
     othersListening,
+    storage: options.storage ?? storage,
     db,
     logger,
     metrics,
@@ -132,6 +137,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const attachRooms = createRoomHandlers(deps);
   const attachMessages = createMessageHandlers(deps);
   const attachReceipts = createReceiptHandlers(deps);
+  const attachMessageChanges = createMessageChangeHandlers(deps);
 
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
@@ -140,6 +146,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     attachRooms(socket, { left: (chatId) => typing.stop(chatId) });
     attachMessages(socket, { sent: (chatId) => typing.stop(chatId) });
     attachReceipts(socket);
+    attachMessageChanges(socket);
     logger.debug({ userId: socket.data.userId, socketId: socket.id, recovered: socket.recovered }, 'socket connected');
     void presence.connected(socket);
     socket.on('disconnect', (reason) => {

@@ -2,7 +2,10 @@
 // each request becomes a standard Request passed to the handler module exactly as Next.js
 // would call it (params as a promise). Lets integration tests exercise the handlers, auth and
 // database end to end in milliseconds.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -10,18 +13,27 @@ import type { AddressInfo } from 'node:net';
 type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response> | Response;
 type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Handler>>;
 
-const ROUTES: Array<[pattern: string, load: () => Promise<RouteModule>]> = [
-  ['/api/health', () => import('../app/api/health/route')],
-  ['/api/auth/signup', () => import('../app/api/auth/signup/route')],
-  ['/api/auth/*nextauth', () => import('../app/api/auth/[...nextauth]/route')],
-  ['/api/account/sessions', () => import('../app/api/account/sessions/route')],
-  ['/api/realtime/token', () => import('../app/api/realtime/token/route')],
-  ['/api/chats', () => import('../app/api/chats/route')],
-  ['/api/chats/:chatId/messages', () => import('../app/api/chats/[chatId]/messages/route')],
-  ['/api/chats/:chatId/read', () => import('../app/api/chats/[chatId]/read/route')],
-  ['/api/attachments', () => import('../app/api/attachments/route')],
-  ['/api/attachments/:fileId', () => import('../app/api/attachments/[fileId]/route')],
-];
+// Every route handler under app/api, found on disk as Next.js finds them (so a new route needs
+// no entry here): `[name]` becomes `:name`, `[...name]` becomes `*name`.
+const API_DIR = fileURLToPath(new URL('../app/api/', import.meta.url));
+const ROUTES: Array<[pattern: string, load: () => Promise<RouteModule>]> = readdirSync(API_DIR, { recursive: true })
+  .map(String)
+  .filter((file) => path.basename(file) === 'route.ts')
+  .map((file) => {
+    const segments = path
+      .dirname(file)
+      .split(path.sep)
+      .filter((s) => s !== '.');
+    const pattern = segments.map((s) => s.replace(/^\[\.\.\.(\w+)\]$/, '*$1').replace(/^\[(\w+)\]$/, ':$1'));
+    const load = () => import(pathToFileURL(path.join(API_DIR, file)).href) as Promise<RouteModule>;
+    return [`/api/${pattern.join('/')}`, load] as [string, () => Promise<RouteModule>];
+  })
+  // As Next.js matches: a static segment before a dynamic one, a catch-all last.
+  .sort(([a], [b]) => specificity(a) - specificity(b));
+
+function specificity(pattern: string): number {
+  return (pattern.includes('*') ? 100 : 0) + (pattern.match(/:/g)?.length ?? 0);
+}
 
 // `:name` takes one segment, `*name` (last) the rest, one or more, as an array like Next.js's
 // catch-all `[...name]`.

@@ -19,6 +19,11 @@ export interface ChatMembership {
   otherUserId: string;
 }
 
+/** A membership read with the chat's change clock (message-changes.ts). */
+export interface ChatMembershipNow extends ChatMembership {
+  changeSeq: bigint;
+}
+
 /** The membership with both members and the property, as a send needs them for its message. */
 export interface ChatWithPeople extends ChatMembership {
   me: Person;
@@ -64,10 +69,14 @@ export function membershipOf(row: ChatRow | undefined, userId: string): ChatWith
 }
 
 /** The chat's membership for `userId` (one index probe on chats); NOT_FOUND when not a member. */
-export async function getChatForMember(db: Pick<Db, 'chat'>, userId: string, chatId: string): Promise<ChatMembership> {
+export async function getChatForMember(
+  db: Pick<Db, 'chat'>,
+  userId: string,
+  chatId: string,
+): Promise<ChatMembershipNow> {
   const chat = await db.chat.findFirst({
     where: { id: chatId, OR: [{ guestId: userId }, { ownerId: userId }] },
-    select: { id: true, guestId: true, ownerId: true, propertyId: true },
+    select: { id: true, guestId: true, ownerId: true, propertyId: true, changeSeq: true },
   });
   if (!chat) throw notFound('Chat');
   return { ...chat, otherUserId: chat.guestId === userId ? chat.ownerId : chat.guestId };

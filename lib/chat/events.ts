@@ -45,6 +45,17 @@ export const chatEventSchema = z.discriminatedUnion('type', [
       }),
     ),
   }),
+  // An edit or an unsend (message-changes.ts): the message is loaded by id where it is delivered.
+  z.object({
+    type: z.literal('message_changed'),
+    chatId: z.string(),
+    messageId: z.string(),
+    recipientId: z.string(),
+    /** The recipient's unread counts after the change (an unsend may lower them). */
+    unreadCount: z.number(),
+    chatUnreadCount: z.number(),
+    origin: originSchema,
+  }),
   z.object({
     type: z.literal('messages_read'),
     chatId: z.string(),

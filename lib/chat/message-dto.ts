@@ -32,6 +32,10 @@ export function toMessageDto(row: MessageRow) {
     clientMessageId: row.clientMessageId,
     createdAt: row.createdAt.toISOString(),
     readAt: row.readAt?.toISOString() ?? null,
+    /** Set when its text was edited (the text is the newest version). */
+    editedAt: row.editedAt?.toISOString() ?? null,
+    /** Set when its sender unsent it: its text is empty and it has no files any more. */
+    unsentAt: row.unsentAt?.toISOString() ?? null,
     sender: row.sender,
     recipient: row.recipient,
     property: row.property,

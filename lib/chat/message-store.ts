@@ -97,7 +97,8 @@ export async function loadMessages(db: Db, rows: Array<Pick<PageRow, 'id'>>): Pr
   const loaded = await db.$queryRaw<MessageRow[]>`
     SELECT m.id, m.chat_id AS "chatId", m.sender_id AS "senderId", m.recipient_id AS "recipientId",
            m.property_id AS "propertyId", m.content, m.client_message_id AS "clientMessageId",
-           m.created_at AS "createdAt", m.read_at AS "readAt", m.archived,
+           m.created_at AS "createdAt", m.read_at AS "readAt", m.archived, m.edited_at AS "editedAt",
+           m.unsent_at AS "unsentAt", m.change_seq AS "changeSeq",
            json_build_object('id', s.id, 'name', s.name, 'role', s.role) AS sender,
            json_build_object('id', r.id, 'name', r.name, 'role', r.role) AS recipient,
            CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name) END AS property,

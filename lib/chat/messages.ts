@@ -16,6 +16,8 @@ import { countUnreadBoth } from './unread';
 
 export interface MessagePage {
   messages: MessageDto[];
+  /** Edits and unsends of this chat made after this page are asked with `changedAfter=<changeCursor>`. */
+  changeCursor: string;
   pagination: {
     /** More messages exist beyond this page in the direction of travel (older for `before`/none, newer for `after`). */
     hasMore: boolean;
@@ -42,13 +44,19 @@ export async function listMessages(
   chatId: string,
   query: ListMessagesQuery,
 ): Promise<MessagePage> {
-  await getChatForMember(db, userId, chatId);
+  // The change clock before the page: a change made after it is seen by the next catch-up.
+  const { changeSeq } = await getChatForMember(db, userId, chatId);
   const forward = query.after !== undefined;
   const cursor = query.after ?? query.before;
   const position =
     cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
 
-  if (query.page !== undefined) return listMessagesByPage(db, chatId, query.page, query.limit, position);
+  if (query.page !== undefined) {
+    return {
+      ...(await listMessagesByPage(db, chatId, query.page, query.limit, position)),
+      changeCursor: String(changeSeq),
+    };
+  }
 
   const rows = await pageRows(db, chatId, position, forward, query.limit + 1, 0);
   const hasMore = rows.length > query.limit;
@@ -64,6 +72,7 @@ export async function listMessages(
     pagination: forward
       ? { hasMore, nextCursor: newer, prevCursor: older }
       : { hasMore, nextCursor: hasMore ? older : null, prevCursor: newer },
+    changeCursor: String(changeSeq),
   };
 }
 
@@ -74,7 +83,7 @@ async function listMessagesByPage(
   page: number,
   limit: number,
   before: Position | null,
-): Promise<MessagePage> {
+): Promise<Omit<MessagePage, 'changeCursor'>> {
   const rows = await pageRows(db, chatId, before, false, limit, (page - 1) * limit);
   const total = await countMessages(db, chatId, before);
   const messages = await loadMessages(db, rows.reverse());

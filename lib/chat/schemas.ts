@@ -87,3 +87,23 @@ export const fileIdParamsSchema = z.object({ fileId: id });
 
 export const typingSchema = z.object({ chatId: id, isTyping: z.boolean() });
 export const joinChatSchema = z.object({ chatId: id });
+
+/** A sender may edit their message this long after sending it (server time of sending)… */
+export const EDIT_WINDOW_MINUTES = 15;
+/** …and unsend it this long after. */
+export const UNSEND_WINDOW_HOURS = 24;
+
+// An edit replaces the text (its attachments stay); it needs visible text, as a send without
+// attachments does: to remove a message, unsend it.
+const editedContent = messageFields.content.refine((v) => visibleText(v).length > 0, 'an edit needs text');
+export const editMessageSchema = z.object({ chatId: id, messageId: id, content: editedContent });
+export type EditMessageInput = z.infer<typeof editMessageSchema>;
+export const editMessageBodySchema = z.object({ content: editedContent });
+export const unsendMessageSchema = z.object({ chatId: id, messageId: id });
+export type UnsendMessageInput = z.infer<typeof unsendMessageSchema>;
+export const messageParamsSchema = z.object({ chatId: id, messageId: id });
+
+/** The change cursor a history page returns (`changeCursor`): changes after it are asked with this. */
+export const messageChangesQuerySchema = z.object({
+  changedAfter: z.string().regex(/^\d{1,18}$/, 'must be a change cursor from a history page'),
+});

@@ -12,6 +12,8 @@ function msg(partial: Partial<ThreadMessage> & { id: string }): ThreadMessage {
     clientMessageId: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     readAt: null,
+    editedAt: null,
+    unsentAt: null,
     sender: { id: 'u1', name: 'U1', role: 'GUEST' },
     recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
     property: null,

@@ -23,6 +23,8 @@ function message(id: string, createdAt: string): MessageDto {
     clientMessageId: null,
     createdAt,
     readAt: null,
+    editedAt: null,
+    unsentAt: null,
     sender: { id: 'u1', name: 'U1', role: 'GUEST' },
     recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
     property: null,
@@ -30,7 +32,11 @@ function message(id: string, createdAt: string): MessageDto {
   };
 }
 
-const emptyPage: MessagePage = { messages: [], pagination: { hasMore: false, nextCursor: null, prevCursor: null } };
+const emptyPage: MessagePage = {
+  messages: [],
+  pagination: { hasMore: false, nextCursor: null, prevCursor: null },
+  changeCursor: '0',
+};
 
 describe('addMessagesToThread', () => {
   it('merges into a loaded thread, once per id, in order', async () => {
@@ -99,10 +105,12 @@ describe('addMessagesToThread', () => {
       newest: {
         messages: [message('b', '2026-01-01T00:00:02.000Z')],
         pagination: { hasMore: true, nextCursor: 'older', prevCursor: null },
+        changeCursor: '0',
       },
       older: {
         messages: [message('a', '2026-01-01T00:00:01.000Z')],
         pagination: { hasMore: false, nextCursor: null, prevCursor: null },
+        changeCursor: '0',
       },
     };
     let answerOlder!: () => void;

@@ -8,7 +8,14 @@
 // browser bundle (types are erased; the schemas are plain zod).
 import { z } from 'zod';
 import type { MessageDto, ReadReceipt } from '../chat';
-import { joinChatSchema, markReadSchema, sendMessageSchema, typingSchema } from '../chat/schemas';
+import {
+  editMessageSchema,
+  joinChatSchema,
+  markReadSchema,
+  sendMessageSchema,
+  typingSchema,
+  unsendMessageSchema,
+} from '../chat/schemas';
 import type { ErrorBody } from '../errors';
 
 /** Every acknowledgement: success with data, or a coded error (lib/errors' wire shape). */
@@ -45,6 +52,13 @@ export interface SendMessageResult {
   duplicate: boolean;
 }
 
+/** The answer to an edit or an unsend: the message as it is now. */
+export interface MessageChangeResult {
+  message: MessageDto;
+  /** False when there was nothing to change (the same text, unsent already): no one was told. */
+  changed: boolean;
+}
+
 /** What a client may send: input schema (and its name in VALIDATION messages), budget, ack. */
 export const CLIENT_EVENTS = {
   join_chat: { input: chatIdPayload, what: 'join_chat payload', budget: 'event', ack: ackOf<JoinChatResult>() },
@@ -52,6 +66,8 @@ export const CLIENT_EVENTS = {
   send_message: { input: sendMessageSchema, what: 'message', budget: 'send', ack: ackOf<SendMessageResult>() },
   mark_read: { input: markReadSchema, what: 'mark_read payload', budget: 'event', ack: ackOf<ReadReceipt>() },
   typing: { input: typingSchema, what: 'typing payload', budget: 'typing', ack: ackOf<{ relayed: boolean }>() },
+  edit_message: { input: editMessageSchema, what: 'edit', budget: 'send', ack: ackOf<MessageChangeResult>() },
+  unsend_message: { input: unsendMessageSchema, what: 'unsend', budget: 'send', ack: ackOf<MessageChangeResult>() },
 } as const satisfies Record<string, { input: z.ZodType; what: string; budget: Budget; ack: unknown }>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;
@@ -92,6 +108,17 @@ export interface MessageErrorPayload {
 export type MessagesReadPayload = Pick<ReadReceipt, 'chatId' | 'readerId' | 'messageIds' | 'readAt'> &
   Partial<Pick<ReadReceipt, 'unreadCount' | 'chatUnreadCount'>>;
 
+/**
+ * A message changed (edited, unsent): its new state, to every tab of both members. The
+ * recipient's tabs also get their unread counts (an unsent unread message no longer counts).
+ */
+export interface MessageUpdatedPayload {
+  chatId: string;
+  message: MessageDto;
+  unreadCount?: number;
+  chatUnreadCount?: number;
+}
+
 export interface TypingEventPayload {
   chatId: string;
   userId: string;
@@ -107,6 +134,7 @@ export interface ServerPushes {
   /** The seed's refusal of a send_message emitted without an ack callback. */
   message_error: MessageErrorPayload;
   messages_read: MessagesReadPayload;
+  message_updated: MessageUpdatedPayload;
   typing: TypingEventPayload;
   presence: PresencePayload;
   /** Live events may have been missed (the node's LISTEN connection was down): catch up over REST. */

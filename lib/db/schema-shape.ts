@@ -16,7 +16,11 @@ export interface SchemaShape {
 }
 
 /** Objects the migrations create that schema.prisma cannot express, as `indexes` lines. */
-export const SQL_ONLY_INDEXES = ['messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)'];
+export const SQL_ONLY_INDEXES = [
+  'messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)',
+  'messages idx_messages_changes (chat_id, change_seq) WHERE (change_seq IS NOT NULL)',
+  'archived_messages idx_archived_messages_changes (chat_id, change_seq) WHERE (change_seq IS NOT NULL)',
+];
 
 /**
  * Views the migrations create, by name: schema.prisma declares none (Prisma's `view` blocks are a

@@ -28,8 +28,11 @@ describe('the migrated schema', () => {
   it('has nothing archiving would lose: every messages column is in archived_messages, every child table registered', async () => {
     expect(await checkMessageTables(client)).toEqual([]);
     // Sanity: the registry and the catalog really were compared.
-    expect(await childTablesInCatalog(client)).toEqual([{ table: 'files', column: 'message_id' }]);
-    expect(CHILD_TABLES.map((c) => c.table)).toEqual(['files']);
+    expect(await childTablesInCatalog(client)).toEqual([
+      { table: 'files', column: 'message_id' },
+      { table: 'message_edits', column: 'message_id' },
+    ]);
+    expect(CHILD_TABLES.map((c) => c.table)).toEqual(['files', 'message_edits']);
   });
 });
 
@@ -98,17 +101,17 @@ describe('a child table with its CHILD_TABLES entry', () => {
 
 describe('archiving a column added after this code was written', () => {
   it('copies it to archived_messages with no edit of lib/retention', async () => {
-    await client.query('ALTER TABLE messages ADD COLUMN edited_at timestamptz(3), ADD COLUMN version integer');
-    await client.query('ALTER TABLE archived_messages ADD COLUMN edited_at timestamptz(3), ADD COLUMN version integer');
+    await client.query('ALTER TABLE messages ADD COLUMN late_note_at timestamptz(3), ADD COLUMN version integer');
+    await client.query('ALTER TABLE archived_messages ADD COLUMN late_note_at timestamptz(3), ADD COLUMN version integer');
     try {
       await seedChats(client, 'nc_', 2);
       await seedMessages(client, { prefix: 'nc_', chats: 2, count: 6, spanDays: 1, offsetDays: 400 });
       await client.query(
-        `UPDATE messages SET edited_at = created_at + interval '5 minutes', version = 7 WHERE id LIKE 'nc_%'`,
+        `UPDATE messages SET late_note_at = created_at + interval '5 minutes', version = 7 WHERE id LIKE 'nc_%'`,
       );
       const before = (
-        await client.query<{ id: string; edited_at: Date; version: number }>(
-          `SELECT id, edited_at, version FROM messages WHERE id LIKE 'nc_%' ORDER BY id`,
+        await client.query<{ id: string; late_note_at: Date; version: number }>(
+          `SELECT id, late_note_at, version FROM messages WHERE id LIKE 'nc_%' ORDER BY id`,
         )
       ).rows;
       expect(before).toHaveLength(6);
@@ -121,15 +124,15 @@ describe('archiving a column added after this code was written', () => {
       expect(moved.messages).toBe(6);
 
       const after = (
-        await client.query<{ id: string; edited_at: Date; version: number }>(
-          `SELECT id, edited_at, version FROM archived_messages WHERE id LIKE 'nc_%' ORDER BY id`,
+        await client.query<{ id: string; late_note_at: Date; version: number }>(
+          `SELECT id, late_note_at, version FROM archived_messages WHERE id LIKE 'nc_%' ORDER BY id`,
         )
       ).rows;
       expect(after).toEqual(before);
     } finally {
       await client.query('DELETE FROM archived_messages WHERE id LIKE $1', ['nc_%']);
-      await client.query('ALTER TABLE messages DROP COLUMN edited_at, DROP COLUMN version');
-      await client.query('ALTER TABLE archived_messages DROP COLUMN edited_at, DROP COLUMN version');
+      await client.query('ALTER TABLE messages DROP COLUMN late_note_at, DROP COLUMN version');
+      await client.query('ALTER TABLE archived_messages DROP COLUMN late_note_at, DROP COLUMN version');
     }
   });
 });

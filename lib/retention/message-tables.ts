@@ -20,6 +20,7 @@ export interface ChildTable {
 /** Every child table of messages. A new one (message_edits, reactions…) needs its entry here. */
 export const CHILD_TABLES: readonly ChildTable[] = [
   { table: 'files', liveColumn: 'message_id', archivedColumn: 'archived_message_id' },
+  { table: 'message_edits', liveColumn: 'message_id', archivedColumn: 'archived_message_id' },
 ];
 
 export interface MessageTables {

@@ -25,6 +25,8 @@ export function pendingMessages(
       clientMessageId: i.clientMessageId,
       createdAt: i.createdAt,
       readAt: null,
+      editedAt: null,
+      unsentAt: null,
       sender: { id: me.id, name: me.name, role: me.role },
       recipient: otherParty ?? { id: '', name: '', role: 'OWNER' },
       property: null,
