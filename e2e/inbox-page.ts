@@ -165,6 +165,30 @@ export class InboxPage {
     return this.page.getByTestId('presence');
   }
 
+  /** Edits one of the user's messages through its menu (Enter saves). */
+  async edit(text: string, replacement: string) {
+    await this.messageActions(text).click();
+    await this.page.getByRole('menuitem', { name: 'Edit' }).click();
+    const field = this.page.getByLabel('Edit message');
+    await field.fill(replacement);
+    await field.press('Enter');
+  }
+
+  /** Unsends one of the user's messages through its menu. */
+  async unsend(text: string) {
+    await this.messageActions(text).click();
+    await this.page.getByRole('menuitem', { name: 'Unsend for everyone' }).click();
+  }
+
+  messageActions(text: string): Locator {
+    return this.message(text).getByRole('button', { name: 'Message actions' });
+  }
+
+  /** Messages shown as unsent. */
+  unsentMessages(): Locator {
+    return this.page.locator('[data-testid="message"][data-state="unsent"]');
+  }
+
   /** The texts of every message in the open thread, top to bottom. */
   async messageTexts(): Promise<string[]> {
     return this.page.getByTestId('message-content').allTextContents();

@@ -79,7 +79,9 @@ export function ChatList() {
                     {last ? (
                       <>
                         {last.senderId === user.id ? 'You: ' : ''}
-                        <bdi>{last.content || (last.attachmentCount ? 'Attachment' : '')}</bdi>
+                        <bdi>
+                          {last.unsent ? 'Message unsent' : last.content || (last.attachmentCount ? 'Attachment' : '')}
+                        </bdi>
                       </>
                     ) : (
                       'No messages yet'

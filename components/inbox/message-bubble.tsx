@@ -1,5 +1,10 @@
 'use client';
-// One message. Content is rendered as text (React escapes it), never as HTML.
+// One message. Content is rendered as text (React escapes it), never as HTML. The sender's own
+// messages have a menu to edit (within EDIT_WINDOW_MINUTES) or unsend (within
+// UNSEND_WINDOW_HOURS); changes go through the outbox like sends, so they are shown at once and
+// wait offline.
+import { useState } from 'react';
+import { EDIT_WINDOW_MINUTES, UNSEND_WINDOW_HOURS } from '@/lib/chat/schemas';
 import type { ThreadMessage } from '@/lib/client/merge';
 import { useRealtime } from './realtime-provider';
 
@@ -14,13 +19,18 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
         : message.readAt
           ? 'read'
           : 'sent';
+  const [editing, setEditing] = useState(false);
+  if (message.unsentAt) return <UnsentBubble message={message} own={own} />;
   return (
     <li
-      className={`flex ${own ? 'justify-end' : 'justify-start'}`}
+      className={`group flex items-start gap-1 ${own ? 'justify-end' : 'justify-start'}`}
       data-testid="message"
       data-message-id={message.id}
       data-state={own ? state : 'received'}
     >
+      {own && !editing && state !== 'failed' && !message.archived && (
+        <MessageMenu message={message} onEdit={() => setEditing(true)} />
+      )}
       <div
         className={`max-w-[80%] rounded-2xl px-3.5 py-2 shadow-sm sm:max-w-[65%] ${
           own
@@ -54,17 +64,33 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
             )}
           </div>
         )}
-        {message.content && (
-          <p dir="auto" className="break-words whitespace-pre-wrap" data-testid="message-content">
-            {message.content}
-          </p>
+        {editing ? (
+          <EditForm message={message} onDone={() => setEditing(false)} />
+        ) : (
+          message.content && (
+            <p dir="auto" className="break-words whitespace-pre-wrap" data-testid="message-content">
+              {message.content}
+            </p>
+          )
         )}
         <p
           className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${own && state !== 'failed' ? 'text-white/80' : 'text-slate-500 dark:text-slate-400'}`}
         >
+          {message.change?.status === 'sending' && <span data-testid="change-pending">saving…</span>}
+          {message.editedAt && !message.change && <span data-testid="edited">edited</span>}
           <time dateTime={message.createdAt}>{time}</time>
           {own && <Tick state={state} />}
         </p>
+        {message.change?.status === 'failed' && (
+          <p className="mt-1 flex gap-3 text-xs" role="alert" data-testid="change-refused">
+            <span>
+              {message.change.kind === 'edit' ? 'Not edited' : 'Not unsent'}: {message.change.error}
+            </span>
+            <button className="underline" onClick={() => void client.deleteFailedMessage(message.change!.outboxId)}>
+              Dismiss
+            </button>
+          </p>
+        )}
         {state === 'failed' && message.clientMessageId && (
           <p className="mt-1 flex gap-3 text-xs">
             <span>Not sent.</span>
@@ -81,6 +107,128 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
         )}
       </div>
     </li>
+  );
+}
+
+function UnsentBubble({ message, own }: { message: ThreadMessage; own: boolean }) {
+  return (
+    <li
+      className={`flex ${own ? 'justify-end' : 'justify-start'}`}
+      data-testid="message"
+      data-message-id={message.id}
+      data-state="unsent"
+    >
+      <p className="rounded-2xl px-3.5 py-2 text-sm text-slate-500 italic ring-1 ring-slate-300 dark:text-slate-400 dark:ring-slate-700">
+        {message.change?.status === 'sending' ? 'Unsending…' : 'Message unsent'}
+      </p>
+    </li>
+  );
+}
+
+/** Edit and unsend, offered while their windows are open (the server has the last word). */
+function MessageMenu({ message, onEdit }: { message: ThreadMessage; onEdit: () => void }) {
+  const { client } = useRealtime();
+  // When the menu was opened: the windows are judged then (rendering must not read the clock).
+  const [openedAt, setOpenedAt] = useState<number | null>(null);
+  const open = openedAt !== null;
+  const setOpen = (next: boolean) => setOpenedAt(next ? Date.now() : null);
+  const age = (openedAt ?? 0) - new Date(message.createdAt).getTime();
+  const canEdit = age < EDIT_WINDOW_MINUTES * 60_000;
+  const canUnsend = age < UNSEND_WINDOW_HOURS * 3_600_000;
+  return (
+    <div
+      className="relative self-center"
+      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}
+    >
+      <button
+        type="button"
+        aria-label="Message actions"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        className="rounded-full px-2 py-1 text-slate-500 opacity-60 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 dark:hover:bg-slate-700"
+        onClick={() => setOpen(!open)}
+        data-testid="message-actions"
+      >
+        ⋯
+      </button>
+      {open && (
+        <div
+          role="menu"
+          className="absolute right-0 z-10 mt-1 w-44 rounded-lg bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
+        >
+          {canEdit && (
+            <button
+              type="button"
+              role="menuitem"
+              className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
+              onClick={() => {
+                setOpen(false);
+                onEdit();
+              }}
+            >
+              Edit
+            </button>
+          )}
+          {!canEdit && !canUnsend && <p className="px-3 py-1.5 text-slate-500">Too late to change this message</p>}
+          {canUnsend && (
+            <button
+              type="button"
+              role="menuitem"
+              className="block w-full px-3 py-1.5 text-left text-red-700 hover:bg-slate-100 dark:text-red-300 dark:hover:bg-slate-700"
+              onClick={() => {
+                setOpen(false);
+                void client.unsendMessage(message.chatId, message.id);
+              }}
+            >
+              Unsend for everyone
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function EditForm({ message, onDone }: { message: ThreadMessage; onDone: () => void }) {
+  const { client } = useRealtime();
+  const [text, setText] = useState(message.content);
+  const save = () => {
+    if (text.trim() && text !== message.content) void client.editMessage(message.chatId, message.id, text);
+    onDone();
+  };
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+      className="flex flex-col gap-1"
+    >
+      <textarea
+        aria-label="Edit message"
+        autoFocus
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onDone();
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            save();
+          }
+        }}
+        className="min-w-56 rounded-md bg-white/95 p-1.5 text-slate-900"
+        rows={2}
+      />
+      <span className="flex justify-end gap-2 text-xs">
+        <button type="button" className="underline" onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="font-semibold underline" disabled={!text.trim()}>
+          Save
+        </button>
+      </span>
+    </form>
   );
 }
 

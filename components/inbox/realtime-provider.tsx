@@ -11,6 +11,7 @@ import { indexedDbOutboxStorage, MAX_ATTEMPTS, Outbox, webLockTabPresence } from
 import {
   addMessagesToThread,
   applyMessageToChatList,
+  applyMessageUpdateToCaches,
   applyReadToThread,
   catchUpThreads,
   chatQueries,
@@ -72,7 +73,11 @@ export function RealtimeProvider({
         // REST before it may already be behind). A recovered one too: chat events are emitted by
         // each node to its own sockets, which Socket.IO's recovery over Redis does not replay.
         if (event.status === 'connected') {
-          void catchUpThreads(queryClient, (chatId, afterId) => client.fetchMissedMessages(chatId, afterId));
+          void catchUpThreads(
+            queryClient,
+            (chatId, afterId) => client.fetchMissedMessages(chatId, afterId),
+            (chatId, changedAfter) => client.fetchMessageChanges(chatId, changedAfter),
+          );
         }
       }),
       client.on('outbox', (items) => useInboxStore.getState().setOutbox(items)),
@@ -98,6 +103,7 @@ export function RealtimeProvider({
         applyReadToThread(queryClient, chatId, messageIds, readAt);
         if (readerId === user.id && chatUnreadCount !== undefined) setChatUnread(queryClient, chatId, chatUnreadCount);
       }),
+      client.on('message_updated', (update) => applyMessageUpdateToCaches(queryClient, update)),
       client.on('typing', ({ chatId, userId, isTyping }) =>
         useInboxStore.getState().setTyping(chatId, userId, isTyping),
       ),

@@ -58,6 +58,7 @@ export async function listChatsForUser(db: Db, userId: string) {
             createdAt: last.created_at.toISOString(),
             readAt: last.read_at?.toISOString() ?? null,
             attachmentCount: last.file_count,
+            unsent: last.unsent_at !== null,
             ...(last.archived ? { archived: true as const } : {}),
           }
         : null,

@@ -124,6 +124,7 @@ interface LastMessageRow {
   created_at: Date;
   read_at: Date | null;
   archived: boolean;
+  unsent_at: Date | null;
   file_count: number;
 }
 
@@ -135,11 +136,11 @@ export function lastMessages(db: Db, chatIds: string[]): Promise<LastMessageRow[
 /** lastMessages' SQL, exported so a test can EXPLAIN it. */
 export function lastMessagesQuery(chatIds: string[]): Prisma.Sql {
   return Prisma.sql`
-    SELECT c.id AS chat_id, m.id, m.sender_id, m.content, m.created_at, m.read_at, m.archived,
+    SELECT c.id AS chat_id, m.id, m.sender_id, m.content, m.created_at, m.read_at, m.archived, m.unsent_at,
            (SELECT count(*)::int FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id) AS file_count
     FROM unnest(${chatIds}::text[]) AS c(id)
     CROSS JOIN LATERAL (
-      SELECT id, sender_id, content, created_at, read_at, archived FROM chat_messages
+      SELECT id, sender_id, content, created_at, read_at, archived, unsent_at FROM chat_messages
       WHERE chat_id = c.id ORDER BY chat_id DESC, created_at DESC, id DESC LIMIT 1
     ) m`;
 }

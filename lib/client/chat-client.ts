@@ -11,10 +11,12 @@
 import { io, type Socket } from 'socket.io-client';
 import type { MessageDto } from '../chat/message-dto';
 import type {
+  AckError,
   AckResponse,
   ClientToServerEvents,
   ConnectErrorData,
   JoinChatResult,
+  MessageChangeResult,
   ClientEventAck,
   ClientEventPayload,
   SendMessageResult,
@@ -25,11 +27,20 @@ import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
 import { TYPING_THROTTLE_MS } from '../chat/schemas';
 import { ApiError, apiFetch } from './api';
-import { memoryOutboxStorage, Outbox, type OutboxItem, type SendOutcome } from './outbox';
+import {
+  LOCAL_ID_PREFIX,
+  memoryOutboxStorage,
+  Outbox,
+  type OutboxChange,
+  type OutboxItem,
+  type SendOutcome,
+} from './outbox';
 
 export const ACK_TIMEOUT_MS = 10_000;
 /** Codes that will not change by trying again: the message is marked failed at once. */
 const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
+  'WINDOW_CLOSED',
+  'ARCHIVED',
   'VALIDATION',
   'NOT_FOUND',
   'FORBIDDEN',
@@ -51,7 +62,7 @@ export interface ConnectionEvent {
 /** The server's pushes a ChatClient passes on, under their wire names (lib/contract). */
 type RelayedPushes = Pick<
   ServerPushes,
-  'new_message' | 'message_notification' | 'messages_read' | 'typing' | 'presence'
+  'new_message' | 'message_notification' | 'messages_read' | 'message_updated' | 'typing' | 'presence'
 >;
 
 /**
@@ -206,6 +217,54 @@ export class ChatClient {
     return stored;
   }
 
+  /**
+   * Edits one of the user's messages: a stored one (by id) through the outbox, like a send (so an
+   * edit made offline waits, survives the tab, and goes once, after the send it refers to), or
+   * one still waiting in the outbox (id `local:<clientMessageId>`), whose text is replaced there.
+   */
+  async editMessage(chatId: string, messageId: string, content: string): Promise<void> {
+    const waiting = waitingSendOf(messageId);
+    if (waiting && (await this.outboxInstance.reviseSend(waiting, content))) return;
+    await this.queueChange(
+      chatId,
+      { kind: 'edit', messageId: waiting ? await this.storedIdOf(waiting) : messageId },
+      content,
+    );
+  }
+
+  /** Unsends one of the user's messages, as editMessage does (one still waiting is simply dropped). */
+  async unsendMessage(chatId: string, messageId: string): Promise<void> {
+    const waiting = waitingSendOf(messageId);
+    if (waiting && (await this.outboxInstance.dropSend(waiting))) return;
+    await this.queueChange(
+      chatId,
+      { kind: 'unsend', messageId: waiting ? await this.storedIdOf(waiting) : messageId },
+      '',
+    );
+  }
+
+  private async queueChange(chatId: string, change: OutboxChange, content: string): Promise<void> {
+    await this.outboxInstance.add({ chatId, content, change });
+    void this.flushOutbox();
+  }
+
+  /** The stored id of a send that was on its way when it was changed: its ack tells. */
+  private storedIdOf(clientMessageId: string): Promise<string> {
+    const earlier = this.waiters.get(clientMessageId); // sendMessage's own caller waits too
+    return new Promise<MessageDto>((resolve, reject) =>
+      this.waiters.set(clientMessageId, {
+        resolve: (message) => {
+          earlier?.resolve(message);
+          resolve(message);
+        },
+        reject: (error) => {
+          earlier?.reject(error);
+          reject(error);
+        },
+      }),
+    ).then((message) => message.id);
+  }
+
   /** Retries a failed message with its original clientMessageId. */
   async retryMessage(clientMessageId: string): Promise<void> {
     await this.outboxInstance.retry(clientMessageId);
@@ -237,6 +296,26 @@ export class ChatClient {
     if (!set) this.handlers.set(event, (set = new Set()));
     set.add(handler as Handler<never>);
     return () => set.delete(handler as Handler<never>);
+  }
+
+  /** The chat's messages edited or unsent after a history page's `changeCursor`, and the cursor to use next. */
+  async fetchMessageChanges(
+    chatId: string,
+    changedAfter: string,
+  ): Promise<{ messages: MessageDto[]; changeCursor: string }> {
+    const messages: MessageDto[] = [];
+    let cursor = changedAfter;
+    for (let guard = 0; guard < 1000; guard++) {
+      const params = new URLSearchParams({ changedAfter: cursor });
+      const data = await this.getJson<{ messages: MessageDto[]; changeCursor: string; hasMore: boolean }>(
+        `/api/chats/${encodeURIComponent(chatId)}/messages?${params}`,
+        'Failed to fetch message changes',
+      );
+      messages.push(...data.messages);
+      cursor = data.changeCursor;
+      if (!data.hasMore) break;
+    }
+    return { messages, changeCursor: cursor };
   }
 
   /** Every message of the chat after `afterId` (a message id or cursor), oldest first. */
@@ -328,6 +407,7 @@ export class ChatClient {
     socket.on('messages_read', (payload) => this.emit('messages_read', payload));
     socket.on('typing', (payload) => this.emit('typing', payload));
     socket.on('presence', (payload) => this.emit('presence', payload));
+    socket.on('message_updated', (payload) => this.emit('message_updated', payload));
     // The server may have missed events for us: handle it like a reconnect it could not recover.
     socket.on('resync', () => this.emit('connection', { status: 'connected', recovered: false, initial: false }));
   }
@@ -339,6 +419,7 @@ export class ChatClient {
   private async trySend(item: OutboxItem): Promise<SendOutcome> {
     const socket = this.socket;
     if (!socket?.connected) return { kind: 'unavailable', code: 'OFFLINE', message: 'Not connected' };
+    if (item.change) return this.tryChange(socket, item, item.change);
     let response: AckResponse<SendMessageResult>;
     try {
       response = await socket.timeout(this.ackTimeoutMs).emitWithAck('send_message', {
@@ -358,7 +439,36 @@ export class ChatClient {
       waiter?.resolve(response.data.message);
       return { kind: 'stored' };
     }
-    const { code, message, retryAfterSeconds } = response.error;
+    return this.refused(response.error);
+  }
+
+  private async tryChange(
+    socket: Socket<ServerToClientEvents, ClientToServerEvents>,
+    item: OutboxItem,
+    change: OutboxChange,
+  ): Promise<SendOutcome> {
+    const target = { chatId: item.chatId, messageId: change.messageId };
+    let response: AckResponse<MessageChangeResult>;
+    try {
+      const timed = socket.timeout(this.ackTimeoutMs);
+      response =
+        change.kind === 'edit'
+          ? await timed.emitWithAck('edit_message', { ...target, content: item.content })
+          : await timed.emitWithAck('unsend_message', target);
+    } catch {
+      this.scheduleRetry(2_000);
+      return { kind: 'unavailable', code: 'TIMEOUT', message: 'The server did not confirm in time' };
+    }
+    if (response.ok) {
+      // This socket is not sent its own change: tell the page as the push would.
+      this.emit('message_updated', { chatId: item.chatId, message: response.data.message });
+      return { kind: 'stored' };
+    }
+    return this.refused(response.error);
+  }
+
+  /** A refusal: for good (bad input, no access, too late), or worth another try later. */
+  private refused({ code, message, retryAfterSeconds }: AckError): SendOutcome {
     if (FINAL_CODES.has(code)) return { kind: 'rejected', code, message };
     this.scheduleRetry((retryAfterSeconds ?? 2) * 1000);
     return { kind: 'unavailable', code, message };
@@ -395,4 +505,9 @@ export class ChatClient {
       }
     }
   }
+}
+
+/** The clientMessageId of a message shown from the outbox (`local:<clientMessageId>`), if it is one. */
+function waitingSendOf(messageId: string): string | undefined {
+  return messageId.startsWith(LOCAL_ID_PREFIX) ? messageId.slice(LOCAL_ID_PREFIX.length) : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyReadReceipt, mergeMessages, type ThreadMessage } from './merge';
+import { applyMessageUpdate, applyReadReceipt, latestCopy, mergeMessages, type ThreadMessage } from './merge';
 
 let seq = 0;
 function msg(partial: Partial<ThreadMessage> & { id: string }): ThreadMessage {
@@ -70,5 +70,31 @@ describe('applyReadReceipt', () => {
     const list = [msg({ id: 'a' }), msg({ id: 'b', readAt: '2026-01-01T00:00:00.000Z' }), msg({ id: 'c' })];
     const out = applyReadReceipt(list, ['a', 'b'], '2026-02-02T00:00:00.000Z');
     expect(out.map((m) => m.readAt)).toEqual(['2026-02-02T00:00:00.000Z', '2026-01-01T00:00:00.000Z', null]);
+  });
+});
+
+describe('latestCopy / applyMessageUpdate', () => {
+  const original = msg({ id: 'e', content: 'at 5pm' });
+  const edited = { ...original, content: 'at 6pm', editedAt: '2026-01-01T00:05:00.000Z' };
+  const editedAgain = { ...original, content: 'at 7pm', editedAt: '2026-01-01T00:06:00.000Z' };
+  const unsent = { ...original, content: '', files: [], unsentAt: '2026-01-01T00:07:00.000Z' };
+
+  it('keeps the latest state whatever order the copies arrive in: unsend is final, a later edit wins', () => {
+    expect(mergeMessages([edited], [original])[0]!.content).toBe('at 6pm');
+    expect(mergeMessages([editedAgain], [edited])[0]!.content).toBe('at 7pm');
+    expect(mergeMessages([edited], [editedAgain])[0]!.content).toBe('at 7pm');
+    expect(mergeMessages([unsent], [editedAgain])[0]!.unsentAt).toBe(unsent.unsentAt);
+    expect(latestCopy(unsent, original).content).toBe('');
+  });
+
+  it('keeps a read time known to either copy', () => {
+    const read = { ...original, readAt: '2026-01-01T00:04:00.000Z' };
+    expect(latestCopy(read, edited)).toMatchObject({ content: 'at 6pm', readAt: read.readAt });
+  });
+
+  it('replaces only the copy it names, and adds nothing to a thread that does not show it', () => {
+    const other = msg({ id: 'o' });
+    expect(applyMessageUpdate([original, other], edited)).toEqual([edited, other]);
+    expect(applyMessageUpdate([other], edited)).toEqual([other]);
   });
 });

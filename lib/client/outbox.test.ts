@@ -295,3 +295,47 @@ describe('Outbox', () => {
     expect(await storage.load()).toEqual([]);
   });
 });
+
+describe('Outbox: edits and unsends', () => {
+  it('queues a change after the sends before it, and sends it with its own record', async () => {
+    const outbox = new Outbox(memoryOutboxStorage());
+    await outbox.add({ chatId: 'c', content: 'one' });
+    await outbox.add({ chatId: 'c', content: 'one!', change: { kind: 'edit', messageId: 'm1' } });
+    await outbox.add({ chatId: 'c', content: '', change: { kind: 'unsend', messageId: 'm1' } });
+    const kinds: string[] = [];
+    await outbox.flush(async (item) => {
+      kinds.push(item.change?.kind ?? 'send');
+      return { kind: 'stored' };
+    });
+    expect(kinds).toEqual(['send', 'edit', 'unsend']);
+    expect(outbox.items()).toEqual([]);
+  });
+
+  it('revises or drops a send still waiting, and refuses once its try is under way', async () => {
+    const outbox = new Outbox(memoryOutboxStorage());
+    const waiting = await outbox.add({ chatId: 'c', content: 'typo' });
+    const dropped = await outbox.add({ chatId: 'c', content: 'oops' });
+    expect(await outbox.reviseSend(waiting.clientMessageId, 'fixed')).toBe(true);
+    expect(await outbox.dropSend(dropped.clientMessageId)).toBe(true);
+    const seen: string[] = [];
+    let duringTry: boolean | undefined;
+    await outbox.flush(async (item) => {
+      seen.push(item.content);
+      duringTry = await outbox.reviseSend(item.clientMessageId, 'too late');
+      return { kind: 'stored' };
+    });
+    expect(seen).toEqual(['fixed']);
+    expect(duringTry).toBe(false);
+    expect(await outbox.reviseSend(waiting.clientMessageId, 'gone')).toBe(false);
+  });
+
+  it('keeps a queued change across a reload, like a send', async () => {
+    const storage = memoryOutboxStorage();
+    const first = new Outbox(storage);
+    await first.add({ chatId: 'c', content: 'new text', change: { kind: 'edit', messageId: 'm7' } });
+    const reloaded = new Outbox(storage);
+    const { tries, send } = recorder([]);
+    await reloaded.flush(send);
+    expect(tries).toEqual([expect.objectContaining({ content: 'new text' })]);
+  });
+});

@@ -10,10 +10,27 @@ import type { ErrorCode } from '../errors';
 
 export const MAX_ATTEMPTS = 3;
 
+/** The id under which a message still in the outbox is shown: `local:<clientMessageId>`. */
+export const LOCAL_ID_PREFIX = 'local:';
+
+/**
+ * A change to a message already stored, queued like a send (in order after the send it refers
+ * to: that send left the outbox when stored, and a change to one still waiting edits or removes
+ * it in place instead, see ChatClient).
+ */
+export interface OutboxChange {
+  kind: 'edit' | 'unsend';
+  messageId: string;
+}
+
 export interface OutboxItem {
+  /** A send's idempotency key; for a change, only this record's key. */
   clientMessageId: string;
   chatId: string;
+  /** A send's text, or an edit's new text ('' for an unsend). */
   content: string;
+  /** Absent for a send (records written before changes existed are sends). */
+  change?: OutboxChange;
   attachments: string[];
   createdAt: string;
   /** Tie-breaker for messages typed in the same millisecond. */
@@ -172,6 +189,8 @@ export class Outbox {
   private readonly listeners = new Set<Listener>();
   private readonly watched = new Set<string>();
   private lastSend: ((item: OutboxItem) => Promise<SendOutcome>) | undefined;
+  /** The item a try is under way for (it cannot be revised any more). */
+  private sending: string | undefined;
 
   constructor(
     private readonly storage: OutboxStorage,
@@ -243,13 +262,19 @@ export class Outbox {
     return () => this.listeners.delete(listener);
   }
 
-  async add(input: { chatId: string; content: string; attachments?: string[] }): Promise<OutboxItem> {
+  async add(input: {
+    chatId: string;
+    content: string;
+    attachments?: string[];
+    change?: OutboxChange;
+  }): Promise<OutboxItem> {
     await this.load();
     const item: OutboxItem = {
       clientMessageId: newClientMessageId(),
       chatId: input.chatId,
       content: input.content,
       attachments: input.attachments ?? [],
+      ...(input.change ? { change: input.change } : {}),
       createdAt: new Date().toISOString(),
       seq: ++lastSeq,
       attempts: 0,
@@ -265,6 +290,25 @@ export class Outbox {
     this.list = [...this.list, item];
     this.notify();
     return item;
+  }
+
+  /**
+   * Replaces the text of a send still waiting (an edit made before it went out). False when it is
+   * no longer waiting, or already on its way (then the edit must go as a change of the stored message).
+   */
+  async reviseSend(clientMessageId: string, content: string): Promise<boolean> {
+    const item = this.list.find((i) => i.clientMessageId === clientMessageId && !i.change);
+    if (!item || this.sending === clientMessageId) return false;
+    await this.change(clientMessageId, { content });
+    return true;
+  }
+
+  /** Drops a send still waiting (an unsend made before it went out); false as for reviseSend. */
+  async dropSend(clientMessageId: string): Promise<boolean> {
+    const item = this.list.find((i) => i.clientMessageId === clientMessageId && !i.change);
+    if (!item || this.sending === clientMessageId) return false;
+    await this.remove(clientMessageId);
+    return true;
   }
 
   async retry(clientMessageId: string): Promise<void> {
@@ -311,10 +355,13 @@ export class Outbox {
       const item = this.list.find((i) => i.status === 'pending');
       if (!item) return;
       let outcome: SendOutcome;
+      this.sending = item.clientMessageId;
       try {
         outcome = await send(item);
       } catch (error) {
         outcome = { kind: 'unavailable', code: 'OFFLINE', message: (error as Error).message };
+      } finally {
+        this.sending = undefined;
       }
       if (outcome.kind === 'stored') {
         await this.remove(item.clientMessageId);

@@ -7,6 +7,8 @@ import {
   addMessagesToThread,
   applyMessageToChatList,
   applyReadToThread,
+  applyMessageUpdateToCaches,
+  catchUpThreads,
   chatQueries,
   setChatUnread,
   threadMessages,
@@ -243,5 +245,77 @@ describe('the chat list under live events', () => {
     expect(listed(list.client)).toMatchObject({ unreadCount: 2, lastMessage: { id: 'm2' } });
     expect(list.inFlight()).toBe(0);
     list.stop();
+  });
+});
+
+describe('edits and unsends in the caches', () => {
+  const older: MessagePage = {
+    messages: [message('a', '2026-01-01T00:00:01.000Z')],
+    pagination: { hasMore: false, nextCursor: null, prevCursor: null },
+    changeCursor: '3',
+  };
+  const newest: MessagePage = {
+    messages: [message('b', '2026-01-01T00:00:02.000Z')],
+    pagination: { hasMore: true, nextCursor: 'older', prevCursor: null },
+    changeCursor: '5',
+  };
+
+  async function loadedThread(client: QueryClient) {
+    client.setQueryData(chatQueries.thread('chat1').queryKey, {
+      pages: [newest, older],
+      pageParams: [undefined, 'older'],
+    });
+  }
+
+  it('replaces the message in whichever page holds it, and the preview of the chat it ends', async () => {
+    const client = new QueryClient();
+    await loadedThread(client);
+    client.setQueryData(chatQueries.list().queryKey, [
+      {
+        id: 'chat1',
+        lastMessage: { id: 'b', content: 'b', attachmentCount: 0, unsent: false },
+        unreadCount: 2,
+      } as unknown as ChatSummary,
+    ]);
+    const edited = {
+      ...message('a', '2026-01-01T00:00:01.000Z'),
+      content: 'a, edited',
+      editedAt: '2026-01-01T00:01:00.000Z',
+    };
+    const unsent = { ...message('b', '2026-01-01T00:00:02.000Z'), content: '', unsentAt: '2026-01-01T00:02:00.000Z' };
+    applyMessageUpdateToCaches(client, { message: edited });
+    applyMessageUpdateToCaches(client, { message: unsent, chatUnreadCount: 1 });
+    const shown = threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey));
+    expect(shown.map((m) => [m.id, m.content])).toEqual([
+      ['a', 'a, edited'],
+      ['b', ''],
+    ]);
+    expect(client.getQueryData<ChatSummary[]>(chatQueries.list().queryKey)![0]).toMatchObject({
+      lastMessage: { id: 'b', content: '', unsent: true },
+      unreadCount: 1,
+    });
+  });
+
+  it('catches up on changes from the newest page’s cursor, applies them to every page, and moves the cursor', async () => {
+    const client = new QueryClient();
+    await loadedThread(client);
+    const asked: string[] = [];
+    const edited = {
+      ...message('a', '2026-01-01T00:00:01.000Z'),
+      content: 'changed while away',
+      editedAt: '2026-01-01T00:03:00.000Z',
+    };
+    await catchUpThreads(
+      client,
+      async () => [],
+      async (_chatId, changedAfter) => {
+        asked.push(changedAfter);
+        return { messages: [edited], changeCursor: '9' };
+      },
+    );
+    expect(asked).toEqual(['5']);
+    const data = client.getQueryData(chatQueries.thread('chat1').queryKey);
+    expect(threadMessages(data).find((m) => m.id === 'a')!.content).toBe('changed while away');
+    expect(data!.pages[0]!.changeCursor).toBe('9');
   });
 });

@@ -15,7 +15,7 @@ import type { MessagePage } from '../chat/messages';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
 import type { MessageDto } from '../chat/message-dto';
 import { apiFetch } from './api';
-import { applyReadReceipt, mergeMessages } from './merge';
+import { applyMessageUpdate, applyReadReceipt, mergeMessages } from './merge';
 
 /** How far before its newest message a thread catches up after a reconnect. */
 export const CATCH_UP_OVERLAP_MS = 10_000;
@@ -123,6 +123,57 @@ export function applyReadToThread(client: QueryClient, chatId: string, messageId
 }
 
 /**
+ * A message changed (edited, unsent): every cached copy of it shows its new state, in the thread
+ * and as the chat list's preview; the recipient's counts, when given, set the badge.
+ */
+export function applyMessageUpdateToCaches(
+  client: QueryClient,
+  update: { message: MessageDto; chatUnreadCount?: number },
+) {
+  const { message } = update;
+  const key = chatQueries.thread(message.chatId).queryKey;
+  applyNowAndAfterFetch(client, key, () =>
+    client.setQueryData<Thread>(key, (data) =>
+      data
+        ? { ...data, pages: data.pages.map((p) => ({ ...p, messages: applyMessageUpdate(p.messages, message) })) }
+        : data,
+    ),
+  );
+  const listKey = chatQueries.list().queryKey;
+  applyNowAndAfterFetch(client, listKey, () =>
+    client.setQueryData<ChatSummary[]>(listKey, (chats) =>
+      chats?.map((c) =>
+        c.lastMessage?.id === message.id ? { ...c, lastMessage: { ...c.lastMessage, ...previewOf(message) } } : c,
+      ),
+    ),
+  );
+  if (update.chatUnreadCount !== undefined) setChatUnread(client, message.chatId, update.chatUnreadCount);
+}
+
+/** What the chat list shows of a message. */
+function previewOf(message: MessageDto) {
+  return {
+    content: message.content,
+    attachmentCount: message.files.length,
+    unsent: message.unsentAt !== null,
+  };
+}
+
+/** The change cursor of a cached thread: its newest page's (pages are fetched newest first). */
+export function threadChangeCursor(data: Thread | undefined): string | undefined {
+  return data?.pages[0]?.changeCursor;
+}
+
+/** Records that a thread has seen the changes up to `changeCursor`. */
+function setThreadChangeCursor(client: QueryClient, chatId: string, changeCursor: string) {
+  client.setQueryData<Thread>(chatQueries.thread(chatId).queryKey, (data) => {
+    const [newest, ...older] = data?.pages ?? [];
+    if (!data || !newest || BigInt(newest.changeCursor) >= BigInt(changeCursor)) return data;
+    return { ...data, pages: [{ ...newest, changeCursor }, ...older] };
+  });
+}
+
+/**
  * Moves a chat to the top of the cached list with its new last message and unread count.
  * Returns false when the chat is not in the list (a new chat): the caller refetches the list.
  */
@@ -166,10 +217,9 @@ function updateChatInList(
       lastMessage: {
         id: message.id,
         senderId: message.senderId,
-        content: message.content,
         createdAt: message.createdAt,
         readAt: message.readAt,
-        attachmentCount: message.files.length,
+        ...previewOf(message),
       },
       unreadCount: chatUnreadCount ?? chat.unreadCount,
     };
@@ -195,6 +245,7 @@ function refetchChatList(client: QueryClient) {
 export async function catchUpThreads(
   client: QueryClient,
   fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>,
+  fetchChanges: (chatId: string, changedAfter: string) => Promise<{ messages: MessageDto[]; changeCursor: string }>,
 ) {
   const threads = client
     .getQueriesData<Thread>({ queryKey: chatQueries.all() })
@@ -204,6 +255,13 @@ export async function catchUpThreads(
       const chatId = key[1] as string;
       const newest = threadMessages(data).at(-1);
       if (!newest) return client.invalidateQueries({ queryKey: key });
+      // Edits and unsends of messages already shown: the change cursor reaches every page.
+      const cursor = threadChangeCursor(data);
+      if (cursor !== undefined) {
+        const changes = await fetchChanges(chatId, cursor);
+        for (const message of changes.messages) applyMessageUpdateToCaches(client, { message });
+        setThreadChangeCursor(client, chatId, changes.changeCursor);
+      }
       // Ask from a little before the newest message, not after it: a message can be stored with
       // an earlier timestamp than one that committed before it (concurrent sends), and the merge
       // drops what we already have.

@@ -102,7 +102,9 @@ describe('a child table with its CHILD_TABLES entry', () => {
 describe('archiving a column added after this code was written', () => {
   it('copies it to archived_messages with no edit of lib/retention', async () => {
     await client.query('ALTER TABLE messages ADD COLUMN late_note_at timestamptz(3), ADD COLUMN version integer');
-    await client.query('ALTER TABLE archived_messages ADD COLUMN late_note_at timestamptz(3), ADD COLUMN version integer');
+    await client.query(
+      'ALTER TABLE archived_messages ADD COLUMN late_note_at timestamptz(3), ADD COLUMN version integer',
+    );
     try {
       await seedChats(client, 'nc_', 2);
       await seedMessages(client, { prefix: 'nc_', chats: 2, count: 6, spanDays: 1, offsetDays: 400 });

@@ -10,6 +10,7 @@ import {
   pendingMessages,
   startsNewDay,
   typingExpiryDelay,
+  withPendingChanges,
 } from './thread-logic';
 
 const me = { id: 'u-me', name: 'Me', role: 'GUEST' as const };
@@ -130,5 +131,40 @@ describe('startsNewDay', () => {
     const a = new Date(2026, 0, 1, 23, 59).toISOString();
     const b = new Date(2026, 0, 2, 0, 1).toISOString();
     expect(startsNewDay(at(a), at(b))).toBe(true);
+  });
+});
+
+describe('withPendingChanges', () => {
+  const mine = stored({ id: 'm9', senderId: me.id, recipientId: other.id, content: 'at 5pm' });
+  const edit = item({ clientMessageId: 'k-edit', content: 'at 6pm', change: { kind: 'edit', messageId: 'm9' } });
+  const unsend = item({ clientMessageId: 'k-unsend', content: '', change: { kind: 'unsend', messageId: 'm9' } });
+
+  it('shows a waiting edit at once, marked as waiting', () => {
+    expect(withPendingChanges([mine], [edit], 'chat-1')).toEqual([
+      { ...mine, content: 'at 6pm', change: { kind: 'edit', status: 'sending', outboxId: 'k-edit' } },
+    ]);
+  });
+
+  it('shows a waiting unsend as unsent, text and files gone', () => {
+    const [shown] = withPendingChanges([{ ...mine, files: [] }], [edit, unsend], 'chat-1');
+    expect(shown).toMatchObject({ content: '', unsentAt: unsend.createdAt, change: { kind: 'unsend' } });
+  });
+
+  it('shows a refused change with its reason, over the message as it is', () => {
+    const refused = {
+      ...edit,
+      status: 'failed' as const,
+      lastError: { code: 'WINDOW_CLOSED' as const, message: 'Too late' },
+    };
+    expect(withPendingChanges([mine], [refused], 'chat-1')[0]).toMatchObject({
+      content: 'at 5pm',
+      change: { status: 'failed', error: 'Too late' },
+    });
+  });
+
+  it('leaves other chats, other messages and sends alone; pendingMessages skips changes', () => {
+    const elsewhere = { ...edit, chatId: 'chat-2' };
+    expect(withPendingChanges([mine], [elsewhere, item({})], 'chat-1')).toEqual([mine]);
+    expect(pendingMessages([edit, unsend], 'chat-1', me, other)).toEqual([]);
   });
 });

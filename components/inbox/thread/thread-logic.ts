@@ -2,7 +2,7 @@
 // messages look like, which message to mark read, where to scroll, when a typing notice expires.
 import type { MessageDto } from '@/lib/chat/message-dto';
 import type { ThreadMessage } from '@/lib/client/merge';
-import type { OutboxItem } from '@/lib/client/outbox';
+import { LOCAL_ID_PREFIX, type OutboxItem } from '@/lib/client/outbox';
 
 type Person = MessageDto['sender'];
 
@@ -14,9 +14,9 @@ export function pendingMessages(
   otherParty: Person | undefined,
 ): ThreadMessage[] {
   return outbox
-    .filter((i) => i.chatId === chatId)
+    .filter((i) => i.chatId === chatId && !i.change)
     .map((i) => ({
-      id: `local:${i.clientMessageId}`,
+      id: `${LOCAL_ID_PREFIX}${i.clientMessageId}`,
       chatId,
       senderId: me.id,
       recipientId: otherParty?.id ?? '',
@@ -33,6 +33,36 @@ export function pendingMessages(
       files: [],
       status: i.status === 'failed' ? 'failed' : 'sending',
     }));
+}
+
+/**
+ * The thread as the user expects it after their own edits and unsends, including those still
+ * waiting in the outbox (offline): each shown at once, marked as waiting (or refused).
+ */
+export function withPendingChanges(
+  messages: readonly ThreadMessage[],
+  outbox: readonly OutboxItem[],
+  chatId: string,
+): ThreadMessage[] {
+  const changes = outbox.filter((i) => i.chatId === chatId && i.change);
+  if (!changes.length) return [...messages];
+  return messages.map((message) => {
+    let shown = message;
+    for (const item of changes) {
+      if (item.change!.messageId !== message.id || message.unsentAt) continue;
+      const change = {
+        kind: item.change!.kind,
+        outboxId: item.clientMessageId,
+        status: item.status === 'failed' ? ('failed' as const) : ('sending' as const),
+        ...(item.lastError && item.status === 'failed' ? { error: item.lastError.message } : {}),
+      };
+      // A refused change shows the message as it is, with the refusal.
+      if (change.status === 'failed') shown = { ...shown, change };
+      else if (change.kind === 'edit') shown = { ...shown, content: item.content, change };
+      else shown = { ...shown, content: '', files: [], unsentAt: item.createdAt, change };
+    }
+    return shown;
+  });
 }
 
 /** The newest stored message sent to `userId` and not read yet: reading it marks all before it. */

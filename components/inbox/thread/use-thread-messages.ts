@@ -1,12 +1,12 @@
 // A chat's messages as the thread shows them: the stored history pages merged with the
-// optimistic copies of what is still in the outbox.
+// optimistic copies of what is still in the outbox (sends, and edits and unsends of stored ones).
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { MessageDto } from '@/lib/chat/message-dto';
 import { mergeMessages, type ThreadMessage } from '@/lib/client/merge';
 import { chatQueries, threadMessages } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
-import { pendingMessages } from './thread-logic';
+import { pendingMessages, withPendingChanges } from './thread-logic';
 
 export function useThreadMessages(
   chatId: string,
@@ -16,7 +16,12 @@ export function useThreadMessages(
   const thread = useInfiniteQuery(chatQueries.thread(chatId));
   const outbox = useInboxStore((s) => s.outbox);
   const messages = useMemo<ThreadMessage[]>(
-    () => mergeMessages(threadMessages(thread.data), pendingMessages(outbox, chatId, me, otherParty)),
+    () =>
+      withPendingChanges(
+        mergeMessages(threadMessages(thread.data), pendingMessages(outbox, chatId, me, otherParty)),
+        outbox,
+        chatId,
+      ),
     [thread.data, outbox, chatId, me, otherParty],
   );
   return { thread, messages };
