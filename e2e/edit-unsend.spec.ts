@@ -40,6 +40,15 @@ test('the guest edits and unsends; the owner sees both live, with the badge and 
   await guest.edit('Arriving at 6pm', 'Arriving at 7pm, sorry');
   await expect(owner.message('Arriving at 7pm, sorry')).toBeVisible();
   await expect(owner.message('Arriving at 6pm')).toHaveCount(0);
+
+  // Made while the owner is offline: shown once the owner's page is back (it catches up).
+  await owner.context.setOffline(true);
+  await expect(owner.banner).toContainText('You are offline');
+  await guest.edit('Arriving at 7pm, sorry', 'Arriving at 8pm');
+  await expect(guest.message('Arriving at 8pm').getByTestId('edited')).toBeVisible();
+  await owner.context.setOffline(false);
+  await expect(owner.message('Arriving at 8pm')).toBeVisible();
+  await expect(owner.message('Arriving at 7pm, sorry')).toHaveCount(0);
   await guest.context.close();
   await owner.context.close();
 });
