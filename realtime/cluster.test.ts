@@ -3,19 +3,17 @@
 // receipts, presence (including "last seen" written by one node and read by the other) and
 // REST-sent messages each reach every socket exactly once; the per-user rate limit is one budget
 // across both nodes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../lib/chat';
 import { db } from '../lib/db';
-import { freePort } from '../test/free-port';
+import { startRedisServer } from '../test/redis-server';
 import { bearerToken, createChat } from '../test/fixtures';
 import type { RealtimeServer } from './server';
 import { connect, eventually, Recorder, startServer, type Client } from './test-support';
 
 const SEND_LIMIT = 50;
 
-let redisProcess: ChildProcess;
+let redis: Awaited<ReturnType<typeof startRedisServer>>;
 let redisUrl: string;
 let nodeA: RealtimeServer;
 let nodeB: RealtimeServer;
@@ -29,28 +27,8 @@ const sockets = (node: RealtimeServer, userId: string) =>
   node.io.of('/').adapter.rooms.get(`user:${userId}`)?.size ?? 0;
 
 beforeAll(async () => {
-  const port = await freePort();
-  redisProcess = spawn(
-    process.env.REDIS_SERVER_PATH || 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  redisUrl = `redis://127.0.0.1:${port}`;
-  await eventually(async () => {
-    const probe = createClient({ url: redisUrl });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      probe.destroy();
-    }
-  }, 'redis-server to accept connections');
+  redis = await startRedisServer();
+  redisUrl = redis.url;
   const options = { redisUrl, rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600 } };
   [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
   await Promise.all([nodeA.chatEventsReady(), nodeB.chatEventsReady()]);
@@ -70,7 +48,7 @@ async function seeEachOther(nodes: RealtimeServer[]) {
 afterAll(async () => {
   for (const c of clients) c.close();
   await Promise.all([nodeA?.close(), nodeB?.close()]);
-  redisProcess?.kill('SIGKILL');
+  redis?.stop();
 });
 
 describe('two nodes behind one Redis', () => {

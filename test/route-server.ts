@@ -92,3 +92,27 @@ export async function startRouteServer(port = 0): Promise<{ url: string; close: 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, server, close: () => new Promise((r) => server.close(() => r())) };
 }
+
+// A JSON answer (or the bytes of a file), inspected field by field by the assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Answer = any;
+
+/** `call(method, path, { headers, json | body })` against the server at `base()`: status, body, headers. */
+export function routeCaller(base: () => string) {
+  return async (
+    method: string,
+    path: string,
+    options: { headers?: Record<string, string>; json?: unknown; body?: BodyInit } = {},
+  ) => {
+    const headers: Record<string, string> = { ...options.headers };
+    let body = options.body;
+    if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = typeof options.json === 'string' ? options.json : JSON.stringify(options.json);
+    }
+    const response = await fetch(`${base()}${path}`, { method, headers, body });
+    const type = response.headers.get('content-type') ?? '';
+    const payload = type.includes('json') ? await response.json() : await response.arrayBuffer();
+    return { status: response.status, body: payload as Answer, headers: response.headers };
+  };
+}

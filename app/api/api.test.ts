@@ -6,7 +6,7 @@ import { issueRealtimeToken } from '@/lib/auth/realtime-token';
 import { revokeSession } from '@/lib/auth/sessions';
 import { MAX_CONTENT_LENGTH } from '@/lib/chat';
 import { bearerToken, createChat, createUpload, createUser, sessionCookie } from '@/test/fixtures';
-import { startRouteServer } from '@/test/route-server';
+import { routeCaller, startRouteServer, type Answer } from '@/test/route-server';
 
 let server: Awaited<ReturnType<typeof startRouteServer>>;
 let base: string;
@@ -21,26 +21,7 @@ const PNG = Buffer.from(
 );
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-// A JSON answer (or the bytes of a file), inspected field by field by the assertions.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Answer = any;
-
-async function call(
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; json?: unknown; body?: BodyInit } = {},
-) {
-  const headers: Record<string, string> = { ...options.headers };
-  let body = options.body;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = typeof options.json === 'string' ? options.json : JSON.stringify(options.json);
-  }
-  const response = await fetch(`${base}${path}`, { method, headers, body });
-  const type = response.headers.get('content-type') ?? '';
-  const payload = type.includes('json') ? await response.json() : await response.arrayBuffer();
-  return { status: response.status, body: payload as Answer, headers: response.headers };
-}
+const call = routeCaller(() => base);
 
 function upload(auth: Record<string, string>, bytes: Buffer, name: string, type: string) {
   const form = new FormData();

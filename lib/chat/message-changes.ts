@@ -81,7 +81,7 @@ export async function unsendMessage(
   options: ChangeOptions & { log?: (error: unknown) => void } = {},
 ): Promise<MessageChange> {
   let storageKeys: string[] = [];
-  const change = await changeOwnMessage(db, userId, input, options, {
+  return changeOwnMessage(db, userId, input, options, {
     window: { ms: UNSEND_WINDOW_HOURS * 3_600_000, what: `unsent within ${UNSEND_WINDOW_HOURS} hours of sending` },
     // Unsent already: answered as it is, whenever asked (a retry from an outbox).
     done: (row) => row.unsent_at !== null,
@@ -93,10 +93,12 @@ export async function unsendMessage(
       await tx.$executeRaw`
         UPDATE messages SET content = '', unsent_at = now(), change_seq = ${changeSeq} WHERE id = ${input.messageId}`;
     },
+    // Right after the commit, before anything that may fail: no row names these bytes any more,
+    // so nothing would remove them later. One that cannot go now is reported (disk space only).
+    async committed() {
+      for (const key of storageKeys) await storage.delete(key).catch((error: unknown) => options.log?.(error));
+    },
   });
-  // After the commit: no row names these bytes any more; one that cannot go now is disk space only.
-  for (const key of storageKeys) await storage.delete(key).catch((error: unknown) => options.log?.(error));
-  return change;
 }
 
 /** One change rule: refused outright, nothing to do, or too late; else `apply` makes it. */
@@ -106,6 +108,8 @@ interface ChangeRule {
   done: (row: TargetRow) => boolean;
   /** Makes the change, stamping `changeSeq` on the message. */
   apply: (tx: Tx, row: TargetRow, changeSeq: bigint) => Promise<void>;
+  /** Runs once a change has committed. */
+  committed?: () => Promise<void>;
 }
 
 async function changeOwnMessage(
@@ -149,6 +153,7 @@ async function changeOwnMessage(
     }
     return { changed: true, recipientId: row.recipient_id };
   });
+  if (changed) await rule.committed?.();
   const [message] = await loadMessages(db, [{ id: target.messageId }]);
   if (!message) throw notFound('Message'); // its chat was deleted since
   return { message, recipientId, changed, ...(await countUnreadBoth(db, recipientId, chat.id)) };

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
+import { listenToChatEvents } from '../../test/chat-events';
 import { createChat, createUpload, createUser } from '../../test/fixtures';
-import { CHAT_EVENTS_CHANNEL, MESSAGES_PER_NOTIFICATION, parseChatEvent, type ChatEvent } from './events';
+import { MESSAGES_PER_NOTIFICATION } from './events';
 import { loadMessages, pageQuery } from './message-store';
 import { listMessages, markMessagesRead } from './messages';
 import { sendMessage, sendMessages } from './send-messages';
@@ -97,14 +97,7 @@ describe('sendMessage', () => {
 
   it('announces every stored message with its commit, in order, once, never for a rollback', async () => {
     const { guest, owner, chat } = await createChat(db);
-    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await listener.connect();
-    const events: ChatEvent[] = [];
-    listener.on('notification', (n) => {
-      const e = n.payload ? parseChatEvent(n.payload) : null;
-      if (e) events.push(e);
-    });
-    await listener.query(`LISTEN ${CHAT_EVENTS_CHANNEL}`);
+    const listener = await listenToChatEvents();
     const first = await sendMessage(db, guest.id, { chatId: chat.id, content: 'live', clientMessageId: 'ann-1' });
     // A failed send (foreign attachment) rolls back and must announce nothing.
     await expect(
@@ -121,8 +114,7 @@ describe('sendMessage', () => {
       origin,
     }));
     const outcomes = await sendMessages(db, group);
-    await listener.query('SELECT 1'); // notifications sent before this round trip have arrived
-    await listener.end();
+    const events = await listener.stop();
 
     expect(events).toEqual([
       {

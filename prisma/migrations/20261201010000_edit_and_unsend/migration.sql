@@ -38,8 +38,10 @@ CREATE TABLE "message_edits" (
 CREATE INDEX "message_edits_message_id_idx" ON "message_edits"("message_id");
 CREATE INDEX "message_edits_archived_message_id_idx" ON "message_edits"("archived_message_id");
 
--- SET NULL, as for files: the archive job moves the link before it deletes the live row.
-ALTER TABLE "message_edits" ADD CONSTRAINT "message_edits_message_id_fkey" FOREIGN KEY ("message_id") REFERENCES "messages"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+-- CASCADE: an earlier text goes with its message (a deleted chat or user), never outlives it.
+-- The archive job moves the link to archived_message_id before it deletes the live row, so
+-- archiving keeps them.
+ALTER TABLE "message_edits" ADD CONSTRAINT "message_edits_message_id_fkey" FOREIGN KEY ("message_id") REFERENCES "messages"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "message_edits" ADD CONSTRAINT "message_edits_archived_message_id_fkey" FOREIGN KEY ("archived_message_id") REFERENCES "archived_messages"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- The view gains the new columns (at the end, as CREATE OR REPLACE VIEW requires).
