@@ -1,7 +1,7 @@
-// The one delivery path: every chat event (a message stored, messages read, sessions revoked)
-// is published by lib/chat with PostgreSQL NOTIFY in the commit that made it, whoever made it
-// (a socket on any node, a REST call, a job), and reaches the sockets from here (except on the
-// node whose socket made it: that node delivered it from memory already). Each node
+// The other half of the delivery path (docs/architecture.md): chat events (messages stored,
+// read, changed; sessions revoked) are published by lib/chat with PostgreSQL NOTIFY in the commit
+// that made them, and reach this node's sockets from here, except those this node's own sockets
+// made (delivered from memory already; a lone node does not publish those at all). Each node
 // LISTENs on a dedicated connection (LISTEN needs one session; a pool would hand it around) and
 // emits with `io.local`, to its own sockets only: every node hears every NOTIFY, so each socket
 // gets each event exactly once however many nodes run, and an event is delivered even when the

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const options = { redisUrl, rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600 } };
   [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
   await Promise.all([nodeA.chatEventsReady(), nodeB.chatEventsReady()]);
-  // Each node announces changes for the others only once it knows they exist.
+  // Presence, typing and rate limits cross through Redis once the nodes know each other.
   await seeEachOther([nodeA, nodeB]);
 });
 

@@ -43,10 +43,12 @@ export interface HandlerDeps {
   /** This node's id in chat events' origin (lib/chat/events.ts). */
   nodeId: string;
   /**
-   * True when other realtime nodes run (the Redis adapter sees them): only then must a change be
-   * announced with its commit (lib/chat StoreOptions.announce), for them to deliver it.
+   * True when this node runs among others (REDIS_URL: the Redis adapter): its sockets' changes
+   * are then announced with their commit (lib/chat StoreOptions.announce) for the other nodes to
+   * deliver. Decided by configuration, not by the peers seen at the moment: a node that lost
+   * sight of the others for a while (Redis stalled) must still announce, or their sockets miss it.
    */
-  othersListening(): Promise<boolean>;
+  announce: boolean;
   db: Db;
   logger: Logger;
   metrics: RealtimeMetrics;

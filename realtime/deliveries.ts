@@ -52,10 +52,8 @@ export function deliverMessageChange(
   const { message } = change;
   // Every tab of both members (a member's user room holds all their views of the chat).
   from.to(userRoom(message.senderId)).emit('message_updated', { chatId: message.chatId, message });
-  from.to(userRoom(change.recipientId)).emit('message_updated', {
-    chatId: message.chatId,
-    message,
-    unreadCount: change.unreadCount,
-    chatUnreadCount: change.chatUnreadCount,
-  });
+  // Only an unsend can change the recipient's counts (an edit never does): a count sent with every
+  // edit could land after a newer message's and lower the badge by mistake.
+  const counts = message.unsentAt ? { unreadCount: change.unreadCount, chatUnreadCount: change.chatUnreadCount } : {};
+  from.to(userRoom(change.recipientId)).emit('message_updated', { chatId: message.chatId, message, ...counts });
 }

@@ -289,6 +289,38 @@ describe('messages and receipts sent over REST', () => {
     // Whatever was published during the outage was missed live: the socket was told to catch up.
     expect(resyncs).toBe(1);
   });
+
+  it('tell the sockets to catch up when the node cannot deliver an event (loading its messages failed)', async () => {
+    // A node whose reads of messages fail: it hears the event but cannot load what it names.
+    const failingDb = new Proxy(db, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== '$queryRaw') return value;
+        const queryRaw = value as (...args: unknown[]) => Promise<unknown>;
+        return (...args: unknown[]) => {
+          // A tagged template's strings, or a Prisma.Sql's text.
+          const first = args[0] as readonly string[] | { sql: string };
+          const statement = Array.isArray(first) ? first.join('?') : (first as { sql: string }).sql;
+          if (statement.includes('FROM chat_messages m')) return Promise.reject(new Error('the database is failing'));
+          return queryRaw(...args);
+        };
+      },
+    });
+    const own = await startServer({ db: failingDb });
+    try {
+      const { guest, owner, chat } = await createChat(db);
+      const ownerTab = await connect(own.url, (await bearerToken(db, owner.id)).token);
+      const o = new Recorder(ownerTab);
+      let resyncs = 0;
+      ownerTab.on('resync', () => resyncs++);
+      await sendMessage(db, guest.id, { chatId: chat.id, content: 'cannot be loaded there' });
+      await eventually(() => resyncs === 1, 'the socket to be told to catch up');
+      expect(o.of('message_notification')).toHaveLength(0);
+      ownerTab.close();
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('typing', () => {
@@ -372,11 +404,17 @@ describe('connection state recovery', () => {
     if (!first.ok) throw new Error(first.error.message);
     await o.waitFor('new_message', (m) => m.id === first.data.message.id);
 
-    ownerTab.io.engine.close(); // the network drops; the client reconnects by itself
+    // The network drops, and the client comes back only once the message was sent meanwhile: a
+    // client reconnecting while it is being sent may miss it between Socket.IO's replay and its
+    // joining the rooms (the browser catches up over REST after every reconnect for that).
+    ownerTab.io.reconnection(false);
+    ownerTab.io.engine.close();
     await eventually(() => !userSockets(owner.id), 'the server to see the drop');
     const missed = await guestTab.emitWithAck('send_message', { chatId: chat.id, content: 'while away' });
     if (!missed.ok) throw new Error(missed.error.message);
 
+    ownerTab.io.reconnection(true);
+    ownerTab.connect();
     await eventually(() => ownerTab.connected, 'the owner to reconnect');
     expect(ownerTab.recovered).toBe(true);
     await o.waitFor('new_message', (m) => m.id === missed.data.message.id);

@@ -34,7 +34,7 @@ import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '..
 
 export interface RealtimeServerOptions {
   db: Db;
-  /** Where to LISTEN for chat events: every message and read is delivered from there. */
+  /** Where to LISTEN for chat events (changes made over REST, by jobs and on other nodes). */
   databaseUrl: string;
   /** 0 (the default) picks a free port; `port` on the result says which. */
   port?: number;
@@ -113,11 +113,11 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
 
   const presence = createPresence({ io, db, logger, metrics, redis });
   const nodeId = randomUUID();
-  const othersListening = async () => (await io.of('/').adapter.serverCount()) > 1;
+  const announce = Boolean(redis);
   const deps: HandlerDeps = {
     io,
     nodeId,
-    othersListening,
+    announce,
     storage: options.storage ?? storage,
     db,
     logger,
@@ -127,7 +127,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     inFlight,
     writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
     // Two groups at once: one commits while the next is being built.
-    sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce: await othersListening() })),
+    sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce })),
     typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);
@@ -160,11 +160,18 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     });
   });
 
+  const relay = createChatEventRelay({ io, db, metrics, nodeId });
   const listener: ChatEventsListener = listenForChatEvents({
     connectionString: options.databaseUrl,
     logger,
     metrics,
-    onEvent: createChatEventRelay({ io, db, metrics, nodeId }),
+    // An event this node could not deliver (the database failing mid-load) is not retried: its
+    // sockets are told to catch up over REST instead, so nothing stays missing.
+    onEvent: (event) =>
+      relay(event).catch((error: unknown) => {
+        io.local.emit('resync');
+        throw error;
+      }),
     onResumed: () => io.local.emit('resync'),
   });
   new Gauge({

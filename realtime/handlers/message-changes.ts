@@ -13,10 +13,10 @@ export function createMessageChangeHandlers(deps: HandlerDeps) {
     // for the delivery until the ack is out.
     const changes = new WeakMap<object, MessageChange>();
     const origin = { node: deps.nodeId, socket: socket.id };
-    const run = (change: (announce: boolean) => Promise<MessageChange>) =>
+    const { announce } = deps;
+    const run = (change: () => Promise<MessageChange>) =>
       deps.inFlight.run(async (): Promise<MessageChangeResult> => {
-        const announce = await deps.othersListening();
-        const made = await deps.writes.run(() => change(announce));
+        const made = await deps.writes.run(change);
         const ack = { message: made.message, changed: made.changed };
         changes.set(ack, made);
         return ack;
@@ -31,15 +31,14 @@ export function createMessageChangeHandlers(deps: HandlerDeps) {
       deps,
       socket,
       'edit_message',
-      (input) => run((announce) => editMessage(deps.db, socket.data.userId, input, { origin, announce })),
+      (input) => run(() => editMessage(deps.db, socket.data.userId, input, { origin, announce })),
       deliver,
     );
     onClientEvent(
       deps,
       socket,
       'unsend_message',
-      (input) =>
-        run((announce) => unsendMessage(deps.db, deps.storage, socket.data.userId, input, { origin, announce, log })),
+      (input) => run(() => unsendMessage(deps.db, deps.storage, socket.data.userId, input, { origin, announce, log })),
       deliver,
     );
   };

@@ -17,9 +17,8 @@ export function createReceiptHandlers(deps: HandlerDeps) {
       (input) =>
         deps.inFlight.run(async () => {
           const chat = await membershipOf(deps.db, socket, input.chatId);
-          const announce = await deps.othersListening();
           return deps.writes.run(() =>
-            markMessagesRead(deps.db, socket.data.userId, input, { chat, origin, announce }),
+            markMessagesRead(deps.db, socket.data.userId, input, { chat, origin, announce: deps.announce }),
           );
         }),
       (response) => response.ok && deliverReadReceipt(deps.io.local.except(socket.id), response.data),
