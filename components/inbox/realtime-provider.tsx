@@ -75,6 +75,7 @@ export function RealtimeProvider({
         if (event.status === 'connected') {
           void catchUpThreads(
             queryClient,
+            user.id,
             (chatId, afterId) => client.fetchMissedMessages(chatId, afterId),
             (chatId, changedAfter) => client.fetchMessageChanges(chatId, changedAfter),
           );

@@ -10,6 +10,7 @@ import { createChat, createUser } from '../../test/fixtures';
 import { listChatsForUser } from './chats';
 import { editMessage, listMessageChanges, MAX_CHANGES_PER_PAGE, unsendMessage } from './message-changes';
 import { listMessages, markMessagesRead } from './messages';
+import { editMessageSchema } from './schemas';
 import { sendMessage } from './send-messages';
 
 const PNG = Buffer.from(
@@ -122,6 +123,24 @@ describe('editMessage', () => {
     });
     expect(row!.edited_at).toEqual(new Date(second.message.editedAt!));
     expect(await bytesExist(file.storageKey)).toBe(true);
+  });
+
+  it('finds the sender’s own message by the clientMessageId it was sent with (a change queued before its ack)', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'draft', clientMessageId: 'k-draft' });
+    const byKey = await editMessage(db, guest.id, { chatId: chat.id, clientMessageId: 'k-draft', content: 'final' });
+    expect(byKey).toMatchObject({ changed: true, message: { id: sent.message.id, content: 'final' } });
+    // Another user's key names none of theirs: NOT_FOUND, nothing changed.
+    await expect(
+      editMessage(db, owner.id, { chatId: chat.id, clientMessageId: 'k-draft', content: 'hijack' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const unsent = await unsendMessage(db, storage, guest.id, { chatId: chat.id, clientMessageId: 'k-draft' });
+    expect(unsent.message).toMatchObject({ id: sent.message.id, content: '' });
+    expect(editMessageSchema.safeParse({ chatId: chat.id, content: 'x' }).success).toBe(false);
+    expect(
+      editMessageSchema.safeParse({ chatId: chat.id, messageId: sent.message.id, clientMessageId: 'k', content: 'x' })
+        .success,
+    ).toBe(false);
   });
 
   it('changes nothing for the same text again', async () => {

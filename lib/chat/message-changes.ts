@@ -38,6 +38,7 @@ export interface ChangeOptions {
 
 type Tx = Prisma.TransactionClient;
 type TargetRow = {
+  id: string;
   sender_id: string;
   recipient_id: string;
   created_at: Date;
@@ -61,10 +62,10 @@ export function editMessage(
     done: (row) => row.content === input.content,
     async apply(tx, row, changeSeq) {
       await tx.$executeRaw`
-        INSERT INTO message_edits (id, message_id, content) VALUES (gen_random_uuid()::text, ${input.messageId}, ${row.content})`;
+        INSERT INTO message_edits (id, message_id, content) VALUES (gen_random_uuid()::text, ${row.id}, ${row.content})`;
       await tx.$executeRaw`
         UPDATE messages SET content = ${input.content}, edited_at = now(), change_seq = ${changeSeq}
-        WHERE id = ${input.messageId}`;
+        WHERE id = ${row.id}`;
     },
   });
 }
@@ -85,13 +86,13 @@ export async function unsendMessage(
     window: { ms: UNSEND_WINDOW_HOURS * 3_600_000, what: `unsent within ${UNSEND_WINDOW_HOURS} hours of sending` },
     // Unsent already: answered as it is, whenever asked (a retry from an outbox).
     done: (row) => row.unsent_at !== null,
-    async apply(tx, _row, changeSeq) {
+    async apply(tx, row, changeSeq) {
       const files = await tx.$queryRaw<Array<{ storage_key: string }>>`
-        DELETE FROM files WHERE message_id = ${input.messageId} RETURNING storage_key`;
+        DELETE FROM files WHERE message_id = ${row.id} RETURNING storage_key`;
       storageKeys = files.map((f) => f.storage_key);
-      await tx.$executeRaw`DELETE FROM message_edits WHERE message_id = ${input.messageId}`;
+      await tx.$executeRaw`DELETE FROM message_edits WHERE message_id = ${row.id}`;
       await tx.$executeRaw`
-        UPDATE messages SET content = '', unsent_at = now(), change_seq = ${changeSeq} WHERE id = ${input.messageId}`;
+        UPDATE messages SET content = '', unsent_at = now(), change_seq = ${changeSeq} WHERE id = ${row.id}`;
     },
     // Right after the commit, before anything that may fail: no row names these bytes any more,
     // so nothing would remove them later. One that cannot go now is reported (disk space only).
@@ -115,25 +116,29 @@ interface ChangeRule {
 async function changeOwnMessage(
   db: Db,
   userId: string,
-  target: { chatId: string; messageId: string },
+  target: { chatId: string; messageId?: string; clientMessageId?: string },
   options: ChangeOptions,
   rule: ChangeRule,
 ): Promise<MessageChange> {
   const chat = await getChatForMember(db, userId, target.chatId);
-  const { changed, recipientId } = await db.$transaction(async (tx) => {
+  // By id, or by the user's own clientMessageId (see schemas.ts).
+  const which = target.messageId
+    ? Prisma.sql`id = ${target.messageId}`
+    : Prisma.sql`sender_id = ${userId} AND client_message_id = ${target.clientMessageId ?? null}`;
+  const { changed, recipientId, messageId } = await db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<TargetRow[]>`
-      SELECT sender_id, recipient_id, created_at, content, unsent_at, now() AS now FROM messages
-      WHERE id = ${target.messageId} AND chat_id = ${chat.id} FOR NO KEY UPDATE`;
+      SELECT id, sender_id, recipient_id, created_at, content, unsent_at, now() AS now FROM messages
+      WHERE ${which} AND chat_id = ${chat.id} FOR NO KEY UPDATE`;
     if (!row) {
       const [archived] = await tx.$queryRaw<unknown[]>`
-        SELECT 1 FROM archived_messages WHERE id = ${target.messageId} AND chat_id = ${chat.id}`;
+        SELECT 1 FROM archived_messages WHERE ${which} AND chat_id = ${chat.id}`;
       if (archived) throw new AppError('ARCHIVED', 'This message is archived: it can no longer be changed');
       throw notFound('Message');
     }
     if (row.sender_id !== userId) throw new AppError('FORBIDDEN', 'You can only change your own messages');
     const refusal = rule.refuse?.(row);
     if (refusal) throw refusal;
-    if (rule.done(row)) return { changed: false, recipientId: row.recipient_id };
+    if (rule.done(row)) return { changed: false, recipientId: row.recipient_id, messageId: row.id };
     if (row.now.getTime() - row.created_at.getTime() > rule.window.ms) {
       throw new AppError('WINDOW_CLOSED', `Too late: a message can be ${rule.window.what}`);
     }
@@ -145,16 +150,16 @@ async function changeOwnMessage(
       await publishChatEvent(tx, {
         type: 'message_changed',
         chatId: chat.id,
-        messageId: target.messageId,
+        messageId: row.id,
         recipientId: row.recipient_id,
         ...counts,
         origin: options.origin ?? null,
       });
     }
-    return { changed: true, recipientId: row.recipient_id };
+    return { changed: true, recipientId: row.recipient_id, messageId: row.id };
   });
   if (changed) await rule.committed?.();
-  const [message] = await loadMessages(db, [{ id: target.messageId }]);
+  const [message] = await loadMessages(db, [{ id: messageId }]);
   if (!message) throw notFound('Message'); // its chat was deleted since
   return { message, recipientId, changed, ...(await countUnreadBoth(db, recipientId, chat.id)) };
 }

@@ -96,10 +96,20 @@ export const UNSEND_WINDOW_HOURS = 24;
 // An edit replaces the text (its attachments stay); it needs visible text, as a send without
 // attachments does: to remove a message, unsend it.
 const editedContent = messageFields.content.refine((v) => visibleText(v).length > 0, 'an edit needs text');
-export const editMessageSchema = z.object({ chatId: id, messageId: id, content: editedContent });
+// The message is named by its id, or (its sender only) by the clientMessageId it was sent with:
+// a change queued in a browser while its send was still on the way knows no id yet.
+const changeTarget = { chatId: id, messageId: id.optional(), clientMessageId: clientMessageIdSchema.optional() };
+const exactlyOneTarget: [
+  (v: { messageId?: string; clientMessageId?: string }) => boolean,
+  { message: string; path: string[] },
+] = [
+  (v) => (v.messageId ? 1 : 0) + (v.clientMessageId ? 1 : 0) === 1,
+  { message: 'give either messageId or clientMessageId', path: ['messageId'] },
+];
+export const editMessageSchema = z.object({ ...changeTarget, content: editedContent }).refine(...exactlyOneTarget);
 export type EditMessageInput = z.infer<typeof editMessageSchema>;
 export const editMessageBodySchema = z.object({ content: editedContent });
-export const unsendMessageSchema = z.object({ chatId: id, messageId: id });
+export const unsendMessageSchema = z.object(changeTarget).refine(...exactlyOneTarget);
 export type UnsendMessageInput = z.infer<typeof unsendMessageSchema>;
 export const messageParamsSchema = z.object({ chatId: id, messageId: id });
 

@@ -38,6 +38,9 @@ import {
 
 export const ACK_TIMEOUT_MS = 10_000;
 /** Codes that will not change by trying again: the message is marked failed at once. */
+/** Refusals of an edit or unsend that leave nothing to tell the user about its message. */
+const MOOT_CHANGE_CODES: ReadonlySet<ErrorCode> = new Set(['NOT_FOUND', 'ARCHIVED', 'CONFLICT']);
+
 const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
   'WINDOW_CLOSED',
   'ARCHIVED',
@@ -218,51 +221,27 @@ export class ChatClient {
   }
 
   /**
-   * Edits one of the user's messages: a stored one (by id) through the outbox, like a send (so an
-   * edit made offline waits, survives the tab, and goes once, after the send it refers to), or
-   * one still waiting in the outbox (id `local:<clientMessageId>`), whose text is replaced there.
+   * Edits one of the user's messages through the outbox, like a send (so an edit made offline
+   * waits, survives the tab, and goes once, after the send it refers to). A message still waiting
+   * in the outbox (shown as `local:<clientMessageId>`) has its text replaced there; one whose send
+   * is on its way is named by its clientMessageId.
    */
   async editMessage(chatId: string, messageId: string, content: string): Promise<void> {
     const waiting = waitingSendOf(messageId);
     if (waiting && (await this.outboxInstance.reviseSend(waiting, content))) return;
-    await this.queueChange(
-      chatId,
-      { kind: 'edit', messageId: waiting ? await this.storedIdOf(waiting) : messageId },
-      content,
-    );
+    await this.queueChange(chatId, { kind: 'edit', ...changeTarget(messageId) }, content);
   }
 
   /** Unsends one of the user's messages, as editMessage does (one still waiting is simply dropped). */
   async unsendMessage(chatId: string, messageId: string): Promise<void> {
     const waiting = waitingSendOf(messageId);
     if (waiting && (await this.outboxInstance.dropSend(waiting))) return;
-    await this.queueChange(
-      chatId,
-      { kind: 'unsend', messageId: waiting ? await this.storedIdOf(waiting) : messageId },
-      '',
-    );
+    await this.queueChange(chatId, { kind: 'unsend', ...changeTarget(messageId) }, '');
   }
 
   private async queueChange(chatId: string, change: OutboxChange, content: string): Promise<void> {
     await this.outboxInstance.add({ chatId, content, change });
     void this.flushOutbox();
-  }
-
-  /** The stored id of a send that was on its way when it was changed: its ack tells. */
-  private storedIdOf(clientMessageId: string): Promise<string> {
-    const earlier = this.waiters.get(clientMessageId); // sendMessage's own caller waits too
-    return new Promise<MessageDto>((resolve, reject) =>
-      this.waiters.set(clientMessageId, {
-        resolve: (message) => {
-          earlier?.resolve(message);
-          resolve(message);
-        },
-        reject: (error) => {
-          earlier?.reject(error);
-          reject(error);
-        },
-      }),
-    ).then((message) => message.id);
   }
 
   /** Retries a failed message with its original clientMessageId. */
@@ -447,7 +426,7 @@ export class ChatClient {
     item: OutboxItem,
     change: OutboxChange,
   ): Promise<SendOutcome> {
-    const target = { chatId: item.chatId, messageId: change.messageId };
+    const target = { chatId: item.chatId, messageId: change.messageId, clientMessageId: change.clientMessageId };
     let response: AckResponse<MessageChangeResult>;
     try {
       const timed = socket.timeout(this.ackTimeoutMs);
@@ -464,6 +443,9 @@ export class ChatClient {
       this.emit('message_updated', { chatId: item.chatId, message: response.data.message });
       return { kind: 'stored' };
     }
+    // The message is gone, archived or unsent: there is nothing left to change, and the page
+    // shows it as it is. Done with, rather than kept as a refusal no message could show.
+    if (MOOT_CHANGE_CODES.has(response.error.code)) return { kind: 'stored' };
     return this.refused(response.error);
   }
 
@@ -510,4 +492,10 @@ export class ChatClient {
 /** The clientMessageId of a message shown from the outbox (`local:<clientMessageId>`), if it is one. */
 function waitingSendOf(messageId: string): string | undefined {
   return messageId.startsWith(LOCAL_ID_PREFIX) ? messageId.slice(LOCAL_ID_PREFIX.length) : undefined;
+}
+
+/** How a change names its message: by id, or by clientMessageId for one shown from the outbox. */
+function changeTarget(messageId: string): Pick<OutboxChange, 'messageId' | 'clientMessageId'> {
+  const waiting = waitingSendOf(messageId);
+  return waiting ? { clientMessageId: waiting } : { messageId };
 }

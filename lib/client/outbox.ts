@@ -20,7 +20,10 @@ export const LOCAL_ID_PREFIX = 'local:';
  */
 export interface OutboxChange {
   kind: 'edit' | 'unsend';
-  messageId: string;
+  /** The stored message's id; or, for a message whose send was on its way when it was changed, */
+  messageId?: string;
+  /** …the clientMessageId it was sent with (the server finds it by that). */
+  clientMessageId?: string;
 }
 
 export interface OutboxItem {

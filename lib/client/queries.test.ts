@@ -307,6 +307,7 @@ describe('edits and unsends in the caches', () => {
     };
     await catchUpThreads(
       client,
+      'u2',
       async () => [],
       async (_chatId, changedAfter) => {
         asked.push(changedAfter);
@@ -317,5 +318,29 @@ describe('edits and unsends in the caches', () => {
     const data = client.getQueryData(chatQueries.thread('chat1').queryKey);
     expect(threadMessages(data).find((m) => m.id === 'a')!.content).toBe('changed while away');
     expect(data!.pages[0]!.changeCursor).toBe('9');
+  });
+
+  it('also asks from the user’s oldest message not known to be read, so reads made while away reach the ticks', async () => {
+    const client = new QueryClient();
+    const mineUnread = message('a', '2026-01-01T00:00:01.000Z'); // sent by u1
+    const later = message('b', '2026-01-01T01:00:00.000Z');
+    client.setQueryData(chatQueries.thread('chat1').queryKey, {
+      pages: [{ ...newest, messages: [mineUnread, later] }],
+      pageParams: [undefined],
+    });
+    const asked: string[] = [];
+    const readNow = { ...mineUnread, readAt: '2026-01-01T02:00:00.000Z' };
+    await catchUpThreads(
+      client,
+      'u1',
+      async (_chatId, after) => {
+        asked.push(after);
+        return [readNow, later];
+      },
+      async () => ({ messages: [], changeCursor: '5' }),
+    );
+    expect(asked).toEqual(['2026-01-01T00:00:00.999Z']);
+    const shown = threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey));
+    expect(shown.find((m) => m.id === 'a')!.readAt).toBe(readNow.readAt);
   });
 });

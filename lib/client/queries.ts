@@ -244,6 +244,7 @@ function refetchChatList(client: QueryClient) {
 /** After every (re)connect: fetch what each open thread missed. */
 export async function catchUpThreads(
   client: QueryClient,
+  userId: string,
   fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>,
   fetchChanges: (chatId: string, changedAfter: string) => Promise<{ messages: MessageDto[]; changeCursor: string }>,
 ) {
@@ -265,7 +266,14 @@ export async function catchUpThreads(
       // Ask from a little before the newest message, not after it: a message can be stored with
       // an earlier timestamp than one that committed before it (concurrent sends), and the merge
       // drops what we already have.
-      const since = new Date(new Date(newest.createdAt).getTime() - CATCH_UP_OVERLAP_MS).toISOString();
+      // From the user's oldest message not known to be read, too: a read while away moves its ticks.
+      const messages = threadMessages(data);
+      const unreadOwn = messages.find((m) => m.senderId === userId && !m.readAt);
+      const from = Math.min(
+        new Date(newest.createdAt).getTime() - CATCH_UP_OVERLAP_MS,
+        unreadOwn ? new Date(unreadOwn.createdAt).getTime() - 1 : Infinity,
+      );
+      const since = new Date(from).toISOString();
       addMessagesToThread(client, chatId, await fetchAfter(chatId, since));
     }),
   );

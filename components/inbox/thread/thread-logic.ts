@@ -49,7 +49,9 @@ export function withPendingChanges(
   return messages.map((message) => {
     let shown = message;
     for (const item of changes) {
-      if (item.change!.messageId !== message.id || message.unsentAt) continue;
+      const { messageId, clientMessageId } = item.change!;
+      const names = messageId ? messageId === message.id : clientMessageId === message.clientMessageId;
+      if (!names || message.unsentAt) continue;
       const change = {
         kind: item.change!.kind,
         outboxId: item.clientMessageId,
