@@ -28,15 +28,16 @@ export interface ChatEventsListener {
   close(): Promise<void>;
 }
 
-export function listenForChatEvents(deps: {
-  connectionString: string;
-  logger: Logger;
-  metrics: RealtimeMetrics;
+/** What the application does with what the listener hears. */
+export interface ChatEventHandlers {
   onEvent: (event: ChatEvent) => Promise<void>;
   /** Called when LISTEN is back after an outage: events published meanwhile were missed. */
   onResumed?: () => void;
-  retryMs?: number;
-}): ChatEventsListener {
+}
+
+export function listenForChatEvents(
+  deps: ChatEventHandlers & { connectionString: string; logger: Logger; metrics: RealtimeMetrics; retryMs?: number },
+): ChatEventsListener {
   const { logger, metrics } = deps;
   const retryMs = deps.retryMs ?? 1000;
   let client: pg.Client | null = null;

@@ -1,6 +1,8 @@
-// The realtime process: environment → createRealtimeServer → listen on REALTIME_PORT. SIGTERM
-// (and Ctrl-C) closes it gracefully: no new connections or sends, the sends in flight commit
-// and are acked, then the process exits. A second signal exits at once.
+// The realtime process: environment → its infrastructure (metrics with the process's own,
+// Redis when REDIS_URL is set, the chat events listener on the database) → createRealtimeServer
+// → listen on REALTIME_PORT. SIGTERM (and Ctrl-C) closes it gracefully: no new connections or
+// sends, the sends in flight commit and are acked, then Redis and the database close and the
+// process exits. A second signal exits at once.
 import type { Logger } from 'pino';
 
 import { loadServerConfiguration } from '../lib/server-start';
@@ -10,17 +12,23 @@ const { env, databaseUrl } = await loadServerConfiguration('realtime');
 const { db } = await import('../lib/db');
 const { rateLimitOptionsFrom } = await import('../lib/rate-limits');
 const { createRealtimeServer } = await import('./server');
+const { createRealtimeMetrics } = await import('./metrics');
+const { connectRedis } = await import('./connections');
+const { listenForChatEvents } = await import('./chat-events');
 const logger: Logger = (await import('../lib/logger')).logger.child({ component: 'realtime' });
 
 async function main() {
+  const metrics = createRealtimeMetrics({ defaultMetrics: true });
+  const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL, { logger, metrics }) : undefined;
   const server = await createRealtimeServer({
     db,
-    databaseUrl,
+    metrics,
+    redis,
+    listenForChatEvents: (handlers) =>
+      listenForChatEvents({ connectionString: databaseUrl, logger, metrics, ...handlers }),
     port: env.REALTIME_PORT,
-    redisUrl: env.REDIS_URL,
     corsOrigin: env.FRONTEND_URL,
     logger,
-    processMetrics: true,
     rateLimits: rateLimitOptionsFrom(env),
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     metricsToken: env.METRICS_TOKEN,
@@ -40,6 +48,7 @@ async function main() {
     logger.info({ signal, inFlight: server.inFlightCount() }, 'shutting down: finishing in-flight sends');
     server
       .close()
+      .then(() => redis?.close().catch(() => {}))
       .then(() => db.$disconnect())
       .then(() => {
         logger.info('realtime stopped');

@@ -1,14 +1,14 @@
-// The realtime server factory: one HTTP server carrying Socket.IO plus /health, /ready and
-// /metrics, the handshake middleware, the event handlers, the adapter (Redis streams when
-// REDIS_URL is set, so N nodes act as one and connection state recovery keeps working; else in
-// memory), the NOTIFY listener that delivers every chat event, and a graceful close. main.ts and the tests
-// build it the same way (tests on port 0).
+// The realtime application factory: one HTTP server carrying Socket.IO plus /health, /ready and
+// /metrics, the handshake middleware, the event handlers, the adapter (Redis streams when given a
+// Redis client, so N nodes act as one; else in memory), the delivery of chat events heard from
+// PostgreSQL, and a graceful close. Its infrastructure comes in as dependencies, built by the
+// entry point (main.ts; tests/test-support.ts on port 0): the metrics registry, the Redis client
+// (connections.ts; not closed here) and the chat events listener's factory (chat-events.ts).
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
 import { Gauge } from 'prom-client';
 import { Server } from 'socket.io';
 import { storage, type AttachmentStorage } from '../lib/attachments/storage';
@@ -17,7 +17,8 @@ import { env } from '../lib/env';
 import { logger as defaultLogger } from '../lib/logger';
 import { lastRunFromAuditLog, registerArchiveMetrics } from '../lib/retention/metrics';
 import { createAuthMiddleware, SocketSlots } from './auth';
-import { createChatEventRelay, listenForChatEvents, type ChatEventsListener } from './chat-events';
+import { createChatEventRelay, type ChatEventsListener, type ChatEventHandlers } from './chat-events';
+import type { RedisClient } from './connections';
 import { InFlight, Semaphore, type HandlerDeps, type RealtimeIo } from './context';
 import { userRoom } from './rooms';
 import { createMessageChangeHandlers } from './handlers/message-changes';
@@ -25,7 +26,7 @@ import { createMessageHandlers } from './handlers/messages';
 import { createReceiptHandlers } from './handlers/receipts';
 import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
-import { createRealtimeMetrics, type RealtimeMetrics } from './metrics';
+import type { RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
 import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
 import { sendMessages } from '../lib/chat/send-messages';
@@ -34,13 +35,14 @@ import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '..
 
 export interface RealtimeServerOptions {
   db: Db;
-  /** Where to LISTEN for chat events (changes made over REST, by jobs and on other nodes). */
-  databaseUrl: string;
+  /** Starts listening for chat events (changes made over REST, by jobs and on other nodes). */
+  listenForChatEvents: (handlers: ChatEventHandlers) => ChatEventsListener;
+  metrics: RealtimeMetrics;
   /** 0 (the default) picks a free port; `port` on the result says which. */
   port?: number;
   host?: string;
-  /** Set: Redis streams adapter, Redis-backed rate limits and presence "last seen". */
-  redisUrl?: string;
+  /** Set: Redis streams adapter, Redis-backed rate limits and presence "last seen"; the caller closes it. */
+  redis?: RedisClient;
   /** The web app's origin(s): the only ones allowed to open a socket from a browser. */
   corsOrigin: string | string[];
   logger?: Logger;
@@ -55,8 +57,6 @@ export interface RealtimeServerOptions {
   maxConcurrentWrites?: number;
   /** Attachment bytes (an unsend deletes them); the UPLOAD_DIR disk by default. */
   storage?: AttachmentStorage;
-  /** Node process metrics (CPU, memory, event loop) on /metrics. Off by default (tests run many servers). */
-  processMetrics?: boolean;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
 }
@@ -81,19 +81,9 @@ export const DEFAULT_MAX_SOCKETS_PER_USER = 20;
 export async function createRealtimeServer(options: RealtimeServerOptions): Promise<RealtimeServer> {
   const { db } = options;
   const logger = options.logger ?? defaultLogger.child({ component: 'realtime' });
-  const metrics = createRealtimeMetrics({ defaultMetrics: options.processMetrics });
+  const { metrics, redis } = options;
   registerArchiveMetrics(metrics.registry, lastRunFromAuditLog(db));
   const inFlight = new InFlight();
-
-  let redis: ReturnType<typeof createClient> | undefined;
-  if (options.redisUrl) {
-    redis = createClient({ url: options.redisUrl });
-    redis.on('error', (error) => {
-      metrics.dbErrors.inc({ operation: 'redis' });
-      logger.warn({ err: error }, 'redis error');
-    });
-    await redis.connect();
-  }
 
   const httpServer = createServer((req, res) => void answerHttp(req, res));
 
@@ -161,10 +151,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   });
 
   const relay = createChatEventRelay({ io, db, metrics, nodeId });
-  const listener: ChatEventsListener = listenForChatEvents({
-    connectionString: options.databaseUrl,
-    logger,
-    metrics,
+  const listener: ChatEventsListener = options.listenForChatEvents({
     // An event this node could not deliver (the database failing mid-load) is not retried: its
     // sockets are told to catch up over REST instead, so nothing stays missing.
     onEvent: (event) =>
@@ -247,7 +234,6 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         await io.close();
         httpServer.closeAllConnections();
         await httpClosed;
-        if (redis) await redis.close().catch(() => {});
       })();
       return closing;
     },

@@ -11,20 +11,40 @@ import {
 } from 'socket.io-client';
 import { db } from '../lib/db';
 import type { ClientToServerEvents, ConnectErrorData, ServerToClientEvents } from '../lib/contract/chat-events';
-import { createRealtimeServer, type RealtimeServerOptions } from './server';
+import { logger as defaultLogger } from '../lib/logger';
+import { listenForChatEvents } from './chat-events';
+import { connectRedis } from './connections';
+import { createRealtimeMetrics } from './metrics';
+import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from './server';
 
 export type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 
 export const WAIT_MS = 15_000;
 
-export function startServer(options: Partial<RealtimeServerOptions> = {}) {
-  return createRealtimeServer({
+/**
+ * A realtime server wired as realtime/main.ts wires it (metrics, Redis when `redisUrl` is given,
+ * the chat events listener on the test file's database); closing it closes its Redis client too.
+ */
+export async function startServer(
+  options: Partial<RealtimeServerOptions> & { redisUrl?: string } = {},
+): Promise<RealtimeServer> {
+  const { redisUrl, ...rest } = options;
+  const metrics = rest.metrics ?? createRealtimeMetrics();
+  const logger = defaultLogger.child({ component: 'realtime' });
+  const redis = redisUrl ? await connectRedis(redisUrl, { logger, metrics }) : undefined;
+  const server = await createRealtimeServer({
     db,
-    databaseUrl: process.env.DATABASE_URL!,
+    metrics,
+    redis,
+    listenForChatEvents: (handlers) =>
+      listenForChatEvents({ connectionString: process.env.DATABASE_URL!, logger, metrics, ...handlers }),
     corsOrigin: 'http://localhost:3000',
     host: '127.0.0.1',
-    ...options,
+    logger,
+    ...rest,
   });
+  const close = server.close.bind(server);
+  return { ...server, close: () => close().then(() => redis?.close().catch(() => {})) };
 }
 
 type ClientOptions = Partial<ManagerOptions & SocketOptions>;
