@@ -249,7 +249,7 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
         ${pending.map((i) => i + 1)}::int[], ${pending.map(() => newMessageId())}::text[],
         ${pending.map((i) => input(i).chatId)}::text[], ${pending.map((i) => requests[i]!.senderId)}::text[],
         ${pending.map((i) => input(i).content)}::text[], ${pending.map((i) => input(i).clientMessageId ?? null)}::text[],
-        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => originJson(requests[i]!))}::text[]
+        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => (notify ? originJson(requests[i]!) : null))}::text[]
       ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id, origin)
     ),
     locked AS MATERIALIZED (
