@@ -286,13 +286,14 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
         SELECT recipient_id, chat_id, 1 FROM ins
       ) x GROUP BY x.recipient_id, x.chat_id
     ),
-    totals AS (SELECT recipient_id, sum(n)::int AS n FROM unread GROUP BY recipient_id),
-    -- The events commit with the messages: MATERIALIZED and joined below, so it always runs.
-    notified AS MATERIALIZED (SELECT ${notify ? notifyInsertedSql : Prisma.sql`0`} AS n)
+    totals AS (SELECT recipient_id, sum(n)::int AS n FROM unread GROUP BY recipient_id)${
+      // The events commit with the messages: MATERIALIZED and joined below, so it always runs.
+      notify ? Prisma.sql`, notified AS MATERIALIZED (SELECT ${notifyInsertedSql} AS n)` : Prisma.empty
+    }
     SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.recipient_id, i.created_at,
       t.n AS unread_count, u.n AS chat_unread_count
     FROM v
-    CROSS JOIN notified
+    ${notify ? Prisma.sql`CROSS JOIN notified` : Prisma.empty}
     LEFT JOIN (chats c ${chatRowJoins}) ON c.id = v.chat_id
     LEFT JOIN ins i ON i.id = v.id
     LEFT JOIN unread u ON u.recipient_id = i.recipient_id AND u.chat_id = i.chat_id
