@@ -4,7 +4,7 @@
 // UNSEND_WINDOW_HOURS); changes go through the outbox like sends, so they are shown at once and
 // wait offline.
 import { useState } from 'react';
-import { EDIT_WINDOW_MINUTES, UNSEND_WINDOW_HOURS } from '@/lib/chat/schemas';
+import { EDIT_WINDOW_MINUTES, REACTIONS, UNSEND_WINDOW_HOURS, type Reaction } from '@/lib/chat/schemas';
 import type { ThreadMessage } from '@/lib/client/merge';
 import { useRealtime } from './realtime-provider';
 
@@ -81,6 +81,7 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
           <time dateTime={message.createdAt}>{time}</time>
           {own && <Tick state={state} />}
         </p>
+        {(message.reactions.length > 0 || (!message.status && !message.archived)) && <Reactions message={message} />}
         {message.change?.status === 'failed' && (
           <p className="mt-1 flex gap-3 text-xs" role="alert" data-testid="change-refused">
             <span>
@@ -107,6 +108,78 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
         )}
       </div>
     </li>
+  );
+}
+
+/** The message's reactions (count, who), each a toggle of the user's own; and a picker to add one. */
+function Reactions({ message }: { message: ThreadMessage }) {
+  const { client, user } = useRealtime();
+  const [picking, setPicking] = useState(false);
+  const readOnly = Boolean(message.archived || message.status);
+  const toggle = (emoji: Reaction, on: boolean) => void client.react(message.chatId, message.id, emoji, on);
+  return (
+    <div className="mt-1 flex flex-wrap items-center gap-1" data-testid="reactions">
+      {message.reactions.map(({ emoji, users }) => {
+        const mine = users.some((u) => u.id === user.id);
+        const who = users.map((u) => (u.id === user.id ? 'you' : u.name)).join(', ');
+        return (
+          <button
+            key={emoji}
+            type="button"
+            disabled={readOnly}
+            aria-pressed={mine}
+            aria-label={`${emoji} ${users.length}: ${who}`}
+            title={who}
+            data-testid="reaction"
+            data-emoji={emoji}
+            onClick={() => toggle(emoji as Reaction, !mine)}
+            className={`rounded-full px-1.5 text-xs ring-1 ${mine ? 'bg-sky-100 text-slate-900 ring-sky-400' : 'bg-white/80 text-slate-900 ring-slate-300'}`}
+          >
+            {emoji} {users.length}
+          </button>
+        );
+      })}
+      {!readOnly && (
+        <span className="relative">
+          <button
+            type="button"
+            aria-label="Add a reaction"
+            aria-expanded={picking}
+            onClick={() => setPicking(!picking)}
+            onKeyDown={(e) => e.key === 'Escape' && setPicking(false)}
+            className="rounded-full px-1.5 text-xs opacity-60 ring-1 ring-slate-300 hover:opacity-100 focus:opacity-100"
+            data-testid="add-reaction"
+          >
+            ☺+
+          </button>
+          {picking && (
+            <span
+              role="menu"
+              className="absolute bottom-6 left-0 z-10 flex gap-1 rounded-full bg-white p-1 shadow-lg ring-1 ring-slate-200"
+            >
+              {REACTIONS.map((emoji) => (
+                <button
+                  key={emoji}
+                  type="button"
+                  role="menuitem"
+                  aria-label={`React ${emoji}`}
+                  className="rounded-full px-1 hover:bg-slate-100"
+                  onClick={() => {
+                    setPicking(false);
+                    toggle(
+                      emoji,
+                      !message.reactions.some((r) => r.emoji === emoji && r.users.some((u) => u.id === user.id)),
+                    );
+                  }}
+                >
+                  {emoji}
+                </button>
+              ))}
+            </span>
+          )}
+        </span>
+      )}
+    </div>
   );
 }
 

@@ -4,7 +4,7 @@
 export { getChatForMember, type ChatMembership } from './access';
 export { listChatsForUser, openChat, type ChatSummary } from './chats';
 export { listMessages, markMessagesRead, type MessagePage, type ReadReceipt } from './messages';
-export { editMessage, listMessageChanges, unsendMessage, type MessageChange } from './message-changes';
+export { editMessage, listMessageChanges, setReaction, unsendMessage, type MessageChange } from './message-changes';
 export { sendMessage, sendMessages, type SentMessage, type StoreOutcome, type SendRequest } from './send-messages';
 export { toMessageDto, messageInclude, type MessageDto } from './message-dto';
 export { countUnreadBoth } from './unread';

@@ -1,5 +1,5 @@
 // Changes to messages already sent: edit (within EDIT_WINDOW_MINUTES) and unsend (within
-// UNSEND_WINDOW_HOURS) by their sender, and the change cursor through which a client that was
+// UNSEND_WINDOW_HOURS) by their sender, reactions by either member, and the change cursor through which a client that was
 // away learns of them. Windows count from the server's time of sending; archived messages are
 // read-only. Each change takes the chat's next change_seq under the chat's row lock and publishes
 // `message_changed` with its commit (for other realtime nodes; see events.ts), like a send.
@@ -12,7 +12,13 @@ import { getChatForMember } from './access';
 import { publishChatEvent, type EventOrigin } from './events';
 import type { MessageDto } from './message-dto';
 import { loadMessages } from './message-store';
-import { EDIT_WINDOW_MINUTES, UNSEND_WINDOW_HOURS, type EditMessageInput, type UnsendMessageInput } from './schemas';
+import {
+  EDIT_WINDOW_MINUTES,
+  UNSEND_WINDOW_HOURS,
+  type EditMessageInput,
+  type ReactInput,
+  type UnsendMessageInput,
+} from './schemas';
 import { countUnreadBoth } from './unread';
 
 /** Changes returned by one call of listMessageChanges, at most. */
@@ -46,6 +52,8 @@ type TargetRow = {
   unsent_at: Date | null;
   /** The database's clock: windows are counted on the server's time. */
   now: Date;
+  /** The asking user's reactions on it. */
+  my_reactions: string[];
 };
 
 /** Replaces the text of one's own message (earlier versions go to message_edits). */
@@ -55,7 +63,7 @@ export function editMessage(
   input: EditMessageInput,
   options: ChangeOptions = {},
 ): Promise<MessageChange> {
-  return changeOwnMessage(db, userId, input, options, {
+  return changeMessage(db, userId, input, options, {
     window: { ms: EDIT_WINDOW_MINUTES * 60_000, what: `edited within ${EDIT_WINDOW_MINUTES} minutes of sending` },
     refuse: (row) => (row.unsent_at ? new AppError('CONFLICT', 'This message was unsent; it cannot be edited') : null),
     // The same text again (a retry from an outbox, or no edit at all) changes nothing.
@@ -82,7 +90,7 @@ export async function unsendMessage(
   options: ChangeOptions & { log?: (error: unknown) => void } = {},
 ): Promise<MessageChange> {
   let storageKeys: string[] = [];
-  return changeOwnMessage(db, userId, input, options, {
+  return changeMessage(db, userId, input, options, {
     window: { ms: UNSEND_WINDOW_HOURS * 3_600_000, what: `unsent within ${UNSEND_WINDOW_HOURS} hours of sending` },
     // Unsent already: answered as it is, whenever asked (a retry from an outbox).
     done: (row) => row.unsent_at !== null,
@@ -102,18 +110,51 @@ export async function unsendMessage(
   });
 }
 
+/**
+ * Puts a reaction on a message of the chat, or takes it off (either member, any message not
+ * unsent, no time limit; archived ones are read-only). Setting the state it already has changes
+ * nothing, so a retry never flips it back. Not a message: unread counts and the chat's order stay.
+ */
+export function setReaction(
+  db: Db,
+  userId: string,
+  input: ReactInput,
+  options: ChangeOptions = {},
+): Promise<MessageChange> {
+  return changeMessage(db, userId, input, options, {
+    by: 'member',
+    refuse: (row) =>
+      row.unsent_at ? new AppError('CONFLICT', 'This message was unsent; it takes no reactions') : null,
+    done: (row) => row.my_reactions.includes(input.emoji) === input.on,
+    async apply(tx, row, changeSeq, reactor) {
+      if (input.on) {
+        await tx.$executeRaw`
+          INSERT INTO message_reactions (id, message_id, user_id, emoji)
+          VALUES (gen_random_uuid()::text, ${row.id}, ${reactor}, ${input.emoji})`;
+      } else {
+        await tx.$executeRaw`
+          DELETE FROM message_reactions WHERE message_id = ${row.id} AND user_id = ${reactor} AND emoji = ${input.emoji}`;
+      }
+      await tx.$executeRaw`UPDATE messages SET change_seq = ${changeSeq} WHERE id = ${row.id}`;
+    },
+  });
+}
+
 /** One change rule: refused outright, nothing to do, or too late; else `apply` makes it. */
 interface ChangeRule {
-  window: { ms: number; what: string };
+  /** Who may make it: the message's sender (the default), or either member of the chat. */
+  by?: 'sender' | 'member';
+  /** How long after sending it may be made; no limit when absent. */
+  window?: { ms: number; what: string };
   refuse?: (row: TargetRow) => AppError | null;
   done: (row: TargetRow) => boolean;
-  /** Makes the change, stamping `changeSeq` on the message. */
-  apply: (tx: Tx, row: TargetRow, changeSeq: bigint) => Promise<void>;
+  /** Makes the change (for `userId`), stamping `changeSeq` on the message. */
+  apply: (tx: Tx, row: TargetRow, changeSeq: bigint, userId: string) => Promise<void>;
   /** Runs once a change has committed. */
   committed?: () => Promise<void>;
 }
 
-async function changeOwnMessage(
+async function changeMessage(
   db: Db,
   userId: string,
   target: { chatId: string; messageId?: string; clientMessageId?: string },
@@ -127,24 +168,26 @@ async function changeOwnMessage(
     : Prisma.sql`sender_id = ${userId} AND client_message_id = ${target.clientMessageId ?? null}`;
   const { changed, recipientId, messageId } = await db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<TargetRow[]>`
-      SELECT id, sender_id, recipient_id, created_at, content, unsent_at, now() AS now FROM messages
-      WHERE ${which} AND chat_id = ${chat.id} FOR NO KEY UPDATE`;
+      SELECT id, sender_id, recipient_id, created_at, content, unsent_at, now() AS now,
+             ARRAY(SELECT emoji FROM message_reactions r WHERE r.message_id = messages.id AND r.user_id = ${userId}) AS my_reactions
+      FROM messages WHERE ${which} AND chat_id = ${chat.id} FOR NO KEY UPDATE`;
     if (!row) {
       const [archived] = await tx.$queryRaw<unknown[]>`
         SELECT 1 FROM archived_messages WHERE ${which} AND chat_id = ${chat.id}`;
       if (archived) throw new AppError('ARCHIVED', 'This message is archived: it can no longer be changed');
       throw notFound('Message');
     }
-    if (row.sender_id !== userId) throw new AppError('FORBIDDEN', 'You can only change your own messages');
+    if ((rule.by ?? 'sender') === 'sender' && row.sender_id !== userId)
+      throw new AppError('FORBIDDEN', 'You can only change your own messages');
     const refusal = rule.refuse?.(row);
     if (refusal) throw refusal;
     if (rule.done(row)) return { changed: false, recipientId: row.recipient_id, messageId: row.id };
-    if (row.now.getTime() - row.created_at.getTime() > rule.window.ms) {
+    if (rule.window && row.now.getTime() - row.created_at.getTime() > rule.window.ms) {
       throw new AppError('WINDOW_CLOSED', `Too late: a message can be ${rule.window.what}`);
     }
     const [{ change_seq }] = await tx.$queryRaw<[{ change_seq: bigint }]>`
       UPDATE chats SET change_seq = change_seq + 1 WHERE id = ${chat.id} RETURNING change_seq`;
-    await rule.apply(tx, row, change_seq);
+    await rule.apply(tx, row, change_seq, userId);
     if (options.announce ?? true) {
       const counts = await countUnreadBoth(tx, row.recipient_id, chat.id);
       await publishChatEvent(tx, {

@@ -12,6 +12,10 @@ export const messageInclude = {
     select: { id: true, originalName: true, mimeType: true, size: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   },
+  reactions: {
+    select: { emoji: true, user: { select: { id: true, name: true } } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  },
 } as const satisfies Prisma.MessageInclude;
 
 /** A message, live or archived, with the people, property and files the wire shape carries. */
@@ -40,9 +44,17 @@ export function toMessageDto(row: MessageRow) {
     recipient: row.recipient,
     property: row.property,
     files: row.files.map((f) => ({ ...f, url: attachmentUrl(f.id) })),
+    reactions: groupReactions(row.reactions),
     // Only archived messages carry the flag: the wire shape of a live message is unchanged.
     ...(row.archived ? { archived: true as const } : {}),
   };
 }
 
 export type MessageDto = ReturnType<typeof toMessageDto>;
+
+/** Reactions by kind, in the order each kind was first used, with who reacted (in order). */
+function groupReactions(rows: MessageRow['reactions']) {
+  const byEmoji = new Map<string, Array<{ id: string; name: string }>>();
+  for (const { emoji, user } of rows) byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), user]);
+  return [...byEmoji].map(([emoji, users]) => ({ emoji, users }));
+}

@@ -106,7 +106,12 @@ export async function loadMessages(db: Db, rows: Array<Pick<PageRow, 'id'>>): Pr
              SELECT json_agg(json_build_object('id', f.id, 'originalName', f.original_name,
                                                'mimeType', f.mime_type, 'size', f.size)
                              ORDER BY f.created_at, f.id)
-             FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id), '[]'::json) AS files
+             FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id), '[]'::json) AS files,
+           coalesce((
+             SELECT json_agg(json_build_object('emoji', x.emoji, 'user', json_build_object('id', u.id, 'name', u.name))
+                             ORDER BY x.created_at, x.id)
+             FROM message_reactions x JOIN users u ON u.id = x.user_id
+             WHERE x.message_id = m.id OR x.archived_message_id = m.id), '[]'::json) AS reactions
     FROM chat_messages m
     JOIN users s ON s.id = m.sender_id
     JOIN users r ON r.id = m.recipient_id

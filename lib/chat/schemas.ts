@@ -117,3 +117,16 @@ export const messageParamsSchema = z.object({ chatId: id, messageId: id });
 export const messageChangesQuerySchema = z.object({
   changedAfter: z.string().regex(/^\d{1,18}$/, 'must be a change cursor from a history page'),
 });
+
+/** The reactions a member may put on a message: a small fixed set, one of each per user and message. */
+export const REACTIONS = ['👍', '❤️', '😂', '😮', '🙏'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+/**
+ * Puts a reaction on (`on: true`) or takes it off a message of the chat: a state, not a toggle,
+ * so a retry never flips it back.
+ */
+export const reactSchema = z
+  .object({ ...changeTarget, emoji: z.enum(REACTIONS), on: z.boolean() })
+  .refine(...exactlyOneTarget);
+export type ReactInput = z.infer<typeof reactSchema>;
+export const reactBodySchema = z.object({ emoji: z.enum(REACTIONS), on: z.boolean() });

@@ -158,6 +158,7 @@ export async function sendMessages(
         recipient: chat.other,
         property: chat.property,
         files: filesOf.get(row.message_id) ?? [],
+        reactions: [],
         archived: false,
       });
       const counts = { unreadCount: row.unread_count!, chatUnreadCount: row.chat_unread_count! };

@@ -25,7 +25,7 @@ import type {
 } from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
-import { TYPING_THROTTLE_MS } from '../chat/schemas';
+import { TYPING_THROTTLE_MS, type Reaction } from '../chat/schemas';
 import { ApiError, apiFetch } from './api';
 import {
   LOCAL_ID_PREFIX,
@@ -239,6 +239,11 @@ export class ChatClient {
     await this.queueChange(chatId, { kind: 'unsend', ...changeTarget(messageId) }, '');
   }
 
+  /** Puts a reaction on a message of the chat, or takes it off: queued like any change. */
+  async react(chatId: string, messageId: string, emoji: Reaction, on: boolean): Promise<void> {
+    await this.queueChange(chatId, { kind: 'react', reaction: { emoji, on }, ...changeTarget(messageId) }, '');
+  }
+
   private async queueChange(chatId: string, change: OutboxChange, content: string): Promise<void> {
     await this.outboxInstance.add({ chatId, content, change });
     void this.flushOutbox();
@@ -433,7 +438,9 @@ export class ChatClient {
       response =
         change.kind === 'edit'
           ? await timed.emitWithAck('edit_message', { ...target, content: item.content })
-          : await timed.emitWithAck('unsend_message', target);
+          : change.kind === 'react' && change.reaction
+            ? await timed.emitWithAck('react', { ...target, ...change.reaction })
+            : await timed.emitWithAck('unsend_message', target);
     } catch {
       this.scheduleRetry(2_000);
       return { kind: 'unavailable', code: 'TIMEOUT', message: 'The server did not confirm in time' };

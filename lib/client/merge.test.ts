@@ -18,6 +18,7 @@ function msg(partial: Partial<ThreadMessage> & { id: string }): ThreadMessage {
     recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
     property: null,
     files: [],
+    reactions: [],
     ...partial,
   };
 }

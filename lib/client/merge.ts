@@ -12,7 +12,7 @@ export type DeliveryStatus = 'sending' | 'failed';
 export type ThreadMessage = MessageDto & {
   status?: DeliveryStatus;
   /** An edit or unsend of this stored message waiting in the outbox (shown already), or refused. */
-  change?: { kind: 'edit' | 'unsend'; status: DeliveryStatus; error?: string; outboxId: string };
+  change?: { kind: 'edit' | 'unsend' | 'react'; status: DeliveryStatus; error?: string; outboxId: string };
 };
 
 export function isPending(message: ThreadMessage): boolean {

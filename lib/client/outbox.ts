@@ -6,6 +6,7 @@
 // tries that reached no answer or an error a message is marked failed (the user can retry or
 // delete it); time spent offline is not a try, so offline messages simply wait.
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import type { Reaction } from '../chat/schemas';
 import type { ErrorCode } from '../errors';
 
 export const MAX_ATTEMPTS = 3;
@@ -19,7 +20,9 @@ export const LOCAL_ID_PREFIX = 'local:';
  * it in place instead, see ChatClient).
  */
 export interface OutboxChange {
-  kind: 'edit' | 'unsend';
+  kind: 'edit' | 'unsend' | 'react';
+  /** A reaction's kind and state (put on, or taken off). */
+  reaction?: { emoji: Reaction; on: boolean };
   /** The stored message's id; or, for a message whose send was on its way when it was changed, */
   messageId?: string;
   /** …the clientMessageId it was sent with (the server finds it by that). */

@@ -31,6 +31,7 @@ function message(id: string, createdAt: string): MessageDto {
     recipient: { id: 'u2', name: 'U2', role: 'OWNER' },
     property: null,
     files: [],
+    reactions: [],
   };
 }
 

@@ -12,6 +12,7 @@ import {
   editMessageSchema,
   joinChatSchema,
   markReadSchema,
+  reactSchema,
   sendMessageSchema,
   typingSchema,
   unsendMessageSchema,
@@ -68,6 +69,7 @@ export const CLIENT_EVENTS = {
   typing: { input: typingSchema, what: 'typing payload', budget: 'typing', ack: ackOf<{ relayed: boolean }>() },
   edit_message: { input: editMessageSchema, what: 'edit', budget: 'send', ack: ackOf<MessageChangeResult>() },
   unsend_message: { input: unsendMessageSchema, what: 'unsend', budget: 'send', ack: ackOf<MessageChangeResult>() },
+  react: { input: reactSchema, what: 'reaction', budget: 'event', ack: ackOf<MessageChangeResult>() },
 } as const satisfies Record<string, { input: z.ZodType; what: string; budget: Budget; ack: unknown }>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;

@@ -31,8 +31,9 @@ describe('the migrated schema', () => {
     expect(await childTablesInCatalog(client)).toEqual([
       { table: 'files', column: 'message_id' },
       { table: 'message_edits', column: 'message_id' },
+      { table: 'message_reactions', column: 'message_id' },
     ]);
-    expect(CHILD_TABLES.map((c) => c.table)).toEqual(['files', 'message_edits']);
+    expect(CHILD_TABLES.map((c) => c.table)).toEqual(['files', 'message_edits', 'message_reactions']);
   });
 });
 

@@ -21,6 +21,7 @@ export interface ChildTable {
 export const CHILD_TABLES: readonly ChildTable[] = [
   { table: 'files', liveColumn: 'message_id', archivedColumn: 'archived_message_id' },
   { table: 'message_edits', liveColumn: 'message_id', archivedColumn: 'archived_message_id' },
+  { table: 'message_reactions', liveColumn: 'message_id', archivedColumn: 'archived_message_id' },
 ];
 
 export interface MessageTables {

@@ -1,8 +1,8 @@
-// edit_message / unsend_message: lib/chat decides everything (membership, own message, window,
-// archived) → ack with the message as it is now → message_updated to every other tab of both
+// edit_message / unsend_message / react: lib/chat decides everything (membership, own message,
+// window, archived) → ack with the message as it is now → message_updated to every other tab of both
 // members: on this node from here, on the others from the event that commits with the change
 // (see handlers/messages.ts). A change that changed nothing (a retry) is delivered nowhere.
-import { editMessage, unsendMessage, type MessageChange } from '../../lib/chat';
+import { editMessage, setReaction, unsendMessage, type MessageChange } from '../../lib/chat';
 import type { MessageChangeResult } from '../../lib/contract/chat-events';
 import { onClientEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { deliverMessageChange } from '../deliveries';
@@ -39,6 +39,13 @@ export function createMessageChangeHandlers(deps: HandlerDeps) {
       socket,
       'unsend_message',
       (input) => run(() => unsendMessage(deps.db, deps.storage, socket.data.userId, input, { origin, announce, log })),
+      deliver,
+    );
+    onClientEvent(
+      deps,
+      socket,
+      'react',
+      (input) => run(() => setReaction(deps.db, socket.data.userId, input, { origin, announce })),
       deliver,
     );
   };

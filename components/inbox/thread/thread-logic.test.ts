@@ -45,6 +45,7 @@ function stored(over: Partial<ThreadMessage>): ThreadMessage {
     recipient: me,
     property: null,
     files: [],
+    reactions: [],
     ...over,
   } as ThreadMessage;
 }
@@ -140,13 +141,13 @@ describe('withPendingChanges', () => {
   const unsend = item({ clientMessageId: 'k-unsend', content: '', change: { kind: 'unsend', messageId: 'm9' } });
 
   it('shows a waiting edit at once, marked as waiting', () => {
-    expect(withPendingChanges([mine], [edit], 'chat-1')).toEqual([
+    expect(withPendingChanges([mine], [edit], 'chat-1', me)).toEqual([
       { ...mine, content: 'at 6pm', change: { kind: 'edit', status: 'sending', outboxId: 'k-edit' } },
     ]);
   });
 
   it('shows a waiting unsend as unsent, text and files gone', () => {
-    const [shown] = withPendingChanges([{ ...mine, files: [] }], [edit, unsend], 'chat-1');
+    const [shown] = withPendingChanges([{ ...mine, files: [] }], [edit, unsend], 'chat-1', me);
     expect(shown).toMatchObject({ content: '', unsentAt: unsend.createdAt, change: { kind: 'unsend' } });
   });
 
@@ -156,7 +157,7 @@ describe('withPendingChanges', () => {
       status: 'failed' as const,
       lastError: { code: 'WINDOW_CLOSED' as const, message: 'Too late' },
     };
-    expect(withPendingChanges([mine], [refused], 'chat-1')[0]).toMatchObject({
+    expect(withPendingChanges([mine], [refused], 'chat-1', me)[0]).toMatchObject({
       content: 'at 5pm',
       change: { status: 'failed', error: 'Too late' },
     });
@@ -164,7 +165,7 @@ describe('withPendingChanges', () => {
 
   it('leaves other chats, other messages and sends alone; pendingMessages skips changes', () => {
     const elsewhere = { ...edit, chatId: 'chat-2' };
-    expect(withPendingChanges([mine], [elsewhere, item({})], 'chat-1')).toEqual([mine]);
+    expect(withPendingChanges([mine], [elsewhere, item({})], 'chat-1', me)).toEqual([mine]);
     expect(pendingMessages([edit, unsend], 'chat-1', me, other)).toEqual([]);
   });
 });

@@ -31,6 +31,7 @@ export function pendingMessages(
       recipient: otherParty ?? { id: '', name: '', role: 'OWNER' },
       property: null,
       files: [],
+      reactions: [],
       status: i.status === 'failed' ? 'failed' : 'sending',
     }));
 }
@@ -43,6 +44,7 @@ export function withPendingChanges(
   messages: readonly ThreadMessage[],
   outbox: readonly OutboxItem[],
   chatId: string,
+  me: { id: string; name: string },
 ): ThreadMessage[] {
   const changes = outbox.filter((i) => i.chatId === chatId && i.change);
   if (!changes.length) return [...messages];
@@ -61,10 +63,29 @@ export function withPendingChanges(
       // A refused change shows the message as it is, with the refusal.
       if (change.status === 'failed') shown = { ...shown, change };
       else if (change.kind === 'edit') shown = { ...shown, content: item.content, change };
+      else if (change.kind === 'react')
+        shown = { ...shown, reactions: withReaction(shown.reactions, me, item.change!.reaction!) };
       else shown = { ...shown, content: '', files: [], unsentAt: item.createdAt, change };
     }
     return shown;
   });
+}
+
+/** Reactions as they will be once `reaction` (by `me`) is stored: put on or taken off. */
+export function withReaction(
+  reactions: ThreadMessage['reactions'],
+  me: { id: string; name: string },
+  reaction: { emoji: string; on: boolean },
+): ThreadMessage['reactions'] {
+  const others = reactions.map((r) =>
+    r.emoji === reaction.emoji ? { ...r, users: r.users.filter((u) => u.id !== me.id) } : r,
+  );
+  const withMine = others.some((r) => r.emoji === reaction.emoji)
+    ? others.map((r) => (r.emoji === reaction.emoji && reaction.on ? { ...r, users: [...r.users, me] } : r))
+    : reaction.on
+      ? [...others, { emoji: reaction.emoji, users: [me] }]
+      : others;
+  return withMine.filter((r) => r.users.length > 0);
 }
 
 /** The newest stored message sent to `userId` and not read yet: reading it marks all before it. */

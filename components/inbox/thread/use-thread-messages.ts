@@ -21,6 +21,7 @@ export function useThreadMessages(
         mergeMessages(threadMessages(thread.data), pendingMessages(outbox, chatId, me, otherParty)),
         outbox,
         chatId,
+        me,
       ),
     [thread.data, outbox, chatId, me, otherParty],
   );
