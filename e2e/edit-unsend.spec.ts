@@ -108,3 +108,33 @@ async function editCount(chatId: string): Promise<number> {
     await client.end();
   }
 }
+
+test('a reaction shows live on both sides, with who reacted, and comes off again', async ({ browser }) => {
+  const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
+  const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Rita React');
+  await guest.openChat(chatId);
+  await guest.connected();
+  await guest.send('We arrive Friday');
+  await owner.openChat(chatId);
+  await expect(owner.message('We arrive Friday')).toBeVisible();
+
+  // The owner reacts from the picker; the guest sees it live, with the owner's name.
+  await owner.message('We arrive Friday').getByRole('button', { name: 'Add a reaction' }).click();
+  await owner.page.getByRole('menuitem', { name: 'React 👍' }).click();
+  const onGuest = guest.message('We arrive Friday').getByTestId('reaction');
+  await expect(onGuest).toHaveAttribute('aria-label', '👍 1: Oscar Owner');
+  await expect(onGuest).toHaveAttribute('aria-pressed', 'false');
+
+  // The guest adds the same one: two, pressed on the guest's side; live on the owner's.
+  await onGuest.click();
+  await expect(onGuest).toHaveAttribute('aria-label', '👍 2: Oscar Owner, you');
+  const onOwner = owner.message('We arrive Friday').getByTestId('reaction');
+  await expect(onOwner).toHaveAttribute('aria-label', '👍 2: you, Rita React');
+  await expect(onOwner).toHaveAttribute('aria-pressed', 'true');
+
+  // The owner takes it off.
+  await onOwner.click();
+  await expect(onGuest).toHaveAttribute('aria-label', '👍 1: you');
+  await guest.context.close();
+  await owner.context.close();
+});

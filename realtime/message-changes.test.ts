@@ -242,3 +242,40 @@ describe('refused changes across two nodes', () => {
     expect((await db.chat.findUniqueOrThrow({ where: { id: s.chat.id } })).ownerUnreadCount).toBe(2);
   });
 });
+
+describe('reactions across two nodes', () => {
+  it('a reaction by the owner on node B reaches the guest on both nodes once, and the owner’s other tab', async () => {
+    const s = await scene();
+    const message = await s.send('nice place?');
+    const react = await s.ownerOnB.emitWithAck('react', {
+      chatId: s.chat.id,
+      messageId: message.id,
+      emoji: '❤️',
+      on: true,
+    });
+    if (!react.ok) throw new Error(react.error.message);
+    expect(react.data.message.reactions).toEqual([{ emoji: '❤️', users: [{ id: s.owner.id, name: s.owner.name }] }]);
+    // A retry is answered, changes nothing and tells no one.
+    const retry = await s.ownerOnA.emitWithAck('react', {
+      chatId: s.chat.id,
+      messageId: message.id,
+      emoji: '❤️',
+      on: true,
+    });
+    expect(retry).toMatchObject({ ok: true, data: { changed: false } });
+    await s.barrier();
+    for (const r of [s.guestA, s.guestB, s.ownerA]) {
+      expect(updatesOf(r, message.id).map((p) => p.message.reactions)).toEqual([react.data.message.reactions]);
+      // Not a message: no counts travel with it.
+      expect(updatesOf(r, message.id)[0]).not.toHaveProperty('unreadCount');
+    }
+    expect(updatesOf(s.ownerB, message.id)).toHaveLength(0); // the reacting socket has its ack
+    const unknown = await s.guestOnA.emitWithAck('react', {
+      chatId: s.chat.id,
+      messageId: message.id,
+      emoji: '🍕' as '👍',
+      on: true,
+    });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+});
