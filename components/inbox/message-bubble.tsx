@@ -1,8 +1,8 @@
 'use client';
 // One message. Content is rendered as text (React escapes it), never as HTML. The sender's own
 // messages have a menu to edit (within EDIT_WINDOW_MINUTES) or unsend (within
-// UNSEND_WINDOW_HOURS); changes go through the outbox like sends, so they are shown at once and
-// wait offline.
+// UNSEND_WINDOW_HOURS); every stored message takes reactions. Changes go through the outbox like
+// sends, so they are shown at once and wait offline.
 import { useState } from 'react';
 import { EDIT_WINDOW_MINUTES, REACTIONS, UNSEND_WINDOW_HOURS, type Reaction } from '@/lib/chat/schemas';
 import type { ThreadMessage } from '@/lib/client/merge';
@@ -85,7 +85,7 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
         {message.change?.status === 'failed' && (
           <p className="mt-1 flex gap-3 text-xs" role="alert" data-testid="change-refused">
             <span>
-              {message.change.kind === 'edit' ? 'Not edited' : 'Not unsent'}: {message.change.error}
+              {REFUSED_CHANGE[message.change.kind]}: {message.change.error}
             </span>
             <button className="underline" onClick={() => void client.deleteFailedMessage(message.change!.outboxId)}>
               Dismiss
@@ -182,6 +182,8 @@ function Reactions({ message }: { message: ThreadMessage }) {
     </div>
   );
 }
+
+const REFUSED_CHANGE = { edit: 'Not edited', unsend: 'Not unsent', react: 'Reaction not saved' } as const;
 
 function UnsentBubble({ message, own }: { message: ThreadMessage; own: boolean }) {
   return (

@@ -1,7 +1,7 @@
 // Changes to messages already sent: edit (within EDIT_WINDOW_MINUTES) and unsend (within
-// UNSEND_WINDOW_HOURS) by their sender, reactions by either member, and the change cursor through which a client that was
-// away learns of them. Windows count from the server's time of sending; archived messages are
-// read-only. Each change takes the chat's next change_seq under the chat's row lock and publishes
+// UNSEND_WINDOW_HOURS) by their sender, reactions by either member, and the change cursor
+// through which a client that was away learns of them. Windows count from the server's time of
+// sending; archived messages are read-only. Each change takes the chat's next change_seq under the chat's row lock and publishes
 // `message_changed` with its commit (for other realtime nodes; see events.ts), like a send.
 // Locks: the message row first, then the chat row (in the counters trigger or the change_seq
 // update): the order a read receipt takes them, so the two never deadlock.

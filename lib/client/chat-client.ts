@@ -435,12 +435,11 @@ export class ChatClient {
     let response: AckResponse<MessageChangeResult>;
     try {
       const timed = socket.timeout(this.ackTimeoutMs);
-      response =
-        change.kind === 'edit'
-          ? await timed.emitWithAck('edit_message', { ...target, content: item.content })
-          : change.kind === 'react' && change.reaction
-            ? await timed.emitWithAck('react', { ...target, ...change.reaction })
-            : await timed.emitWithAck('unsend_message', target);
+      if (change.kind === 'edit')
+        response = await timed.emitWithAck('edit_message', { ...target, content: item.content });
+      else if (change.kind === 'unsend') response = await timed.emitWithAck('unsend_message', target);
+      else if (change.reaction) response = await timed.emitWithAck('react', { ...target, ...change.reaction });
+      else return { kind: 'rejected', code: 'VALIDATION', message: 'A reaction record without its reaction' };
     } catch {
       this.scheduleRetry(2_000);
       return { kind: 'unavailable', code: 'TIMEOUT', message: 'The server did not confirm in time' };
