@@ -6,50 +6,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../lib/chat';
 import { db } from '../lib/db';
-import { startRedisServer } from '../test/redis-server';
-import { bearerToken, createChat } from '../test/fixtures';
+import { seeEachOther, startTwoNodes } from '../test/two-nodes';
+import { createChat } from '../test/fixtures';
 import type { RealtimeServer } from './server';
-import { connect, eventually, Recorder, startServer, type Client } from './test-support';
+import { eventually, Recorder, startServer, type Client } from './test-support';
 
 const SEND_LIMIT = 50;
 
-let redis: Awaited<ReturnType<typeof startRedisServer>>;
-let redisUrl: string;
+let cluster: Awaited<ReturnType<typeof startTwoNodes>>;
 let nodeA: RealtimeServer;
 let nodeB: RealtimeServer;
-const clients: Client[] = [];
-const open = async (node: RealtimeServer, userId: string) => {
-  const c = await connect(node.url, (await bearerToken(db, userId)).token);
-  clients.push(c);
-  return c;
-};
+let redisUrl: string;
+const open = (node: RealtimeServer, userId: string) => cluster.open(node, userId);
 const sockets = (node: RealtimeServer, userId: string) =>
   node.io.of('/').adapter.rooms.get(`user:${userId}`)?.size ?? 0;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  redisUrl = redis.url;
-  const options = { redisUrl, rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600 } };
-  [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
-  await Promise.all([nodeA.chatEventsReady(), nodeB.chatEventsReady()]);
-  // Presence, typing and rate limits cross through Redis once the nodes know each other.
-  await seeEachOther([nodeA, nodeB]);
+  cluster = await startTwoNodes({ rateLimits: { sendPoints: SEND_LIMIT, sendDurationSeconds: 600 } });
+  ({ nodeA, nodeB, redisUrl } = cluster);
 });
 
-async function seeEachOther(nodes: RealtimeServer[]) {
-  for (const node of nodes) {
-    await eventually(
-      async () => (await node.io.of('/').adapter.serverCount()) >= nodes.length,
-      'the nodes to see each other',
-    );
-  }
-}
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await Promise.all([nodeA?.close(), nodeB?.close()]);
-  redis?.stop();
-});
+afterAll(() => cluster?.close());
 
 describe('two nodes behind one Redis', () => {
   it('deliver messages, receipts and REST sends across nodes, each once per socket', async () => {

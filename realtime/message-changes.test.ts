@@ -7,39 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editMessage, sendMessage, unsendMessage } from '../lib/chat';
 import { storage } from '../lib/attachments/storage';
 import { db } from '../lib/db';
-import { startRedisServer } from '../test/redis-server';
-import { bearerToken, createChat, createUser } from '../test/fixtures';
+import { startTwoNodes } from '../test/two-nodes';
+import { createChat, createUser } from '../test/fixtures';
 import type { RealtimeServer } from './server';
-import { connect, eventually, Recorder, startServer, type Client } from './test-support';
+import { Recorder } from './test-support';
 
-let redis: Awaited<ReturnType<typeof startRedisServer>>;
-let redisUrl: string;
+let cluster: Awaited<ReturnType<typeof startTwoNodes>>;
 let nodeA: RealtimeServer;
 let nodeB: RealtimeServer;
-const clients: Client[] = [];
-const open = async (node: RealtimeServer, userId: string) => {
-  const c = await connect(node.url, (await bearerToken(db, userId)).token);
-  clients.push(c);
-  return c;
-};
+const open = (node: RealtimeServer, userId: string) => cluster.open(node, userId);
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  redisUrl = redis.url;
-  const options = { redisUrl, rateLimits: { sendPoints: 500, sendDurationSeconds: 600 } };
-  [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
-  await Promise.all([nodeA.chatEventsReady(), nodeB.chatEventsReady()]);
-  // Presence, typing and rate limits cross through Redis once the nodes know each other.
-  for (const node of [nodeA, nodeB]) {
-    await eventually(async () => (await node.io.of('/').adapter.serverCount()) >= 2, 'the nodes to see each other');
-  }
+  cluster = await startTwoNodes({ rateLimits: { sendPoints: 500, sendDurationSeconds: 600 } });
+  ({ nodeA, nodeB } = cluster);
 });
 
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await Promise.all([nodeA?.close(), nodeB?.close()]);
-  redis?.stop();
-});
+afterAll(() => cluster?.close());
 
 /** The guest on A (who changes), the guest's other tab on B, the owner on B and on A. */
 async function scene() {

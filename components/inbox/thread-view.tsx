@@ -81,7 +81,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
         {thread.isPending && <p className="py-8 text-center text-sm text-slate-500">Loading messages…</p>}
         <ol className="flex flex-col gap-1.5" data-testid="messages">
           {messages.map((message, i) => (
-            <Fragment key={message.clientMessageId && message.status ? `local:${message.clientMessageId}` : message.id}>
+            <Fragment key={message.id}>
               {startsNewDay(messages[i - 1], message) && (
                 <li className="my-3 flex justify-center" role="separator">
                   <span className="rounded-full bg-slate-200/70 px-3 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">

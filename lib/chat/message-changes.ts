@@ -166,7 +166,7 @@ async function changeMessage(
   const which = target.messageId
     ? Prisma.sql`id = ${target.messageId}`
     : Prisma.sql`sender_id = ${userId} AND client_message_id = ${target.clientMessageId ?? null}`;
-  const { changed, recipientId, messageId } = await db.$transaction(async (tx) => {
+  const { changed, recipientId, messageId, counts } = await db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<TargetRow[]>`
       SELECT id, sender_id, recipient_id, created_at, content, unsent_at, now() AS now,
              ARRAY(SELECT emoji FROM message_reactions r WHERE r.message_id = messages.id AND r.user_id = ${userId}) AS my_reactions
@@ -181,15 +181,19 @@ async function changeMessage(
       throw new AppError('FORBIDDEN', 'You can only change your own messages');
     const refusal = rule.refuse?.(row);
     if (refusal) throw refusal;
-    if (rule.done(row)) return { changed: false, recipientId: row.recipient_id, messageId: row.id };
+    // The recipient's counts as this transaction leaves them: for the answer and the event alike.
+    const countsNow = () => countUnreadBoth(tx, row.recipient_id, chat.id);
+    if (rule.done(row)) {
+      return { changed: false, recipientId: row.recipient_id, messageId: row.id, counts: await countsNow() };
+    }
     if (rule.window && row.now.getTime() - row.created_at.getTime() > rule.window.ms) {
       throw new AppError('WINDOW_CLOSED', `Too late: a message can be ${rule.window.what}`);
     }
     const [{ change_seq }] = await tx.$queryRaw<[{ change_seq: bigint }]>`
       UPDATE chats SET change_seq = change_seq + 1 WHERE id = ${chat.id} RETURNING change_seq`;
     await rule.apply(tx, row, change_seq, userId);
+    const counts = await countsNow();
     if (options.announce ?? true) {
-      const counts = await countUnreadBoth(tx, row.recipient_id, chat.id);
       await publishChatEvent(tx, {
         type: 'message_changed',
         chatId: chat.id,
@@ -199,12 +203,12 @@ async function changeMessage(
         origin: options.origin ?? null,
       });
     }
-    return { changed: true, recipientId: row.recipient_id, messageId: row.id };
+    return { changed: true, recipientId: row.recipient_id, messageId: row.id, counts };
   });
   if (changed) await rule.committed?.();
   const [message] = await loadMessages(db, [{ id: messageId }]);
   if (!message) throw notFound('Message'); // its chat was deleted since
-  return { message, recipientId, changed, ...(await countUnreadBoth(db, recipientId, chat.id)) };
+  return { message, recipientId, changed, ...counts };
 }
 
 /**

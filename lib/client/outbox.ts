@@ -303,18 +303,22 @@ export class Outbox {
    * no longer waiting, or already on its way (then the edit must go as a change of the stored message).
    */
   async reviseSend(clientMessageId: string, content: string): Promise<boolean> {
-    const item = this.list.find((i) => i.clientMessageId === clientMessageId && !i.change);
-    if (!item || this.sending === clientMessageId) return false;
+    if (!this.isWaitingSend(clientMessageId)) return false;
     await this.change(clientMessageId, { content });
     return true;
   }
 
   /** Drops a send still waiting (an unsend made before it went out); false as for reviseSend. */
   async dropSend(clientMessageId: string): Promise<boolean> {
-    const item = this.list.find((i) => i.clientMessageId === clientMessageId && !i.change);
-    if (!item || this.sending === clientMessageId) return false;
+    if (!this.isWaitingSend(clientMessageId)) return false;
     await this.remove(clientMessageId);
     return true;
+  }
+
+  private isWaitingSend(clientMessageId: string): boolean {
+    return (
+      this.sending !== clientMessageId && this.list.some((i) => i.clientMessageId === clientMessageId && !i.change)
+    );
   }
 
   async retry(clientMessageId: string): Promise<void> {
