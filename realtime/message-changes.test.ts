@@ -2,7 +2,8 @@
 // no persistence), as in cluster.test.ts: the sender edits and unsends on node A; the recipient
 // and the sender's other tab get `message_updated` once each, on whichever node they are (from
 // memory on A, from the commit's NOTIFY on B), the recipient with corrected unread counts; the
-// socket that made the change gets its ack only; refused changes are pushed nowhere.
+// socket that made the change gets its ack only; refused changes are pushed nowhere. Reactions and
+// quoted replies (a send that carries its quote to every node) ride the same paths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editMessage, sendMessage, unsendMessage } from '../lib/chat';
 import { storage } from '../lib/attachments/storage';
@@ -260,5 +261,45 @@ describe('reactions across two nodes', () => {
       on: true,
     });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+});
+
+describe('quoted replies across two nodes', () => {
+  it('a reply sent on node A reaches the owner and the guest’s other tab on node B, and the owner on A, with its quote', async () => {
+    const s = await scene();
+    const original = await s.send('Is late check-out possible?\nAround 1pm');
+    const ack = await s.guestOnA.emitWithAck('send_message', {
+      chatId: s.chat.id,
+      content: 'Or noon is fine',
+      replyToId: original.id,
+    });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const quote = {
+      id: original.id,
+      state: 'available',
+      sender: { id: s.guest.id, name: s.guest.name },
+      excerpt: 'Is late check-out possible?',
+      fileCount: 0,
+    };
+    expect(ack.data.message.replyTo).toEqual(quote);
+    // On B from the commit's NOTIFY (loaded there), on A from memory: the same quote.
+    expect((await s.ownerB.waitFor('new_message', (m) => m.id === ack.data.message.id)).replyTo).toEqual(quote);
+    expect((await s.guestB.waitFor('new_message', (m) => m.id === ack.data.message.id)).replyTo).toEqual(quote);
+    const notified = await s.ownerA.waitFor('message_notification', (n) => n.message.id === ack.data.message.id);
+    expect(notified.message.replyTo).toEqual(quote);
+  });
+
+  it('a reply into another chat is refused with VALIDATION over the socket, and nothing is stored', async () => {
+    const s = await scene();
+    const elsewhere = await createChat(db);
+    const foreign = await sendMessage(db, elsewhere.guest.id, { chatId: elsewhere.chat.id, content: 'not yours' });
+    const before = await db.message.count({ where: { chatId: s.chat.id } });
+    const refused = await s.guestOnA.emitWithAck('send_message', {
+      chatId: s.chat.id,
+      content: 'sneaky',
+      replyToId: foreign.message.id,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: ['replyToId'] }] } });
+    expect(await db.message.count({ where: { chatId: s.chat.id } })).toBe(before);
   });
 });

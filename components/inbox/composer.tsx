@@ -1,9 +1,11 @@
 'use client';
-// Writing a message: the draft (kept per chat across reloads), typing notices, attachments with
-// preview and upload progress, Enter to send (Shift+Enter for a new line).
+// Writing a message: the draft (kept per chat across reloads), the message it replies to (Escape
+// drops it), typing notices, attachments with preview and upload progress, Enter to send
+// (Shift+Enter for a new line).
 import { useRef, useState } from 'react';
 import type { FileDto } from '@/lib/attachments/attachments';
 import { MAX_CONTENT_LENGTH } from '@/lib/chat/schemas';
+import { quoteText } from './format';
 import { useInboxStore } from '@/lib/client/store';
 import { apiFetch } from '@/lib/client/api';
 import { uploadWithProgress } from '@/lib/client/upload';
@@ -24,10 +26,12 @@ interface PendingUpload {
   error?: string;
 }
 
-export function Composer({ chatId }: { chatId: string }) {
+export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => void }) {
   const { client } = useRealtime();
   const draft = useInboxStore((s) => s.drafts[chatId] ?? '');
   const setDraft = useInboxStore((s) => s.setDraft);
+  const replyingTo = useInboxStore((s) => s.replyingTo[chatId]);
+  const setReplyingTo = useInboxStore((s) => s.setReplyingTo);
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -42,9 +46,13 @@ export function Composer({ chatId }: { chatId: string }) {
   function send() {
     if (!canSend) return;
     setError(null);
-    client.sendMessage({ chatId, content: draft, attachments: attachmentIds }).catch((e: Error) => setError(e.message));
+    client
+      .sendMessage({ chatId, content: draft, attachments: attachmentIds, replyTo: replyingTo })
+      .catch((e: Error) => setError(e.message));
     client.typing(chatId, false);
     setDraft(chatId, '');
+    setReplyingTo(chatId, null);
+    onSend?.();
     uploads.forEach((u) => u.previewUrl && URL.revokeObjectURL(u.previewUrl));
     setUploads([]);
   }
@@ -121,6 +129,27 @@ export function Composer({ chatId }: { chatId: string }) {
           ))}
         </ul>
       )}
+      {replyingTo && (
+        <div
+          className="mb-2 flex items-start gap-2 rounded-lg border-l-4 border-brand-500 bg-slate-100 px-3 py-1.5 text-sm dark:bg-slate-800"
+          data-testid="replying-to"
+        >
+          <p className="min-w-0 flex-1">
+            <span className="block text-xs font-semibold">
+              Replying to {replyingTo.state === 'missing' ? 'a message' : <bdi>{replyingTo.sender.name}</bdi>}
+            </span>
+            <span className="block truncate text-slate-600 dark:text-slate-300">{quoteText(replyingTo)}</span>
+          </p>
+          <button
+            type="button"
+            aria-label="Cancel reply"
+            className="text-slate-500 hover:text-slate-800 dark:hover:text-slate-200"
+            onClick={() => setReplyingTo(chatId, null)}
+          >
+            ×
+          </button>
+        </div>
+      )}
       {error && (
         <p role="alert" className="mb-2 text-sm text-red-600">
           {error}
@@ -167,6 +196,7 @@ export function Composer({ chatId }: { chatId: string }) {
               e.preventDefault();
               send();
             }
+            if (e.key === 'Escape' && replyingTo) setReplyingTo(chatId, null);
           }}
         />
         <button

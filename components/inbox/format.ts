@@ -1,4 +1,14 @@
-// Dates as people read them in an inbox: times today, weekdays this week, dates before.
+// Dates as people read them in an inbox (times today, weekdays this week, dates before), and a
+// reply's quote of its original.
+import type { Quote } from '@/lib/chat/message-dto';
+
+/** The line a reply shows of the message it answers. */
+export function quoteText(quote: Quote): string {
+  if (quote.state === 'missing') return 'Original not available';
+  if (quote.state === 'unsent') return 'Message unsent';
+  if (quote.excerpt) return quote.excerpt;
+  return quote.fileCount === 1 ? 'An attachment' : `${quote.fileCount} attachments`;
+}
 export function shortTime(iso: string, now = new Date()): string {
   const date = new Date(iso);
   const sameDay = date.toDateString() === now.toDateString();

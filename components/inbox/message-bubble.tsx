@@ -1,15 +1,31 @@
 'use client';
 // One message. Content is rendered as text (React escapes it), never as HTML. The sender's own
 // messages have a menu to edit (within EDIT_WINDOW_MINUTES) or unsend (within
-// UNSEND_WINDOW_HOURS); every stored message takes reactions. Changes go through the outbox like
-// sends, so they are shown at once and wait offline.
+// UNSEND_WINDOW_HOURS); every stored message takes reactions and replies (a reply shows a quote of
+// its original, which brings the original into view). Changes go through the outbox like sends,
+// so they are shown at once and wait offline.
 import { useState } from 'react';
+import { quoteOf, type Quote } from '@/lib/chat/message-dto';
 import { EDIT_WINDOW_MINUTES, REACTIONS, UNSEND_WINDOW_HOURS, type Reaction } from '@/lib/chat/schemas';
 import type { ThreadMessage } from '@/lib/client/merge';
+import { useInboxStore } from '@/lib/client/store';
+import { quoteText } from './format';
 import { useRealtime } from './realtime-provider';
 
-export function MessageBubble({ message, own }: { message: ThreadMessage; own: boolean }) {
+export function MessageBubble({
+  message,
+  own,
+  highlighted = false,
+  onShowMessage,
+}: {
+  message: ThreadMessage;
+  own: boolean;
+  /** Just brought into view from a reply's quote. */
+  highlighted?: boolean;
+  onShowMessage?: (messageId: string) => void;
+}) {
   const { client } = useRealtime();
+  const setReplyingTo = useInboxStore((s) => s.setReplyingTo);
   const time = new Date(message.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const state =
     message.status === 'failed'
@@ -20,13 +36,18 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
           ? 'read'
           : 'sent';
   const [editing, setEditing] = useState(false);
-  if (message.unsentAt) return <UnsentBubble message={message} own={own} />;
+  if (message.unsentAt) return <UnsentBubble message={message} own={own} highlighted={highlighted} />;
+  const replyToThis = () => {
+    setReplyingTo(message.chatId, quoteOf(message.id, { ...message, fileCount: message.files.length }));
+    document.getElementById(`composer-${message.chatId}`)?.focus();
+  };
   return (
     <li
-      className={`group flex items-start gap-1 ${own ? 'justify-end' : 'justify-start'}`}
+      className={`group flex items-start gap-1 rounded-2xl transition-colors ${own ? 'justify-end' : 'justify-start'} ${highlighted ? HIGHLIGHT : ''}`}
       data-testid="message"
       data-message-id={message.id}
       data-state={own ? state : 'received'}
+      data-highlighted={highlighted || undefined}
     >
       {own && !editing && state !== 'failed' && !message.archived && (
         <MessageMenu message={message} onEdit={() => setEditing(true)} />
@@ -38,6 +59,7 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
             : 'rounded-bl-md bg-white text-slate-900 dark:bg-slate-800 dark:text-slate-100'
         }`}
       >
+        {message.replyTo && <QuotedOriginal quote={message.replyTo} onShow={onShowMessage} />}
         {message.files.length > 0 && (
           <div className="mb-1.5 flex flex-wrap gap-2">
             {message.files.map((f) =>
@@ -76,6 +98,18 @@ export function MessageBubble({ message, own }: { message: ThreadMessage; own: b
         <p
           className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${own && state !== 'failed' ? 'text-white/80' : 'text-slate-500 dark:text-slate-400'}`}
         >
+          {!message.status && (
+            <button
+              type="button"
+              onClick={replyToThis}
+              aria-label="Reply"
+              title="Reply"
+              className="mr-auto rounded px-1 opacity-60 group-hover:opacity-100 hover:underline focus:opacity-100"
+              data-testid="reply"
+            >
+              ↩ Reply
+            </button>
+          )}
           {message.change?.status === 'sending' && <span data-testid="change-pending">saving…</span>}
           {message.editedAt && !message.change && <span data-testid="edited">edited</span>}
           <time dateTime={message.createdAt}>{time}</time>
@@ -185,13 +219,36 @@ function Reactions({ message }: { message: ThreadMessage }) {
 
 const REFUSED_CHANGE = { edit: 'Not edited', unsend: 'Not unsent', react: 'Reaction not saved' } as const;
 
-function UnsentBubble({ message, own }: { message: ThreadMessage; own: boolean }) {
+const HIGHLIGHT = 'bg-amber-100/80 ring-2 ring-amber-400 dark:bg-amber-900/40';
+
+/** A reply's quote of its original: sender and first line; choosing it shows the original. */
+function QuotedOriginal({ quote, onShow }: { quote: Quote; onShow?: (messageId: string) => void }) {
+  const text = quoteText(quote);
+  const from = quote.state === 'missing' ? null : quote.sender.name;
+  return (
+    <button
+      type="button"
+      disabled={quote.state === 'missing' || !onShow}
+      onClick={() => onShow?.(quote.id)}
+      aria-label={from ? `Reply to ${from}: ${text}. Show the original` : text}
+      className="mb-1.5 block w-full max-w-full rounded-md border-l-4 border-current/40 bg-black/10 px-2 py-1 text-left text-xs enabled:hover:bg-black/15"
+      data-testid="reply-quote"
+      data-state={quote.state}
+    >
+      {from && <bdi className="block font-semibold">{from}</bdi>}
+      <span className={`line-clamp-2 break-words ${quote.state === 'available' ? '' : 'italic'}`}>{text}</span>
+    </button>
+  );
+}
+
+function UnsentBubble({ message, own, highlighted }: { message: ThreadMessage; own: boolean; highlighted: boolean }) {
   return (
     <li
-      className={`flex ${own ? 'justify-end' : 'justify-start'}`}
+      className={`flex rounded-2xl ${own ? 'justify-end' : 'justify-start'} ${highlighted ? HIGHLIGHT : ''}`}
       data-testid="message"
       data-message-id={message.id}
       data-state="unsent"
+      data-highlighted={highlighted || undefined}
     >
       <p className="rounded-2xl px-3.5 py-2 text-sm text-slate-500 italic ring-1 ring-slate-300 dark:text-slate-400 dark:ring-slate-700">
         {message.change?.status === 'sending' ? 'Unsending…' : 'Message unsent'}

@@ -1,13 +1,15 @@
 'use client';
 // One conversation: header with the other party's presence, the history (older pages load when
 // scrolled to the top, without the view jumping), day separators, delivery ticks on own
-// messages, failed messages with retry/delete, the typing indicator and the composer.
+// messages, failed messages with retry/delete, the typing indicator and the composer. A reply's
+// quote shows its original (loading the history around it: the thread then pages newer messages
+// in below until it reaches the present, or jumps there).
 // Messages to the user are marked read while the thread is on screen. Each of these is a hook
 // under ./thread/; this component composes them and renders.
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { Fragment } from 'react';
-import { chatQueries } from '@/lib/client/queries';
+import { chatQueries, isDetachedThread, showLatestInThread } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { Composer } from './composer';
 import { dayLabel } from './format';
@@ -17,13 +19,15 @@ import { ThreadHeader } from './thread/thread-header';
 import { startsNewDay } from './thread/thread-logic';
 import { useChatRoom } from './thread/use-chat-room';
 import { useMarkReadWhileVisible } from './thread/use-mark-read-while-visible';
-import { useOlderPages } from './thread/use-older-pages';
+import { useHighlightedMessage } from './thread/use-highlighted-message';
+import { usePageSentinel } from './thread/use-page-sentinel';
 import { useScrollAnchor } from './thread/use-scroll-anchor';
 import { useThreadMessages } from './thread/use-thread-messages';
 import { useTypingNotice } from './thread/use-typing-notice';
 
 export function ThreadView({ chatId }: { chatId: string }) {
   const { client, user } = useRealtime();
+  const queryClient = useQueryClient();
   const chats = useQuery(chatQueries.list());
   const chat = chats.data?.find((c) => c.id === chatId);
   const connection = useInboxStore((s) => s.connection);
@@ -31,12 +35,26 @@ export function ThreadView({ chatId }: { chatId: string }) {
   const { thread, messages } = useThreadMessages(chatId, user, chat?.otherParty);
   useChatRoom(client, chatId, connection);
   useMarkReadWhileVisible(client, chatId, messages, user.id, connection);
-  const { scrollerRef, onScroll, holdPosition } = useScrollAnchor(
+  const detached = isDetachedThread(thread.data);
+  const { scrollerRef, onScroll, holdPosition, stickToBottom } = useScrollAnchor(
     messages[0]?.id,
     messages.at(-1)?.id,
     thread.isSuccess,
+    detached,
   );
-  const topSentinelRef = useOlderPages(scrollerRef, thread, holdPosition);
+  const older = { hasPage: thread.hasNextPage, isFetching: thread.isFetchingNextPage, fetchPage: thread.fetchNextPage };
+  const topSentinelRef = usePageSentinel(scrollerRef, 'top', older, holdPosition);
+  const newer = {
+    hasPage: thread.hasPreviousPage,
+    isFetching: thread.isFetchingPreviousPage,
+    fetchPage: thread.fetchPreviousPage,
+  };
+  const bottomSentinelRef = usePageSentinel(scrollerRef, 'bottom', newer);
+  const { highlightedId, notice, showMessage } = useHighlightedMessage(scrollerRef, chatId, messages);
+  const showLatest = () => {
+    stickToBottom();
+    showLatestInThread(queryClient, chatId);
+  };
   const otherTyping = useTypingNotice(chatId, chat?.otherParty.id);
 
   if (thread.isError) {
@@ -89,11 +107,39 @@ export function ThreadView({ chatId }: { chatId: string }) {
                   </span>
                 </li>
               )}
-              <MessageBubble message={message} own={message.senderId === user.id} />
+              <MessageBubble
+                message={message}
+                own={message.senderId === user.id}
+                highlighted={message.id === highlightedId}
+                onShowMessage={showMessage}
+              />
             </Fragment>
           ))}
         </ol>
+        {thread.isFetchingPreviousPage && (
+          <p className="py-2 text-center text-xs text-slate-500">Loading newer messages…</p>
+        )}
+        <div ref={bottomSentinelRef} aria-hidden className="h-px" />
       </div>
+      {(detached || notice) && (
+        <div className="flex items-center justify-center gap-3 px-3 pt-2 text-sm">
+          {notice && (
+            <p role="status" className="text-slate-600 dark:text-slate-300">
+              {notice}
+            </p>
+          )}
+          {detached && (
+            <button
+              type="button"
+              onClick={showLatest}
+              className="rounded-full bg-white px-3 py-1 font-medium text-brand-700 shadow ring-1 ring-slate-200 hover:bg-slate-50 dark:bg-slate-800 dark:text-brand-100 dark:ring-slate-700"
+              data-testid="jump-to-latest"
+            >
+              Jump to latest ↓
+            </button>
+          )}
+        </div>
+      )}
 
       <div
         className="h-6 px-6 text-xs text-slate-500 dark:text-slate-400"
@@ -108,7 +154,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
           ''
         )}
       </div>
-      <Composer chatId={chatId} />
+      <Composer chatId={chatId} onSend={showLatest} />
     </section>
   );
 }

@@ -6,7 +6,7 @@ export { listChatsForUser, openChat, type ChatSummary } from './chats';
 export { listMessages, markMessagesRead, type MessagePage, type ReadReceipt } from './messages';
 export { editMessage, listMessageChanges, setReaction, unsendMessage, type MessageChange } from './message-changes';
 export { sendMessage, sendMessages, type SentMessage, type StoreOutcome, type SendRequest } from './send-messages';
-export { toMessageDto, messageInclude, type MessageDto } from './message-dto';
+export { toMessageDto, type MessageDto } from './message-dto';
 export { countUnreadBoth } from './unread';
 export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';
 export * from './schemas';

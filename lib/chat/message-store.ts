@@ -1,13 +1,13 @@
 // Every read of messages that must see live and archived ones alike: history pages, the
-// position a cursor names, the seed's page count, whole messages for the wire and each chat's
-// last message. All of them read the `chat_messages` view (prisma/migrations/
+// position a cursor names, the seed's page count, whole messages for the wire (with the message
+// each reply quotes) and each chat's last message. All of them read the `chat_messages` view (prisma/migrations/
 // 20261130230000_chat_messages_view), the UNION ALL of `messages` and `archived_messages` with an
 // `archived` flag, so no caller knows there are two tables.
 // Raw SQL because Prisma's schema language cannot declare the view without its preview "views"
 // feature (which would also try to own its migration); the drift test knows it as SQL-only.
 import { Prisma, type Db } from '../db';
 import type { Position } from './cursor';
-import { toMessageDto, type MessageDto, type MessageRow } from './message-dto';
+import { toMessageDto, type MessageDto, type MessageRow, type QuotedSource } from './message-dto';
 
 /** A message's place in its chat's history, and which table holds it. */
 export interface PageRow {
@@ -111,14 +111,35 @@ export async function loadMessages(db: Db, rows: Array<Pick<PageRow, 'id'>>): Pr
              SELECT json_agg(json_build_object('emoji', x.emoji, 'user', json_build_object('id', u.id, 'name', u.name))
                              ORDER BY x.created_at, x.id)
              FROM message_reactions x JOIN users u ON u.id = x.user_id
-             WHERE x.message_id = m.id OR x.archived_message_id = m.id), '[]'::json) AS reactions
+             WHERE x.message_id = m.id OR x.archived_message_id = m.id), '[]'::json) AS reactions,
+           m.reply_to_id AS "replyToId",
+           CASE WHEN q.id IS NULL THEN NULL ELSE ${quotedSourceJson} END AS quoted
     FROM chat_messages m
     JOIN users s ON s.id = m.sender_id
     JOIN users r ON r.id = m.recipient_id
     LEFT JOIN properties p ON p.id = m.property_id
+    LEFT JOIN chat_messages q ON q.id = m.reply_to_id AND q.chat_id = m.chat_id
+    LEFT JOIN users qs ON qs.id = q.sender_id
     WHERE m.id = ANY(${ids}::text[])`;
   const byId = new Map(loaded.map((m) => [m.id, toMessageDto(m)]));
   return rows.map((r) => byId.get(r.id)).filter((m): m is MessageDto => m !== undefined);
+}
+
+// A QuotedSource as JSON, from the original `q` (a chat_messages row) and its sender `qs`.
+const quotedSourceJson = Prisma.sql`json_build_object(
+  'id', q.id, 'content', q.content, 'unsentAt', q.unsent_at,
+  'sender', json_build_object('id', qs.id, 'name', qs.name),
+  'fileCount', (SELECT count(*)::int FROM files f WHERE f.message_id = q.id OR f.archived_message_id = q.id))`;
+
+/** The messages that replies name, live or archived, with their chat: what a reply quotes. */
+export function loadQuotedSources(
+  db: Pick<Db, '$queryRaw'>,
+  ids: string[],
+): Promise<Array<{ chatId: string; source: QuotedSource }>> {
+  return db.$queryRaw`
+    SELECT q.chat_id AS "chatId", ${quotedSourceJson} AS source
+    FROM chat_messages q JOIN users qs ON qs.id = q.sender_id
+    WHERE q.id = ANY(${ids}::text[])`;
 }
 
 interface LastMessageRow {

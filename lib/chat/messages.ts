@@ -25,6 +25,12 @@ export interface MessagePage {
     nextCursor: string | null;
     /** Go the other way from this page. */
     prevCursor: string | null;
+    /**
+     * Newer messages exist after this page (then `prevCursor`, or `nextCursor` for `after`, leads
+     * there). Given for pages fetched `around` a message or `after` a cursor; a page without a
+     * cursor is the newest, so it has none.
+     */
+    hasNewer?: boolean;
     // The seed's fields, present when it asked with `page`.
     page?: number;
     limit?: number;
@@ -51,6 +57,9 @@ export async function listMessages(
   const position =
     cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
 
+  if (query.around !== undefined) {
+    return { ...(await listMessagesAround(db, chatId, query.around, query.limit)), changeCursor: String(changeSeq) };
+  }
   if (query.page !== undefined) {
     return {
       ...(await listMessagesByPage(db, chatId, query.page, query.limit, position)),
@@ -70,9 +79,47 @@ export async function listMessages(
   return {
     messages,
     pagination: forward
-      ? { hasMore, nextCursor: newer, prevCursor: older }
-      : { hasMore, nextCursor: hasMore ? older : null, prevCursor: newer },
+      ? { hasMore, nextCursor: newer, prevCursor: older, hasNewer: hasMore }
+      : { hasMore, nextCursor: hasMore ? older : null, prevCursor: newer, ...(cursor ? {} : { hasNewer: false }) },
     changeCursor: String(changeSeq),
+  };
+}
+
+/**
+ * `limit` messages with message `id` in the middle (the older half one shorter when even), in
+ * chronological order. `hasMore`/`nextCursor` lead to older messages, `hasNewer`/`prevCursor` to
+ * newer ones, as on the pages that continue from it.
+ */
+async function listMessagesAround(
+  db: Db,
+  chatId: string,
+  id: string,
+  limit: number,
+): Promise<Omit<MessagePage, 'changeCursor'>> {
+  const target = await findPosition(db, chatId, id);
+  if (!target) {
+    throw new AppError('VALIDATION', '"around" names a message that is not in this chat', {
+      details: [{ path: ['around'], message: 'unknown message' }],
+    });
+  }
+  const olderWanted = Math.floor((limit - 1) / 2);
+  const newerWanted = limit - 1 - olderWanted;
+  // One row more each way says whether more lie beyond.
+  const olderRows = await pageRows(db, chatId, target, false, olderWanted + 1, 0);
+  const newerRows = await pageRows(db, chatId, target, true, newerWanted + 1, 0);
+  const rows = [...olderRows.slice(0, olderWanted).reverse(), { id: target.id }, ...newerRows.slice(0, newerWanted)];
+  const messages = await loadMessages(db, rows);
+  const first = messages[0]!;
+  const last = messages.at(-1)!;
+  const hasMore = olderRows.length > olderWanted;
+  return {
+    messages,
+    pagination: {
+      hasMore,
+      nextCursor: hasMore ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null,
+      prevCursor: encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }),
+      hasNewer: newerRows.length > newerWanted,
+    },
   };
 }
 

@@ -33,6 +33,8 @@ const messageFields = {
   // File ids returned by POST /api/attachments.
   attachments: z.array(id).max(MAX_ATTACHMENTS).optional(),
   clientMessageId: clientMessageIdSchema.optional(),
+  // A quoted reply: the earlier message of the same chat it answers.
+  replyToId: id.optional(),
 };
 const hasTextOrAttachment: [
   (v: { content: string; attachments?: string[] }) => boolean,
@@ -72,8 +74,14 @@ export const listMessagesQuerySchema = z
     limit: positiveInt(HISTORY_PAGE_MAX).default(HISTORY_PAGE_DEFAULT),
     before: z.string().max(200).optional(),
     after: z.string().max(200).optional(),
+    // A page with this message in its middle (a quote's original, a search hit): the thread opens there.
+    around: id.optional(),
     // The seed's offset paging, kept for compatibility (1-based).
     page: positiveInt(1_000_000).optional(),
+  })
+  .refine((v) => !(v.around && (v.before || v.after || v.page)), {
+    message: 'around cannot be combined with before, after or page',
+    path: ['around'],
   })
   .refine((v) => !(v.before && v.after), { message: 'give before or after, not both', path: ['after'] })
   .refine((v) => !(v.page && v.after), { message: 'page cannot be combined with after', path: ['page'] });

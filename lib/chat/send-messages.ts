@@ -17,7 +17,8 @@ import { preparedStatementMarker } from '../db/client';
 import { AppError } from '../errors';
 import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
 import { notifyMessagesCreatedSql, type EventOrigin } from './events';
-import { messageInclude, toMessageDto, type MessageDto } from './message-dto';
+import { toMessageDto, type MessageDto, type QuotedSource } from './message-dto';
+import { loadMessages, loadQuotedSources } from './message-store';
 import type { SendMessageInput } from './schemas';
 import { countUnreadBoth } from './unread';
 
@@ -84,8 +85,14 @@ export async function sendMessages(
   const fail = (i: number, error: unknown) => (outcomes[i] = { ok: false, error });
   let stored: StoredRow[] = [];
   const filesOf = new Map<string, FileRow[]>(); // message id → its attachments
+  let quoted = new Map<string, { chatId: string; source: QuotedSource }>(); // replied-to id → it
 
   try {
+    // What replies quote, read before they are stored: an original never changes chat, and is
+    // never deleted while its chat holds a reply, so the statement's own check agrees with it.
+    const replyToIds = [...new Set(requests.flatMap((r) => r.input.replyToId ?? []))];
+    if (replyToIds.length) quoted = new Map((await loadQuotedSources(db, replyToIds)).map((q) => [q.source.id, q]));
+
     if (requests.every((r) => !r.input.attachments?.length)) {
       // The common case: one autocommit statement, one round trip and one disk flush for the group.
       stored = await storeGroup(db, requests, outcomes, { notify: announce });
@@ -135,6 +142,11 @@ export async function sendMessages(
           details: [{ path: ['propertyId'], message: "not this chat's property" }],
         });
       }
+      if (input.replyToId && quoted.get(input.replyToId)?.chatId !== chat.id) {
+        throw new AppError('VALIDATION', 'A reply must answer a message of the same chat', {
+          details: [{ path: ['replyToId'], message: 'not a message of this chat' }],
+        });
+      }
       if (row.message_id === null) {
         // Allowed but not inserted: the unique index found this (sender, clientMessageId).
         if (!input.clientMessageId) throw new AppError('INTERNAL', 'The message was not stored');
@@ -154,6 +166,8 @@ export async function sendMessages(
         editedAt: null,
         unsentAt: null,
         changeSeq: null,
+        replyToId: input.replyToId ?? null,
+        quoted: input.replyToId ? quoted.get(input.replyToId)!.source : null,
         sender: chat.me,
         recipient: chat.other,
         property: chat.property,
@@ -250,8 +264,9 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
         ${pending.map((i) => i + 1)}::int[], ${pending.map(() => newMessageId())}::text[],
         ${pending.map((i) => input(i).chatId)}::text[], ${pending.map((i) => requests[i]!.senderId)}::text[],
         ${pending.map((i) => input(i).content)}::text[], ${pending.map((i) => input(i).clientMessageId ?? null)}::text[],
-        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => (notify ? originJson(requests[i]!) : null))}::text[]
-      ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id, origin)
+        ${pending.map((i) => input(i).propertyId ?? null)}::text[], ${pending.map((i) => (notify ? originJson(requests[i]!) : null))}::text[],
+        ${pending.map((i) => input(i).replyToId ?? null)}::text[]
+      ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id, origin, reply_to_id)
     ),
     locked AS MATERIALIZED (
       SELECT c.id, c.guest_id, c.owner_id, c.property_id, c.guest_unread_count, c.owner_unread_count FROM chats c
@@ -263,11 +278,13 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
              l.property_id AS chat_property_id
       FROM v JOIN locked l ON l.id = v.chat_id
       WHERE v.sender_id IN (l.guest_id, l.owner_id) AND (v.property_id IS NULL OR v.property_id = l.property_id)
+        AND (v.reply_to_id IS NULL OR EXISTS (
+          SELECT 1 FROM chat_messages q WHERE q.id = v.reply_to_id AND q.chat_id = v.chat_id))
     ),
     ins AS (
       -- The sort reads all of "allowed" first, so every chat is locked before the first row goes in.
-      INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, created_at)
-      SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, clock_timestamp()
+      INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id, reply_to_id, created_at)
+      SELECT id, chat_id, sender_id, recipient_id, chat_property_id, content, client_message_id, reply_to_id, clock_timestamp()
       FROM allowed ORDER BY n
       ON CONFLICT (sender_id, client_message_id) DO NOTHING
       RETURNING id, chat_id, recipient_id, created_at
@@ -378,13 +395,14 @@ async function claimAttachments(
 async function findStored(db: Db, senderId: string, clientMessageId: string, chatId: string): Promise<SentMessage> {
   const row = await db.message.findUnique({
     where: { senderId_clientMessageId: { senderId, clientMessageId } },
-    include: messageInclude,
+    select: { id: true, chatId: true, recipientId: true },
   });
-  if (!row) throw new AppError('INTERNAL', 'The stored message could not be read back');
+  const [message] = row ? await loadMessages(db, [row]) : [];
+  if (!row || !message) throw new AppError('INTERNAL', 'The stored message could not be read back');
   if (row.chatId !== chatId)
     throw new AppError('CONFLICT', 'This clientMessageId was already used for a message in another chat');
   return {
-    message: toMessageDto({ ...row, archived: false }), // read from messages: live
+    message,
     duplicate: true,
     recipientId: row.recipientId,
     ...(await countUnreadBoth(db, row.recipientId, chatId)),

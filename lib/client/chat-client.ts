@@ -9,7 +9,7 @@
 // - after a reconnect that Socket.IO could not recover, it re-joins every chat and announces
 //   `connection { status: 'connected', recovered: false }` so the caller catches up over REST.
 import { io, type Socket } from 'socket.io-client';
-import type { MessageDto } from '../chat/message-dto';
+import type { MessageDto, Quote } from '../chat/message-dto';
 import type {
   AckError,
   AckResponse,
@@ -211,7 +211,13 @@ export class ChatClient {
    * Sends a message and resolves with it once the server has stored it. Offline, it waits in the
    * outbox (which survives reloads) and goes out when the connection returns.
    */
-  async sendMessage(data: { chatId: string; content: string; attachments?: string[] }): Promise<MessageDto> {
+  async sendMessage(data: {
+    chatId: string;
+    content: string;
+    attachments?: string[];
+    /** The message this one answers (a quoted reply), as the thread shows it. */
+    replyTo?: Quote;
+  }): Promise<MessageDto> {
     const item = await this.outboxInstance.add(data);
     const stored = new Promise<MessageDto>((resolve, reject) =>
       this.waiters.set(item.clientMessageId, { resolve, reject }),
@@ -411,6 +417,7 @@ export class ChatClient {
         content: item.content,
         attachments: item.attachments.length ? item.attachments : undefined,
         clientMessageId: item.clientMessageId,
+        replyToId: item.replyTo?.id,
       });
     } catch {
       this.scheduleRetry(2_000);

@@ -19,6 +19,7 @@ function msg(partial: Partial<ThreadMessage> & { id: string }): ThreadMessage {
     property: null,
     files: [],
     reactions: [],
+    replyTo: null,
     ...partial,
   };
 }
@@ -97,5 +98,31 @@ describe('latestCopy / applyMessageUpdate', () => {
     const other = msg({ id: 'o' });
     expect(applyMessageUpdate([original, other], edited)).toEqual([edited, other]);
     expect(applyMessageUpdate([other], edited)).toEqual([other]);
+  });
+});
+
+describe('applyMessageUpdate on quotes', () => {
+  const quoted = (content: string) => ({
+    id: 'orig',
+    state: 'available' as const,
+    sender: { id: 'u1', name: 'U1' },
+    excerpt: content,
+    fileCount: 0,
+  });
+
+  it('requotes a reply when its original is edited, and shows it unsent once unsent, for good', () => {
+    const reply = msg({ id: 'r', replyTo: quoted('Arriving at 5') });
+    const edited = applyMessageUpdate([reply], msg({ id: 'orig', content: 'Arriving at 6\nsee you', editedAt: 'x' }));
+    expect(edited[0]!.replyTo).toEqual(quoted('Arriving at 6'));
+    const unsent = applyMessageUpdate(edited, msg({ id: 'orig', content: '', unsentAt: '2026-01-01T00:00:09.000Z' }));
+    expect(unsent[0]!.replyTo).toEqual({ id: 'orig', state: 'unsent', sender: { id: 'u1', name: 'U1' } });
+    // A late copy of the edit does not bring the text back.
+    const late = applyMessageUpdate(unsent, msg({ id: 'orig', content: 'Arriving at 6', editedAt: 'x' }));
+    expect(late[0]!.replyTo?.state).toBe('unsent');
+  });
+
+  it('leaves replies to other messages alone', () => {
+    const reply = msg({ id: 'r', replyTo: quoted('hello') });
+    expect(applyMessageUpdate([reply], msg({ id: 'other', content: 'changed' }))[0]).toBe(reply);
   });
 });

@@ -4,7 +4,7 @@
 // Rules: one entry per id (the copy showing its latest edit or unsend); a stored message replaces
 // the optimistic copy with the same clientMessageId; stored messages are ordered by (createdAt, id), the server's order; messages
 // still waiting in the outbox follow, in the order they were typed.
-import type { MessageDto } from '../chat/message-dto';
+import { quoteOf, type MessageDto } from '../chat/message-dto';
 
 export type DeliveryStatus = 'sending' | 'failed';
 
@@ -53,9 +53,16 @@ export function latestCopy(previous: ThreadMessage, next: ThreadMessage): Thread
   return readAt === winner.readAt ? winner : { ...winner, readAt };
 }
 
-/** Replaces the copies of `message` (edited, unsent) where it is already shown; adds nothing. */
+/**
+ * Replaces the copies of `message` (edited, unsent) where it is already shown, and the quotes of
+ * it in replies; adds nothing.
+ */
 export function applyMessageUpdate(messages: readonly ThreadMessage[], message: MessageDto): ThreadMessage[] {
-  return messages.map((m) => (m.id === message.id ? latestCopy(m, message) : m));
+  return messages.map((m) => {
+    if (m.id === message.id) return latestCopy(m, message);
+    if (m.replyTo?.id !== message.id || m.replyTo.state === 'unsent') return m; // an unsend is final
+    return { ...m, replyTo: quoteOf(message.id, { ...message, fileCount: message.files.length }) };
+  });
 }
 
 /** Sets readAt on the given ids (a read receipt), leaving everything else as it is. */

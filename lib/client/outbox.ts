@@ -6,6 +6,7 @@
 // tries that reached no answer or an error a message is marked failed (the user can retry or
 // delete it); time spent offline is not a try, so offline messages simply wait.
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import type { Quote } from '../chat/message-dto';
 import type { Reaction } from '../chat/schemas';
 import type { ErrorCode } from '../errors';
 
@@ -38,6 +39,8 @@ export interface OutboxItem {
   /** Absent for a send (records written before changes existed are sends). */
   change?: OutboxChange;
   attachments: string[];
+  /** A send that answers an earlier message: that message, quoted as it was when the reply was written. */
+  replyTo?: Quote;
   createdAt: string;
   /** Tie-breaker for messages typed in the same millisecond. */
   seq: number;
@@ -272,6 +275,7 @@ export class Outbox {
     chatId: string;
     content: string;
     attachments?: string[];
+    replyTo?: Quote;
     change?: OutboxChange;
   }): Promise<OutboxItem> {
     await this.load();
@@ -280,6 +284,7 @@ export class Outbox {
       chatId: input.chatId,
       content: input.content,
       attachments: input.attachments ?? [],
+      ...(input.replyTo ? { replyTo: input.replyTo } : {}),
       ...(input.change ? { change: input.change } : {}),
       createdAt: new Date().toISOString(),
       seq: ++lastSeq,

@@ -10,6 +10,7 @@ import {
   applyMessageUpdateToCaches,
   catchUpThreads,
   chatQueries,
+  isDetachedThread,
   setChatUnread,
   threadMessages,
 } from './queries';
@@ -32,6 +33,7 @@ function message(id: string, createdAt: string): MessageDto {
     property: null,
     files: [],
     reactions: [],
+    replyTo: null,
   };
 }
 
@@ -120,7 +122,7 @@ describe('addMessagesToThread', () => {
     const observer = new InfiniteQueryObserver(client, {
       ...chatQueries.thread('chat1'),
       queryFn: ({ pageParam }) =>
-        pageParam
+        pageParam.before
           ? new Promise<MessagePage>((resolve) => (answerOlder = () => resolve(pages.older!)))
           : Promise.resolve(pages.newest!),
     });
@@ -264,7 +266,7 @@ describe('edits and unsends in the caches', () => {
   async function loadedThread(client: QueryClient) {
     client.setQueryData(chatQueries.thread('chat1').queryKey, {
       pages: [newest, older],
-      pageParams: [undefined, 'older'],
+      pageParams: [{}, { before: 'older' }],
     });
   }
 
@@ -327,7 +329,7 @@ describe('edits and unsends in the caches', () => {
     const later = message('b', '2026-01-01T01:00:00.000Z');
     client.setQueryData(chatQueries.thread('chat1').queryKey, {
       pages: [{ ...newest, messages: [mineUnread, later] }],
-      pageParams: [undefined],
+      pageParams: [{}],
     });
     const asked: string[] = [];
     const readNow = { ...mineUnread, readAt: '2026-01-01T02:00:00.000Z' };
@@ -343,5 +345,41 @@ describe('edits and unsends in the caches', () => {
     expect(asked).toEqual(['2026-01-01T00:00:00.999Z']);
     const shown = threadMessages(client.getQueryData(chatQueries.thread('chat1').queryKey));
     expect(shown.find((m) => m.id === 'a')!.readAt).toBe(readNow.readAt);
+  });
+});
+
+describe('a thread opened around an older message (detached)', () => {
+  const around: MessagePage = {
+    messages: [message('x', '2026-01-01T00:00:01.000Z'), message('y', '2026-01-01T00:00:02.000Z')],
+    pagination: { hasMore: true, nextCursor: 'older-than-x', prevCursor: 'y-cursor', hasNewer: true },
+    changeCursor: '3',
+  };
+
+  it('takes no live message (it would leave a gap), pages newer from its newest message, and older as usual', () => {
+    const client = new QueryClient();
+    const key = chatQueries.thread('chat1').queryKey;
+    client.setQueryData(key, { pages: [around], pageParams: [{ around: 'x' }] });
+    expect(isDetachedThread(client.getQueryData(key))).toBe(true);
+    addMessagesToThread(client, 'chat1', [message('live', '2026-01-02T00:00:00.000Z')]);
+    expect(threadMessages(client.getQueryData(key)).map((m) => m.id)).toEqual(['x', 'y']);
+
+    const options = chatQueries.thread('chat1');
+    expect(options.getPreviousPageParam!(around, [around], { around: 'x' }, [{ around: 'x' }])).toEqual({
+      after: '2026-01-01T00:00:02.000Z_y',
+    });
+    expect(options.getNextPageParam(around, [around], { around: 'x' }, [{ around: 'x' }])).toEqual({
+      before: 'older-than-x',
+    });
+  });
+
+  it('is attached again once its newest page reaches the present, and then takes live messages', () => {
+    const client = new QueryClient();
+    const key = chatQueries.thread('chat1').queryKey;
+    const present = { ...around, pagination: { ...around.pagination, hasNewer: false } };
+    client.setQueryData(key, { pages: [present], pageParams: [{ around: 'x' }] });
+    expect(isDetachedThread(client.getQueryData(key))).toBe(false);
+    expect(chatQueries.thread('chat1').getPreviousPageParam!(present, [present], {}, [{}])).toBeUndefined();
+    addMessagesToThread(client, 'chat1', [message('live', '2026-01-02T00:00:00.000Z')]);
+    expect(threadMessages(client.getQueryData(key)).map((m) => m.id)).toEqual(['x', 'y', 'live']);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@tanstack/react-query';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
+import { encodeCursor } from '../chat/cursor';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
 import type { MessageDto } from '../chat/message-dto';
 import { apiFetch } from './api';
@@ -31,20 +32,66 @@ export const chatQueries = {
   thread: (chatId: string) =>
     infiniteQueryOptions({
       queryKey: [...chatQueries.all(), chatId, 'messages'] as const,
-      // Pages go back in time: page 0 is the newest, each next page is older.
+      // Pages go back in time: page 0 is the newest, each next page is older. A thread opened
+      // around a message (showMessageInThread) starts with that page instead; until its newest
+      // page reaches the present, "previous" pages are the newer ones.
       queryFn: ({ pageParam }) => {
-        const params = new URLSearchParams({ limit: String(HISTORY_PAGE_DEFAULT) });
-        if (pageParam) params.set('before', pageParam);
+        const params = new URLSearchParams({ limit: String(HISTORY_PAGE_DEFAULT), ...pageParam });
         return apiFetch<MessagePage>(`/api/chats/${chatId}/messages?${params}`);
       },
-      initialPageParam: undefined as string | undefined,
-      getNextPageParam: (last) => (last.pagination.hasMore ? (last.pagination.nextCursor ?? undefined) : undefined),
+      initialPageParam: {} as ThreadPageParam,
+      getNextPageParam: (last): ThreadPageParam | undefined =>
+        last.pagination.hasMore && last.pagination.nextCursor ? { before: last.pagination.nextCursor } : undefined,
+      getPreviousPageParam: (first): ThreadPageParam | undefined => {
+        const newest = first.messages.at(-1);
+        return first.pagination.hasNewer && newest
+          ? { after: encodeCursor({ createdAt: new Date(newest.createdAt), id: newest.id }) }
+          : undefined;
+      },
       // Live events keep it fresh; a refetch would drop the pages scrolled back to.
       staleTime: Infinity,
     }),
 };
 
+/** Where a page of a thread starts: the newest page ({}), older or newer than a cursor, or around a message. */
+export type ThreadPageParam = { before?: string; after?: string; around?: string };
+
 type Thread = InfiniteData<MessagePage, unknown>;
+
+/**
+ * A thread showing older history than the present, without its newest messages (opened around a
+ * message): live messages are not added to it, which would leave a gap; paging newer reaches them.
+ */
+export function isDetachedThread(data: Thread | undefined): boolean {
+  return Boolean(data?.pages[0]?.pagination.hasNewer);
+}
+
+/**
+ * Makes sure message `messageId` of the chat is in the cached thread: when it is not, the thread
+ * is replaced by the page around it (a detached thread). Returns false when the chat has no such
+ * message.
+ */
+export async function showMessageInThread(client: QueryClient, chatId: string, messageId: string): Promise<boolean> {
+  const key = chatQueries.thread(chatId).queryKey;
+  if (threadMessages(client.getQueryData<Thread>(key)).some((m) => m.id === messageId)) return true;
+  const params = new URLSearchParams({ limit: String(HISTORY_PAGE_DEFAULT), around: messageId });
+  let page: MessagePage;
+  try {
+    page = await apiFetch<MessagePage>(`/api/chats/${chatId}/messages?${params}`);
+  } catch {
+    return false;
+  }
+  await client.cancelQueries({ queryKey: key });
+  // A page that reaches the newest message (hasNewer false) is not detached: live ones join it.
+  client.setQueryData<Thread>(key, { pages: [page], pageParams: [{ around: messageId }] });
+  return true;
+}
+
+/** Back to the newest messages from a detached thread. */
+export function showLatestInThread(client: QueryClient, chatId: string) {
+  const key = chatQueries.thread(chatId).queryKey;
+  if (isDetachedThread(client.getQueryData<Thread>(key))) void client.resetQueries({ queryKey: key, exact: true });
+}
 
 /** Every stored message of a cached thread, oldest first. */
 export function threadMessages(data: Thread | undefined): MessageDto[] {
@@ -101,7 +148,7 @@ export function addMessagesToThread(client: QueryClient, chatId: string, message
   const key = chatQueries.thread(chatId).queryKey;
   applyNowAndAfterFetch(client, key, () =>
     client.setQueryData<Thread>(key, (data) => {
-      if (!data?.pages.length) return data;
+      if (!data?.pages.length || isDetachedThread(data)) return data;
       const [newest, ...older] = data.pages;
       return { ...data, pages: [{ ...newest!, messages: mergeMessages(newest!.messages, messages) }, ...older] };
     }),
@@ -267,6 +314,8 @@ export async function catchUpThreads(
       // an earlier timestamp than one that committed before it (concurrent sends), and the merge
       // drops what we already have.
       // From the user's oldest message not known to be read, too: a read while away moves its ticks.
+      // Not for a thread far back in history: the newer pages it fetches as it scrolls are current.
+      if (isDetachedThread(data)) return;
       const messages = threadMessages(data);
       const unreadOwn = messages.find((m) => m.senderId === userId && !m.readAt);
       const from = Math.min(

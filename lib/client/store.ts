@@ -1,9 +1,11 @@
-// Client-only state (zustand): connection status, drafts per chat (kept across reloads), the
+// Client-only state (zustand): connection status, drafts per chat and the message each draft
+// answers (kept across reloads), the
 // outbox as the UI shows it, and who is typing / online. Server data lives in React Query.
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { PresencePayload } from '../contract/chat-events';
 import type { ConnectionStatus } from './chat-client';
+import type { Quote } from '../chat/message-dto';
 import type { OutboxItem } from './outbox';
 import { TYPING_TTL_MS } from '../chat/schemas';
 
@@ -12,12 +14,15 @@ interface InboxState {
   /** Set when the connection came back, cleared a few seconds later ("back online"). */
   reconnectedAt: number | null;
   drafts: Record<string, string>;
+  /** chatId → the message the draft answers (a quoted reply). */
+  replyingTo: Record<string, Quote>;
   outbox: readonly OutboxItem[];
   /** chatId → userId → time the typing indicator expires */
   typing: Record<string, Record<string, number>>;
   presence: Record<string, PresencePayload>;
   setConnection(status: ConnectionStatus): void;
   setDraft(chatId: string, text: string): void;
+  setReplyingTo(chatId: string, quote: Quote | null): void;
   setOutbox(items: readonly OutboxItem[]): void;
   setTyping(chatId: string, userId: string, isTyping: boolean): void;
   setPresence(presence: PresencePayload): void;
@@ -29,6 +34,7 @@ export const useInboxStore = create<InboxState>()(
       connection: 'connecting',
       reconnectedAt: null,
       drafts: {},
+      replyingTo: {},
       outbox: [],
       typing: {},
       presence: {},
@@ -47,6 +53,13 @@ export const useInboxStore = create<InboxState>()(
           else delete drafts[chatId];
           return { drafts };
         }),
+      setReplyingTo: (chatId, quote) =>
+        set((s) => {
+          const replyingTo = { ...s.replyingTo };
+          if (quote) replyingTo[chatId] = quote;
+          else delete replyingTo[chatId];
+          return { replyingTo };
+        }),
       setOutbox: (outbox) => set({ outbox }),
       setTyping: (chatId, userId, isTyping) =>
         set((s) => {
@@ -61,7 +74,7 @@ export const useInboxStore = create<InboxState>()(
       name: 'stayeasy:inbox',
       storage: createJSONStorage(() => localStorage),
       // Only drafts outlive the page; the rest is live state.
-      partialize: (s) => ({ drafts: s.drafts }),
+      partialize: (s) => ({ drafts: s.drafts, replyingTo: s.replyingTo }),
     },
   ),
 );

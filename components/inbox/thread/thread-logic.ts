@@ -32,6 +32,7 @@ export function pendingMessages(
       property: null,
       files: [],
       reactions: [],
+      replyTo: i.replyTo ?? null,
       status: i.status === 'failed' ? 'failed' : 'sending',
     }));
 }

@@ -1,10 +1,17 @@
 // The message scroller's position: it sticks to the bottom for new messages (while the reader is
-// near the bottom), and stays still when older messages are added above (holdPosition() before
-// loading them; the position is restored once the oldest message changes).
+// near the bottom, and the thread shows the present: not while `detached` far back in history,
+// where newer pages are added below as the reader scrolls), and stays still when older messages
+// are added above (holdPosition() before loading them; the position is restored once the oldest
+// message changes).
 import { useCallback, useLayoutEffect, useRef, type UIEvent } from 'react';
 import { anchoredScrollTop, isNearBottom, type ScrollAnchor } from './thread-logic';
 
-export function useScrollAnchor(oldestId: string | undefined, newestId: string | undefined, loaded: boolean) {
+export function useScrollAnchor(
+  oldestId: string | undefined,
+  newestId: string | undefined,
+  loaded: boolean,
+  detached: boolean,
+) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const anchor = useRef<ScrollAnchor | null>(null);
   const atBottom = useRef(true);
@@ -19,8 +26,8 @@ export function useScrollAnchor(oldestId: string | undefined, newestId: string |
   }, [oldestId]);
   useLayoutEffect(() => {
     const el = scrollerRef.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [newestId, loaded]);
+    if (el && atBottom.current && !detached) el.scrollTop = el.scrollHeight;
+  }, [newestId, loaded, detached]);
 
   const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
     atBottom.current = isNearBottom(e.currentTarget);
@@ -30,5 +37,10 @@ export function useScrollAnchor(oldestId: string | undefined, newestId: string |
     if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
   }, []);
 
-  return { scrollerRef, onScroll, holdPosition };
+  /** Sticks to the bottom again (the newest messages are on their way). */
+  const stickToBottom = useCallback(() => {
+    atBottom.current = true;
+  }, []);
+
+  return { scrollerRef, onScroll, holdPosition, stickToBottom };
 }

@@ -1,0 +1,50 @@
+// Showing one message of the thread on request (a reply's quote was clicked): loads the history
+// around it when it is not loaded, scrolls it to the middle of the view once rendered, and
+// highlights it for a moment.
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { showMessageInThread } from '@/lib/client/queries';
+
+const HIGHLIGHT_MS = 2_500;
+
+export function useHighlightedMessage(
+  scrollerRef: RefObject<HTMLElement | null>,
+  chatId: string,
+  renderedIds: readonly { id: string }[],
+) {
+  const queryClient = useQueryClient();
+  const [highlightedId, setHighlightedId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // Set until the message has been scrolled to: it may render only after its page arrives.
+  const scrollPending = useRef<string | null>(null);
+
+  const showMessage = useCallback(
+    async (messageId: string) => {
+      setNotice(null);
+      if (!(await showMessageInThread(queryClient, chatId, messageId))) {
+        setNotice('The original message is not available.');
+        return;
+      }
+      scrollPending.current = messageId;
+      setHighlightedId(messageId);
+    },
+    [queryClient, chatId],
+  );
+
+  useEffect(() => {
+    const id = scrollPending.current;
+    if (!id) return;
+    const element = scrollerRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
+    if (!element) return;
+    scrollPending.current = null;
+    element.scrollIntoView({ block: 'center' });
+  }, [scrollerRef, renderedIds, highlightedId]);
+
+  useEffect(() => {
+    if (!highlightedId) return;
+    const timer = setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlightedId]);
+
+  return { highlightedId, notice, showMessage };
+}
