@@ -18,6 +18,11 @@ export const ERROR_CODES = [
   'WINDOW_CLOSED',
   // The message was moved to the archive: history keeps it, nobody changes it any more.
   'ARCHIVED',
+  // A file named by URL was not fetched: the URL breaks the rules (scheme, port, a non-public
+  // address, too many redirects) or the server there failed (status, size, time). 400 for both:
+  // it is the URL the client sent that cannot serve, and a refusal of a probe is no server fault.
+  // `details.reason` tells which (lib/attachments/remote-fetch.ts).
+  'REMOTE_FETCH_REFUSED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -34,6 +39,7 @@ const STATUS: Record<ErrorCode, number> = {
   QUOTA_EXCEEDED: 429,
   WINDOW_CLOSED: 403,
   ARCHIVED: 409,
+  REMOTE_FETCH_REFUSED: 400,
   INTERNAL: 500,
 };
 
