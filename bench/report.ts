@@ -95,5 +95,27 @@ export function formatReport(r: any): string {
         `| ${Number(n).toLocaleString('en')} | ${lat(u.ours[n])} | ${lat(u.seedOurIndexes[n])} | ${lat(u.seedSeedIndexes[n])} | ${lat(u.seedRecipientOnly?.[n])} |`,
       );
   }
+  if (r.receipts) {
+    const x = r.receipts;
+    out.push(
+      '',
+      `**6. Delivery receipts on vs off** (${x.chats} chats, both members connected; ${x.phaseSec} s phases alternating off/on; closed-loop sends, then ${x.fixedRate} msg/s)`,
+      '',
+    );
+    out.push(
+      '| receipts | closed-loop msgs/s | closed-loop latency | latency at fixed rate | receipts seen |',
+      '| --- | ---: | --- | --- | ---: |',
+    );
+    for (const p of x.phases)
+      out.push(
+        `| ${p.receipts ? 'on' : 'off'} | ${p.throughputMsgsPerSec} | ${lat(p.closedLoopLatency)} | ${lat(p.fixedRateLatency)} | ${p.receiptsSeen} |`,
+      );
+    out.push(
+      '',
+      `Means, on / off: throughput **${x.on.throughput} / ${x.off.throughput} msg/s (${x.ratios.throughput}×)**, ` +
+        `closed-loop p99 **${ms(x.on.closedLoopP99Ms)} / ${ms(x.off.closedLoopP99Ms)} ms (${x.ratios.closedLoopP99}×)**, ` +
+        `p99 at ${x.fixedRate} msg/s **${ms(x.on.fixedRateP99Ms)} / ${ms(x.off.fixedRateP99Ms)} ms (${x.ratios.fixedRateP99}×)**.`,
+    );
+  }
   return out.join('\n');
 }

@@ -106,6 +106,7 @@ async function main() {
       ['sockets', async () => (await import('./scenarios/sockets')).socketsScenario(ctx)],
       ['history', async () => (await import('./scenarios/history')).historyScenario(ctx)],
       ['unread', async () => (await import('./scenarios/unread')).unreadScenario(ctx)],
+      ['receipts', async () => (await import('./scenarios/receipts')).receiptsScenario(ctx)],
     ];
     for (const [name, run] of scenarios) {
       if (!wanted(name)) continue;

@@ -32,7 +32,10 @@ test('a reply quotes its original live, and its quote brings an original 200 mes
   const quote = reply.getByTestId('reply-quote');
   await expect(quote).toHaveAccessibleName('Reply to Quinn Quote: Is the kayak included?. Show the original');
   const originalBubble = guest.page.locator(`[data-testid="message"][data-message-id="${original.id}"]`);
+  // Settled, with only the newest page loaded: the original must come from the history around it.
+  await guest.page.waitForLoadState('networkidle');
   await expect(originalBubble).toHaveCount(0);
+  await expect(guest.page.getByTestId('history-start')).toHaveCount(0);
   await quote.click();
   await expect(originalBubble).toBeInViewport();
   await expect(originalBubble).toHaveAttribute('data-highlighted', 'true');

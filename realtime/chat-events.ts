@@ -15,7 +15,7 @@ import type { EventOrigin } from '../lib/chat/events';
 import { loadMessages } from '../lib/chat/message-store';
 import type { Db } from '../lib/db';
 import type { Broadcaster, RealtimeIo } from './context';
-import { deliverMessageChange, deliverNewMessage, deliverReadReceipt } from './deliveries';
+import { deliverDeliveryReceipt, deliverMessageChange, deliverNewMessage, deliverReadReceipt } from './deliveries';
 import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
 
@@ -169,6 +169,10 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
       }
       case 'messages_read':
         if (elsewhere(event.origin)) deliverReadReceipt(local(event.origin), event);
+        return;
+      case 'messages_delivered':
+        // Published only when nodes announce: every node, the recording one included, delivers it here.
+        deliverDeliveryReceipt(io.local, event);
         return;
     }
   }

@@ -22,6 +22,7 @@ import type { RealtimeMetrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimits } from '../lib/rate-limits';
 import type { SendQueue } from '../lib/chat/send-queue';
+import type { DeliveryBatcher } from './delivery-batcher';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events
 export interface InterServerEvents {}
@@ -60,6 +61,8 @@ export interface HandlerDeps {
   storage: AttachmentStorage;
   /** Sends are stored in groups (group commit): see lib/chat/send-queue.ts. */
   sends: SendQueue;
+  /** Delivery receipts are written in batches: see delivery-batcher.ts. */
+  deliveries: DeliveryBatcher;
   typing: { ttlMs: number; throttleMs: number };
 }
 

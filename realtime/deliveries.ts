@@ -1,10 +1,10 @@
-// Who receives what when a message is stored or read: every tab and device of both members
+// Who receives what when a message is stored, delivered or read: every tab and device of both members
 // (the actor's own other tabs included), through `from`: always one node's own sockets
 // (`io.local`), minus the socket that caused the event (it has its ack). Called by the node that
 // made the change, from memory, and by every other node from the event it hears
 // (chat-events.ts). Socket.IO sends a broadcast to several rooms once per socket, so a socket in
 // both the chat room and a personal room still gets one copy.
-import type { MessageChange, MessageDto, ReadReceipt } from '../lib/chat';
+import type { DeliveryReceipt, MessageChange, MessageDto, ReadReceipt } from '../lib/chat';
 import type { Broadcaster } from './context';
 import { chatRoom, userRoom } from './rooms';
 
@@ -43,6 +43,12 @@ export function deliverReadReceipt(from: Broadcaster, receipt: ReadReceipt): voi
     unreadCount: receipt.unreadCount,
     chatUnreadCount: receipt.chatUnreadCount,
   });
+}
+
+/** A member's client has the chat's messages up to a point: the other member's ticks move. */
+export function deliverDeliveryReceipt(from: Broadcaster, receipt: DeliveryReceipt): void {
+  const { chatId, userId, deliveredUntil } = receipt;
+  from.to(userRoom(receipt.otherUserId)).emit('messages_delivered', { chatId, userId, deliveredUntil });
 }
 
 export function deliverMessageChange(

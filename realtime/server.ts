@@ -20,6 +20,8 @@ import { createAuthMiddleware, SocketSlots } from './auth';
 import { createChatEventRelay, type ChatEventsListener, type ChatEventHandlers } from './chat-events';
 import type { RedisClient } from './connections';
 import { InFlight, Semaphore, type HandlerDeps, type RealtimeIo } from './context';
+import { createDeliveryBatcher } from './delivery-batcher';
+import { deliverDeliveryReceipt } from './deliveries';
 import { userRoom } from './rooms';
 import { createMessageChangeHandlers } from './handlers/message-changes';
 import { createMessageHandlers } from './handlers/messages';
@@ -28,7 +30,7 @@ import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
 import type { RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
-import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
+import { DELIVERY_RECEIPT_INTERVAL_MS, TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
 import { sendMessages } from '../lib/chat/send-messages';
 import { createSendQueue } from '../lib/chat/send-queue';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '../lib/rate-limits';
@@ -55,6 +57,8 @@ export interface RealtimeServerOptions {
   typing?: Partial<HandlerDeps['typing']>;
   /** Read receipts writing at once on this node (sends go through the send queue); default half the DB pool. */
   maxConcurrentWrites?: number;
+  /** How often delivery receipts are written (default DELIVERY_RECEIPT_INTERVAL_MS). */
+  deliveryReceiptIntervalMs?: number;
   /** Attachment bytes (an unsend deletes them); the UPLOAD_DIR disk by default. */
   storage?: AttachmentStorage;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
@@ -104,6 +108,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const presence = createPresence({ io, db, logger, metrics, redis });
   const nodeId = randomUUID();
   const announce = Boolean(redis);
+  const writes = new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2)));
   const deps: HandlerDeps = {
     io,
     nodeId,
@@ -115,10 +120,19 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     limits: createRateLimits({ ...DEFAULT_RATE_LIMITS, ...definedOnly(options.rateLimits) }, redis),
     presence,
     inFlight,
-    writes: new Semaphore(options.maxConcurrentWrites ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 2))),
+    writes,
     // Two groups at once: one commits while the next is being built.
     sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce })),
     typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
+    deliveries: createDeliveryBatcher({
+      db,
+      announce,
+      intervalMs: options.deliveryReceiptIntervalMs ?? DELIVERY_RECEIPT_INTERVAL_MS,
+      deliver: (receipt) => deliverDeliveryReceipt(io.local, receipt),
+      runWrite: (write) => writes.run(write),
+      logger,
+      metrics,
+    }),
   };
   const slots = new SocketSlots(options.maxSocketsPerUser ?? DEFAULT_MAX_SOCKETS_PER_USER);
   io.use(createAuthMiddleware({ db, metrics, logger, slots, accepting: () => !inFlight.stopped }));
@@ -229,7 +243,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // 2. Sends already running commit and are acked over their still-open sockets.
         await inFlight.drain();
-        // 3. Then everything goes.
+        // 3. Delivery receipts noted so far are written (and told).
+        await deps.deliveries.close();
+        // 4. Then everything goes.
         await listener.close();
         await io.close();
         httpServer.closeAllConnections();

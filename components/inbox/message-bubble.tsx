@@ -16,10 +16,13 @@ export function MessageBubble({
   message,
   own,
   highlighted = false,
+  delivered = false,
   onShowMessage,
 }: {
   message: ThreadMessage;
   own: boolean;
+  /** The other member's client has it (their delivery marker is at or past it). */
+  delivered?: boolean;
   /** Just brought into view from a reply's quote. */
   highlighted?: boolean;
   onShowMessage?: (messageId: string) => void;
@@ -34,7 +37,9 @@ export function MessageBubble({
         ? 'sending'
         : message.readAt
           ? 'read'
-          : 'sent';
+          : delivered
+            ? 'delivered'
+            : 'sent';
   const [editing, setEditing] = useState(false);
   if (message.unsentAt) return <UnsentBubble message={message} own={own} highlighted={highlighted} />;
   const replyToThis = () => {
@@ -364,11 +369,13 @@ function EditForm({ message, onDone }: { message: ThreadMessage; onDone: () => v
   );
 }
 
-function Tick({ state }: { state: 'sending' | 'sent' | 'read' | 'failed' }) {
-  const label = { sending: 'Sending', sent: 'Sent', read: 'Read', failed: 'Failed' }[state];
-  const glyph = { sending: '…', sent: '✓', read: '✓✓', failed: '!' }[state];
+/** Stored (✓), delivered to one of the recipient's devices (✓✓), read (✓✓ in the accent colour). */
+function Tick({ state }: { state: 'sending' | 'sent' | 'delivered' | 'read' | 'failed' }) {
+  const label = { sending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed' }[state];
+  const glyph = { sending: '…', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' }[state];
   return (
     <span
+      role="img"
       aria-label={label}
       title={label}
       data-testid="tick"

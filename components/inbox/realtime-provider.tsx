@@ -13,6 +13,7 @@ import {
   applyMessageToChatList,
   applyMessageUpdateToCaches,
   applyReadToThread,
+  applyDeliveryToThread,
   catchUpThreads,
   chatQueries,
   setChatUnread,
@@ -76,7 +77,7 @@ export function RealtimeProvider({
           void catchUpThreads(
             queryClient,
             user.id,
-            (chatId, afterId) => client.fetchMissedMessages(chatId, afterId),
+            (chatId, afterId) => client.catchUp(chatId, afterId),
             (chatId, changedAfter) => client.fetchMessageChanges(chatId, changedAfter),
           );
         }
@@ -103,6 +104,9 @@ export function RealtimeProvider({
       client.on('messages_read', ({ chatId, readerId, messageIds, readAt, chatUnreadCount }) => {
         applyReadToThread(queryClient, chatId, messageIds, readAt);
         if (readerId === user.id && chatUnreadCount !== undefined) setChatUnread(queryClient, chatId, chatUnreadCount);
+      }),
+      client.on('messages_delivered', ({ chatId, userId, deliveredUntil }) => {
+        if (userId !== user.id) applyDeliveryToThread(queryClient, chatId, deliveredUntil);
       }),
       client.on('message_updated', (update) => applyMessageUpdateToCaches(queryClient, update)),
       client.on('typing', ({ chatId, userId, isTyping }) =>

@@ -32,7 +32,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
   const chat = chats.data?.find((c) => c.id === chatId);
   const connection = useInboxStore((s) => s.connection);
 
-  const { thread, messages } = useThreadMessages(chatId, user, chat?.otherParty);
+  const { thread, messages, deliveredUntil } = useThreadMessages(chatId, user, chat?.otherParty);
   useChatRoom(client, chatId, connection);
   useMarkReadWhileVisible(client, chatId, messages, user.id, connection);
   const detached = isDetachedThread(thread.data);
@@ -111,6 +111,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
                 message={message}
                 own={message.senderId === user.id}
                 highlighted={message.id === highlightedId}
+                delivered={Boolean(deliveredUntil && message.createdAt <= deliveredUntil)}
                 onShowMessage={showMessage}
               />
             </Fragment>

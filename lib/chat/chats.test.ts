@@ -76,7 +76,8 @@ describe('listChatsForUser', () => {
     expect(one.chats).toBe(1);
     expect(fifty.chats).toBe(50);
     expect(fifty.queries).toBe(one.queries);
-    expect(one.queries).toBeLessThanOrEqual(5);
+    // Five reads, and the write recording what the list hands over (delivery receipts).
+    expect(one.queries).toBeLessThanOrEqual(6);
   });
 });
 

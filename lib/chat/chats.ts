@@ -2,6 +2,7 @@
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { OpenChatInput } from './schemas';
+import { recordDeliveries } from './delivery-receipts';
 import { lastMessages } from './message-store';
 import { unreadOf } from './unread';
 
@@ -45,6 +46,11 @@ export async function listChatsForUser(db: Db, userId: string) {
 
   const lastRows = await lastMessages(db, chatIds);
   const lastByChat = new Map(lastRows.map((r) => [r.chat_id, r]));
+  // The list hands over each chat's last message: a client that was away has them now.
+  await recordDeliveries(
+    db,
+    lastRows.filter((r) => r.sender_id !== userId).map((r) => ({ chatId: r.chat_id, userId, messageId: r.id })),
+  );
 
   return chats.map((chat) => {
     const last = lastByChat.get(chat.id);

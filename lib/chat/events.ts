@@ -1,5 +1,5 @@
 // The chat events that leave the database: every change a user can see elsewhere (a message
-// stored, messages read, sessions revoked) is published with PostgreSQL NOTIFY INSIDE the
+// stored, delivered or read, sessions revoked) is published with PostgreSQL NOTIFY INSIDE the
 // statement or transaction that makes it. NOTIFY is transactional: delivered on commit, never for
 // a rollback, so an event exists exactly when its change does, whoever made it (a socket, a REST
 // call, a job) and whatever happens to that process after its commit. Every realtime node
@@ -67,6 +67,15 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     unreadCount: z.number(),
     chatUnreadCount: z.number(),
     origin: originSchema,
+  }),
+  // A member's delivery marker moved (delivery-receipts.ts): for the other member's ticks.
+  z.object({
+    type: z.literal('messages_delivered'),
+    chatId: z.string(),
+    /** Whose client has the messages, and who is told. */
+    userId: z.string(),
+    otherUserId: z.string(),
+    deliveredUntil: z.string(),
   }),
 ]);
 export type ChatEvent = z.infer<typeof chatEventSchema>;

@@ -9,6 +9,7 @@ import { publishChatEvent, type EventOrigin } from './events';
 import type { MessageDto } from './message-dto';
 import { countMessages, findPosition, loadMessages, pageRows } from './message-store';
 import type { ListMessagesQuery, MarkReadInput } from './schemas';
+import { otherMemberDeliveredUntil, recordDeliveredPage } from './delivery-receipts';
 import { countUnreadBoth } from './unread';
 
 // ---------------------------------------------------------------------------------------------
@@ -16,6 +17,11 @@ import { countUnreadBoth } from './unread';
 
 export interface MessagePage {
   messages: MessageDto[];
+  /**
+   * How far the other member's client has the chat's messages (their delivery marker): the
+   * reader's own messages created up to it are delivered. Null when nothing was delivered yet.
+   */
+  deliveredUntil: string | null;
   /** Edits and unsends of this chat made after this page are asked with `changedAfter=<changeCursor>`. */
   changeCursor: string;
   pagination: {
@@ -39,10 +45,13 @@ export interface MessagePage {
   };
 }
 
+type PageOfMessages = Omit<MessagePage, 'changeCursor' | 'deliveredUntil'>;
+
 /**
  * A keyset page of a chat's history, live and archived messages alike, in chronological order.
  * The rows come from message-store.ts, through the (chat_id, created_at, id) indexes with a row
- * comparison, so a page costs the same at any depth.
+ * comparison, so a page costs the same at any depth. The reader's client has the page's messages
+ * once it is answered: their delivery marker moves (delivery-receipts.ts).
  */
 export async function listMessages(
   db: Db,
@@ -51,21 +60,23 @@ export async function listMessages(
   query: ListMessagesQuery,
 ): Promise<MessagePage> {
   // The change clock before the page: a change made after it is seen by the next catch-up.
-  const { changeSeq } = await getChatForMember(db, userId, chatId);
+  const chat = await getChatForMember(db, userId, chatId);
+  const page = await pageOf(db, chatId, query);
+  await recordDeliveredPage(db, userId, chatId, page.messages);
+  return {
+    ...page,
+    changeCursor: String(chat.changeSeq),
+    deliveredUntil: await otherMemberDeliveredUntil(db, chatId, chat.otherUserId),
+  };
+}
+
+async function pageOf(db: Db, chatId: string, query: ListMessagesQuery): Promise<PageOfMessages> {
+  if (query.around !== undefined) return listMessagesAround(db, chatId, query.around, query.limit);
   const forward = query.after !== undefined;
   const cursor = query.after ?? query.before;
   const position =
     cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
-
-  if (query.around !== undefined) {
-    return { ...(await listMessagesAround(db, chatId, query.around, query.limit)), changeCursor: String(changeSeq) };
-  }
-  if (query.page !== undefined) {
-    return {
-      ...(await listMessagesByPage(db, chatId, query.page, query.limit, position)),
-      changeCursor: String(changeSeq),
-    };
-  }
+  if (query.page !== undefined) return listMessagesByPage(db, chatId, query.page, query.limit, position);
 
   const rows = await pageRows(db, chatId, position, forward, query.limit + 1, 0);
   const hasMore = rows.length > query.limit;
@@ -81,7 +92,6 @@ export async function listMessages(
     pagination: forward
       ? { hasMore, nextCursor: newer, prevCursor: older, hasNewer: hasMore }
       : { hasMore, nextCursor: hasMore ? older : null, prevCursor: newer, ...(cursor ? {} : { hasNewer: false }) },
-    changeCursor: String(changeSeq),
   };
 }
 
@@ -90,12 +100,7 @@ export async function listMessages(
  * chronological order. `hasMore`/`nextCursor` lead to older messages, `hasNewer`/`prevCursor` to
  * newer ones, as on the pages that continue from it.
  */
-async function listMessagesAround(
-  db: Db,
-  chatId: string,
-  id: string,
-  limit: number,
-): Promise<Omit<MessagePage, 'changeCursor'>> {
+async function listMessagesAround(db: Db, chatId: string, id: string, limit: number): Promise<PageOfMessages> {
   const target = await findPosition(db, chatId, id);
   if (!target) {
     throw new AppError('VALIDATION', '"around" names a message that is not in this chat', {
@@ -130,7 +135,7 @@ async function listMessagesByPage(
   page: number,
   limit: number,
   before: Position | null,
-): Promise<Omit<MessagePage, 'changeCursor'>> {
+): Promise<PageOfMessages> {
   const rows = await pageRows(db, chatId, before, false, limit, (page - 1) * limit);
   const total = await countMessages(db, chatId, before);
   const messages = await loadMessages(db, rows.reverse());

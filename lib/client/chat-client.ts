@@ -24,9 +24,10 @@ import type {
   ServerToClientEvents,
 } from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
-import type { ReadReceipt } from '../chat/messages';
-import { TYPING_THROTTLE_MS, type Reaction } from '../chat/schemas';
+import type { MessagePage, ReadReceipt } from '../chat/messages';
+import { DELIVERY_RECEIPT_INTERVAL_MS, TYPING_THROTTLE_MS, type Reaction } from '../chat/schemas';
 import { ApiError, apiFetch } from './api';
+import { DeliveryAcks } from './delivery-acks';
 import {
   LOCAL_ID_PREFIX,
   memoryOutboxStorage,
@@ -65,7 +66,13 @@ export interface ConnectionEvent {
 /** The server's pushes a ChatClient passes on, under their wire names (lib/contract). */
 type RelayedPushes = Pick<
   ServerPushes,
-  'new_message' | 'message_notification' | 'messages_read' | 'message_updated' | 'typing' | 'presence'
+  | 'new_message'
+  | 'message_notification'
+  | 'messages_read'
+  | 'messages_delivered'
+  | 'message_updated'
+  | 'typing'
+  | 'presence'
 >;
 
 /**
@@ -106,6 +113,10 @@ export class ChatClient {
   private readonly ackTimeoutMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastTyping = new Map<string, number>();
+  private readonly deliveryAcks = new DeliveryAcks(
+    (chatId, messageId) => void this.request('mark_delivered', { chatId, messageId }).catch(() => {}),
+    DELIVERY_RECEIPT_INTERVAL_MS,
+  );
   private everConnected = false;
 
   constructor(
@@ -310,19 +321,29 @@ export class ChatClient {
 
   /** Every message of the chat after `afterId` (a message id or cursor), oldest first. */
   async fetchMissedMessages(chatId: string, afterId: string): Promise<MessageDto[]> {
-    const out: MessageDto[] = [];
+    return (await this.catchUp(chatId, afterId)).messages;
+  }
+
+  /**
+   * What a chat's view missed after `afterId`: its messages, oldest first, and how far the other
+   * member has the chat's messages now (their delivery marker).
+   */
+  async catchUp(chatId: string, afterId: string): Promise<Pick<MessagePage, 'messages' | 'deliveredUntil'>> {
+    const messages: MessageDto[] = [];
+    let deliveredUntil: string | null = null;
     let after = afterId;
     for (let guard = 0; guard < 1000; guard++) {
       const params = new URLSearchParams({ after, limit: '100' });
-      const data = await this.getJson<{
-        messages: MessageDto[];
-        pagination: { hasMore: boolean; nextCursor: string | null };
-      }>(`/api/chats/${encodeURIComponent(chatId)}/messages?${params}`, 'Failed to fetch messages');
-      out.push(...data.messages);
+      const data = await this.getJson<MessagePage>(
+        `/api/chats/${encodeURIComponent(chatId)}/messages?${params}`,
+        'Failed to fetch messages',
+      );
+      messages.push(...data.messages);
+      deliveredUntil = data.deliveredUntil;
       if (!data.pagination.hasMore || !data.pagination.nextCursor) break;
       after = data.pagination.nextCursor;
     }
-    return out;
+    return { messages, deliveredUntil };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -382,6 +403,7 @@ export class ChatClient {
       // "io server disconnect": the server dropped us on purpose (e.g. revoked session); Socket.IO
       // will not retry by itself, so try once with a fresh token.
       if (reason === 'io server disconnect') socket.connect();
+      this.deliveryAcks.clear();
       this.emit('connection', { status: socket.active ? 'reconnecting' : 'offline' });
     });
     socket.on('connect_error', (error: Error & { data?: ConnectErrorData }) => {
@@ -393,8 +415,13 @@ export class ChatClient {
     });
     // Each push keeps its wire name: one vocabulary from the server to the UI.
     socket.on('new_message', (message) => this.emit('new_message', message));
-    socket.on('message_notification', (payload) => this.emit('message_notification', payload));
+    socket.on('message_notification', (payload) => {
+      // Pushed to the recipient only: this client has the message now (a delivery receipt).
+      this.deliveryAcks.received(payload.chatId, payload.message);
+      this.emit('message_notification', payload);
+    });
     socket.on('messages_read', (payload) => this.emit('messages_read', payload));
+    socket.on('messages_delivered', (payload) => this.emit('messages_delivered', payload));
     socket.on('typing', (payload) => this.emit('typing', payload));
     socket.on('presence', (payload) => this.emit('presence', payload));
     socket.on('message_updated', (payload) => this.emit('message_updated', payload));
@@ -475,12 +502,12 @@ export class ChatClient {
   }
 
   /** An event whose payload and ack types come from the contract (lib/contract/chat-events.ts). */
-  private async request<E extends 'join_chat' | 'leave_chat' | 'mark_read'>(
+  private async request<E extends 'join_chat' | 'leave_chat' | 'mark_read' | 'mark_delivered'>(
     event: E,
     payload: ClientEventPayload<E>,
   ): Promise<ClientEventAck<E>> {
     if (!this.socket) throw new Error('Not connected: call connect() first');
-    // Socket.IO types each event name apart; the contract says these three match.
+    // Socket.IO types each event name apart; the contract says these match.
     const timed = this.socket.timeout(this.ackTimeoutMs);
     const emit = timed.emitWithAck.bind(timed) as (
       event: E,

@@ -41,6 +41,7 @@ const emptyPage: MessagePage = {
   messages: [],
   pagination: { hasMore: false, nextCursor: null, prevCursor: null },
   changeCursor: '0',
+  deliveredUntil: null,
 };
 
 describe('addMessagesToThread', () => {
@@ -111,11 +112,13 @@ describe('addMessagesToThread', () => {
         messages: [message('b', '2026-01-01T00:00:02.000Z')],
         pagination: { hasMore: true, nextCursor: 'older', prevCursor: null },
         changeCursor: '0',
+        deliveredUntil: null,
       },
       older: {
         messages: [message('a', '2026-01-01T00:00:01.000Z')],
         pagination: { hasMore: false, nextCursor: null, prevCursor: null },
         changeCursor: '0',
+        deliveredUntil: null,
       },
     };
     let answerOlder!: () => void;
@@ -256,11 +259,13 @@ describe('edits and unsends in the caches', () => {
     messages: [message('a', '2026-01-01T00:00:01.000Z')],
     pagination: { hasMore: false, nextCursor: null, prevCursor: null },
     changeCursor: '3',
+    deliveredUntil: null,
   };
   const newest: MessagePage = {
     messages: [message('b', '2026-01-01T00:00:02.000Z')],
     pagination: { hasMore: true, nextCursor: 'older', prevCursor: null },
     changeCursor: '5',
+    deliveredUntil: null,
   };
 
   async function loadedThread(client: QueryClient) {
@@ -311,7 +316,7 @@ describe('edits and unsends in the caches', () => {
     await catchUpThreads(
       client,
       'u2',
-      async () => [],
+      async () => ({ messages: [], deliveredUntil: null }),
       async (_chatId, changedAfter) => {
         asked.push(changedAfter);
         return { messages: [edited], changeCursor: '9' };
@@ -338,7 +343,7 @@ describe('edits and unsends in the caches', () => {
       'u1',
       async (_chatId, after) => {
         asked.push(after);
-        return [readNow, later];
+        return { messages: [readNow, later], deliveredUntil: null };
       },
       async () => ({ messages: [], changeCursor: '5' }),
     );
@@ -353,6 +358,7 @@ describe('a thread opened around an older message (detached)', () => {
     messages: [message('x', '2026-01-01T00:00:01.000Z'), message('y', '2026-01-01T00:00:02.000Z')],
     pagination: { hasMore: true, nextCursor: 'older-than-x', prevCursor: 'y-cursor', hasNewer: true },
     changeCursor: '3',
+    deliveredUntil: null,
   };
 
   it('takes no live message (it would leave a gap), pages newer from its newest message, and older as usual', () => {

@@ -155,6 +155,27 @@ export function addMessagesToThread(client: QueryClient, chatId: string, message
   );
 }
 
+/** The other member's client has the chat's messages up to `deliveredUntil`: ticks move to delivered. */
+export function applyDeliveryToThread(client: QueryClient, chatId: string, deliveredUntil: string | null) {
+  if (!deliveredUntil) return;
+  const key = chatQueries.thread(chatId).queryKey;
+  applyNowAndAfterFetch(client, key, () =>
+    client.setQueryData<Thread>(key, (data) => {
+      const [newest, ...older] = data?.pages ?? [];
+      if (!data || !newest || (threadDeliveredUntil(data) ?? '') >= deliveredUntil) return data;
+      return { ...data, pages: [{ ...newest, deliveredUntil }, ...older] };
+    }),
+  );
+}
+
+/** How far the other member has a cached thread's messages: the furthest marker any page saw (it only moves forward). */
+export function threadDeliveredUntil(data: Thread | undefined): string | null {
+  let furthest: string | null = null;
+  for (const page of data?.pages ?? [])
+    if (page.deliveredUntil && page.deliveredUntil > (furthest ?? '')) furthest = page.deliveredUntil;
+  return furthest;
+}
+
 export function applyReadToThread(client: QueryClient, chatId: string, messageIds: string[], readAt: string) {
   const key = chatQueries.thread(chatId).queryKey;
   applyNowAndAfterFetch(client, key, () =>
@@ -292,7 +313,7 @@ function refetchChatList(client: QueryClient) {
 export async function catchUpThreads(
   client: QueryClient,
   userId: string,
-  fetchAfter: (chatId: string, afterId: string) => Promise<MessageDto[]>,
+  fetchAfter: (chatId: string, afterId: string) => Promise<Pick<MessagePage, 'messages' | 'deliveredUntil'>>,
   fetchChanges: (chatId: string, changedAfter: string) => Promise<{ messages: MessageDto[]; changeCursor: string }>,
 ) {
   const threads = client
@@ -323,7 +344,9 @@ export async function catchUpThreads(
         unreadOwn ? new Date(unreadOwn.createdAt).getTime() - 1 : Infinity,
       );
       const since = new Date(from).toISOString();
-      addMessagesToThread(client, chatId, await fetchAfter(chatId, since));
+      const missed = await fetchAfter(chatId, since);
+      addMessagesToThread(client, chatId, missed.messages);
+      applyDeliveryToThread(client, chatId, missed.deliveredUntil);
     }),
   );
   await client.invalidateQueries({ queryKey: chatQueries.list().queryKey });

@@ -7,10 +7,11 @@
 // Schemas and payload types come from lib/chat, so this module pulls no server code into a
 // browser bundle (types are erased; the schemas are plain zod).
 import { z } from 'zod';
-import type { MessageDto, ReadReceipt } from '../chat';
+import type { DeliveryReceipt, MessageDto, ReadReceipt } from '../chat';
 import {
   editMessageSchema,
   joinChatSchema,
+  markDeliveredSchema,
   markReadSchema,
   reactSchema,
   sendMessageSchema,
@@ -66,6 +67,13 @@ export const CLIENT_EVENTS = {
   leave_chat: { input: chatIdPayload, what: 'leave_chat payload', budget: 'event', ack: ackOf<{ chatId: string }>() },
   send_message: { input: sendMessageSchema, what: 'message', budget: 'send', ack: ackOf<SendMessageResult>() },
   mark_read: { input: markReadSchema, what: 'mark_read payload', budget: 'event', ack: ackOf<ReadReceipt>() },
+  // Batched: recorded with the node's next delivery write, so the ack says only that it was taken.
+  mark_delivered: {
+    input: markDeliveredSchema,
+    what: 'mark_delivered payload',
+    budget: 'event',
+    ack: ackOf<{ queued: true }>(),
+  },
   typing: { input: typingSchema, what: 'typing payload', budget: 'typing', ack: ackOf<{ relayed: boolean }>() },
   edit_message: { input: editMessageSchema, what: 'edit', budget: 'send', ack: ackOf<MessageChangeResult>() },
   unsend_message: { input: unsendMessageSchema, what: 'unsend', budget: 'send', ack: ackOf<MessageChangeResult>() },
@@ -121,6 +129,9 @@ export interface MessageUpdatedPayload {
   chatUnreadCount?: number;
 }
 
+/** The other member's client has the chat's messages up to `deliveredUntil` (their delivery marker moved). */
+export type MessagesDeliveredPayload = Pick<DeliveryReceipt, 'chatId' | 'userId' | 'deliveredUntil'>;
+
 export interface TypingEventPayload {
   chatId: string;
   userId: string;
@@ -136,6 +147,7 @@ export interface ServerPushes {
   /** The seed's refusal of a send_message emitted without an ack callback. */
   message_error: MessageErrorPayload;
   messages_read: MessagesReadPayload;
+  messages_delivered: MessagesDeliveredPayload;
   message_updated: MessageUpdatedPayload;
   typing: TypingEventPayload;
   presence: PresencePayload;

@@ -2,6 +2,8 @@
 // not sent to the reader in this chat) → ack with the receipt and the reader's new unread counts
 // → messages_read to the other member and the reader's other tabs: on this node from here, on
 // the others from the event that commits with the read (see handlers/messages.ts).
+// mark_delivered: noted for the node's next batch of delivery receipts (delivery-batcher.ts, where
+// the claim is checked), acked at once; messages_delivered reaches the sender after the write.
 import { markMessagesRead } from '../../lib/chat';
 import { onClientEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { deliverReadReceipt } from '../deliveries';
@@ -23,5 +25,9 @@ export function createReceiptHandlers(deps: HandlerDeps) {
         }),
       (response) => response.ok && deliverReadReceipt(deps.io.local.except(socket.id), response.data),
     );
+    onClientEvent(deps, socket, 'mark_delivered', async ({ chatId, messageId }) => {
+      deps.deliveries.note({ chatId, userId: socket.data.userId, messageId });
+      return { queued: true as const };
+    });
   };
 }

@@ -4,7 +4,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { MessageDto } from '@/lib/chat/message-dto';
 import { mergeMessages, type ThreadMessage } from '@/lib/client/merge';
-import { chatQueries, threadMessages } from '@/lib/client/queries';
+import { chatQueries, threadDeliveredUntil, threadMessages } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { pendingMessages, withPendingChanges } from './thread-logic';
 
@@ -25,5 +25,7 @@ export function useThreadMessages(
       ),
     [thread.data, outbox, chatId, me, otherParty],
   );
-  return { thread, messages };
+  // How far the other member's client has the messages: the user's own ones up to it are delivered.
+  const deliveredUntil = threadDeliveredUntil(thread.data);
+  return { thread, messages, deliveredUntil };
 }
