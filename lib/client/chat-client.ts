@@ -25,7 +25,7 @@ import type {
 } from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
 import type { ReadReceipt } from '../chat/messages';
-import { TYPING_THROTTLE_MS, type Reaction } from '../chat/schemas';
+import { TYPING_THROTTLE_MS, type Reaction, type SendMessageInput } from '../chat/schemas';
 import { ApiError, apiFetch } from './api';
 import {
   LOCAL_ID_PREFIX,
@@ -214,7 +214,8 @@ export class ChatClient {
   async sendMessage(data: {
     chatId: string;
     content: string;
-    attachments?: string[];
+    /** Upload ids, and files named by URL (`{ url, type }`, as the seed's client sends them). */
+    attachments?: SendMessageInput['attachments'];
     /** The message this one answers (a quoted reply), as the thread shows it. */
     replyTo?: Quote;
   }): Promise<MessageDto> {
