@@ -8,7 +8,13 @@ import { defineConfig, devices } from '@playwright/test';
 const WEB_PORT = Number(process.env.E2E_WEB_PORT ?? 3100);
 const REALTIME_PORT = Number(process.env.E2E_REALTIME_PORT ?? 3101);
 const PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
+/**
+ * Where a flow's stand-in for a third-party image host listens (e2e/url-attachments.spec.ts):
+ * the one address the servers may fetch attachments named by URL from besides public ones.
+ */
+export const E2E_IMAGE_PORT = Number(process.env.E2E_IMAGE_PORT ?? 3102);
 export const E2E_BASE_URL = `http://localhost:${WEB_PORT}`;
+export const E2E_REALTIME_URL = `http://localhost:${REALTIME_PORT}`;
 /** The run's embedded database (scripts/dev.ts: lib/db/local-database.ts), for checks a page cannot see. */
 export const E2E_DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${PG_PORT}/stayeasy`;
 
@@ -79,7 +85,10 @@ export default defineConfig({
       // Set, not inherited from a developer's shell (next-auth reads NEXTAUTH_URL during the build too).
       FRONTEND_URL: E2E_BASE_URL,
       NEXTAUTH_URL: E2E_BASE_URL,
-      NEXT_PUBLIC_REALTIME_URL: `http://localhost:${REALTIME_PORT}`,
+      NEXT_PUBLIC_REALTIME_URL: E2E_REALTIME_URL,
+      // The image host of the URL attachments flow, on this machine: a test allowance, accepted
+      // by a production build only on the local stack (scripts/dev.ts sets STAYEASY_LOCAL_STACK).
+      ATTACHMENT_FETCH_ALLOW: `127.0.0.1:${E2E_IMAGE_PORT}`,
     },
   },
 });

@@ -50,4 +50,49 @@ describe('parseEnv', () => {
   it('lets `next build` run without secrets (the built server checks them when it starts)', () => {
     expect(parseEnv({ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }).JWT_SECRET).toBe(DEMO_SECRET);
   });
+
+  it('reads the attachment fetch allowance as host:port pairs, none unless set', () => {
+    expect(parseEnv({}).ATTACHMENT_FETCH_ALLOW).toEqual([]);
+    expect(
+      parseEnv({ ATTACHMENT_FETCH_ALLOW: '127.0.0.1:3102, [::1]:8080,Files.Test:443' }).ATTACHMENT_FETCH_ALLOW,
+    ).toEqual(['127.0.0.1:3102', '[::1]:8080', 'files.test:443']);
+    expect(() => parseEnv({ ATTACHMENT_FETCH_ALLOW: '127.0.0.1' })).toThrow(/ATTACHMENT_FETCH_ALLOW/);
+    expect(() => parseEnv({ ATTACHMENT_FETCH_ALLOW: 'http://127.0.0.1:3102' })).toThrow(/ATTACHMENT_FETCH_ALLOW/);
+    expect(() => parseEnv({ ATTACHMENT_FETCH_ALLOW: '127.0.0.1:70000' })).toThrow(/ATTACHMENT_FETCH_ALLOW/);
+  });
+
+  it('refuses the attachment fetch allowance in production, except on the local stack of scripts/dev.ts', () => {
+    const secrets = { JWT_SECRET: 'a'.repeat(32), NEXTAUTH_SECRET: 'b'.repeat(32) };
+    expect(() => parseEnv({ NODE_ENV: 'production', ...secrets, ATTACHMENT_FETCH_ALLOW: '127.0.0.1:3102' })).toThrow(
+      /ATTACHMENT_FETCH_ALLOW: is for tests/,
+    );
+    expect(() =>
+      parseEnv({
+        NODE_ENV: 'production',
+        ...secrets,
+        ATTACHMENT_FETCH_ALLOW: '127.0.0.1:3102',
+        STAYEASY_LOCAL_STACK: '0',
+      }),
+    ).toThrow(/ATTACHMENT_FETCH_ALLOW/);
+    const local = {
+      NODE_ENV: 'production',
+      ...secrets,
+      ATTACHMENT_FETCH_ALLOW: '127.0.0.1:3102',
+      STAYEASY_LOCAL_STACK: '1',
+    };
+    expect(parseEnv(local).ATTACHMENT_FETCH_ALLOW).toEqual(['127.0.0.1:3102']);
+    // The build runs with the variables of the server it builds; the built server checks them.
+    expect(
+      parseEnv({
+        NODE_ENV: 'production',
+        NEXT_PHASE: 'phase-production-build',
+        ATTACHMENT_FETCH_ALLOW: '127.0.0.1:3102',
+      }).ATTACHMENT_FETCH_ALLOW,
+    ).toEqual(['127.0.0.1:3102']);
+    expect(() => parseEnv({ STAYEASY_LOCAL_STACK: 'yes' })).toThrow(/STAYEASY_LOCAL_STACK/);
+    // Outside production it is what the tests run with.
+    expect(parseEnv({ NODE_ENV: 'test', ATTACHMENT_FETCH_ALLOW: '127.0.0.1:3102' }).ATTACHMENT_FETCH_ALLOW).toEqual([
+      '127.0.0.1:3102',
+    ]);
+  });
 });

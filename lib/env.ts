@@ -9,6 +9,12 @@ import { parseSchedule } from './retention/schedule-spec';
 export const DEMO_SECRET = 'stayeasy-demo-secret-change-me-in-production';
 
 const port = z.coerce.number().int().min(0).max(65535);
+// A host (name, IPv4, or IPv6 in brackets) and a port, as in a URL.
+const HOST_PORT = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):(\d{1,5})$/;
+const isHostPort = (entry: string) => {
+  const port = HOST_PORT.exec(entry)?.[2];
+  return port !== undefined && Number(port) <= 65535;
+};
 
 const EnvSchema = z
   .object({
@@ -66,6 +72,26 @@ const EnvSchema = z
       .int()
       .min(1)
       .default(100 * 1024 * 1024),
+    // For tests only: `host:port` pairs, comma-separated, as a URL writes them (127.0.0.1:3102,
+    // [::1]:8080), that attachments named by URL may come from although their address is not
+    // public or their port not 80/443, over plain http too (lib/attachments/remote-fetch.ts,
+    // RemoteFetchAllowance): the tests' local file servers. It opens the server's own network to
+    // its users' URLs, so a production server refuses to start with it (below).
+    ATTACHMENT_FETCH_ALLOW: z
+      .string()
+      .default('')
+      .transform((list) =>
+        list
+          .split(',')
+          .map((entry) => entry.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().refine(isHostPort, 'must be host:port pairs, comma-separated (127.0.0.1:3102)'))),
+    // Set to 1 by scripts/dev.ts in the processes it starts: the whole stack on one machine over
+    // an embedded database (`npm run dev`, and the browser tests' production build, which runs
+    // with NODE_ENV=production), never a deployment. Only lets those start with
+    // ATTACHMENT_FETCH_ALLOW.
+    STAYEASY_LOCAL_STACK: z.enum(['0', '1']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Retention (npm run archive, lib/retention): messages older than ARCHIVE_AFTER_DAYS move to
     // archived_messages; chats with no message at all and no activity for EMPTY_CHAT_DAYS are
@@ -86,13 +112,22 @@ const EnvSchema = z
       }),
   })
   .superRefine((value, ctx) => {
-    // A build serves nobody: it needs no secrets. The server built checks them when it starts
-    // (instrumentation.ts, realtime/main.ts).
+    // A build serves nobody: it needs no secrets, and an allowance cannot be misused. The server
+    // built checks both when it starts (instrumentation.ts, realtime/main.ts).
     if (value.NODE_ENV !== 'production' || value.NEXT_PHASE === 'phase-production-build') return;
     for (const key of ['JWT_SECRET', 'NEXTAUTH_SECRET'] as const) {
       if (value[key] === DEMO_SECRET) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'must be set to a real secret in production' });
       }
+    }
+    // The local stack (scripts/dev.ts --built) runs production builds on one machine, for the
+    // browser tests: their file server is local too.
+    if (value.ATTACHMENT_FETCH_ALLOW.length > 0 && value.STAYEASY_LOCAL_STACK !== '1') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ATTACHMENT_FETCH_ALLOW'],
+        message: 'is for tests: it lets attachment URLs reach local addresses, so production refuses it',
+      });
     }
   })
   .transform((value) => ({

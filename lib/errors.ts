@@ -18,10 +18,12 @@ export const ERROR_CODES = [
   'WINDOW_CLOSED',
   // The message was moved to the archive: history keeps it, nobody changes it any more.
   'ARCHIVED',
-  // A file named by URL was not fetched: the URL breaks the rules (scheme, port, a non-public
-  // address, too many redirects) or the server there failed (status, size, time). 400 for both:
-  // it is the URL the client sent that cannot serve, and a refusal of a probe is no server fault.
-  // `details.reason` tells which (lib/attachments/remote-fetch.ts).
+  // GET of an attachment named by URL whose upstream failed: the fetch was refused (a name that
+  // resolves to a non-public address, a redirect to one, too many redirects) or the server there
+  // failed (status, size, time, bytes of a type attachments may not be). 502: the client asked
+  // nothing wrong, the app could not get the file from the server it names. A URL that breaks the
+  // rules already at send is VALIDATION. `details.reason` tells which
+  // (lib/attachments/remote-fetch.ts, lib/attachments/attachments.ts).
   'REMOTE_FETCH_REFUSED',
   'INTERNAL',
 ] as const;
@@ -39,7 +41,7 @@ const STATUS: Record<ErrorCode, number> = {
   QUOTA_EXCEEDED: 429,
   WINDOW_CLOSED: 403,
   ARCHIVED: 409,
-  REMOTE_FETCH_REFUSED: 400,
+  REMOTE_FETCH_REFUSED: 502,
   INTERNAL: 500,
 };
 

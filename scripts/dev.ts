@@ -5,7 +5,8 @@
 // crashes. Ctrl-C stops everything; data stays.
 // DEV_RESET_DATA=1 wipes the embedded data folder first (the browser tests use it).
 // `--built` serves the production build instead of `next dev` (`npm run build` first; needs
-// JWT_SECRET and NEXTAUTH_SECRET): what the browser tests run against.
+// JWT_SECRET and NEXTAUTH_SECRET): what the browser tests run against. Both are marked as the
+// local stack (STAYEASY_LOCAL_STACK=1), which lets them take ATTACHMENT_FETCH_ALLOW.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +57,9 @@ try {
     NEXTAUTH_URL: env.NEXTAUTH_URL ?? frontendUrl,
     NEXT_PUBLIC_REALTIME_URL: env.NEXT_PUBLIC_REALTIME_URL,
     NEXT_TELEMETRY_DISABLED: '1',
+    // What these processes are (lib/env.ts): the local stack, never a deployment, so a production
+    // build started here may take ATTACHMENT_FETCH_ALLOW (the browser tests' file server).
+    STAYEASY_LOCAL_STACK: '1',
     ...(flags.built ? { NODE_ENV: 'production' } : {}),
   };
   await mkdir(path.dirname(REALTIME_PID_FILE), { recursive: true });

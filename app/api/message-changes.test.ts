@@ -154,7 +154,7 @@ describe('DELETE /api/chats/:chatId/messages/:messageId', () => {
       expect(got.body.error.code).toBe('NOT_FOUND');
     }
     expect(await db.file.count({ where: { id: up.body.data.id } })).toBe(0);
-    await expect(storage.get(storageKey)).rejects.toThrow();
+    await expect(storage.get(storageKey!)).rejects.toThrow();
     const row = await db.message.findUniqueOrThrow({ where: { id: sent.body.data.id } });
     expect(row).toMatchObject({ content: '' });
     expect(row.unsentAt).not.toBeNull();

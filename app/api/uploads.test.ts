@@ -173,7 +173,7 @@ describe('uploads in flight per user', () => {
     for (const [n, { bytes }] of accepted.entries()) {
       const row = await db.file.findUniqueOrThrow({ where: { id: answers[n]!.body.data.id } });
       expect(row).toMatchObject({ uploaderId: user.id, size: bytes.length, mimeType: 'image/png' });
-      expect((await readFile(path.join(uploadDir, row.storageKey))).equals(bytes)).toBe(true);
+      expect((await readFile(path.join(uploadDir, row.storageKey!))).equals(bytes)).toBe(true);
     }
     expect(await partFiles()).toEqual([]);
     // The slots are free again.
@@ -237,7 +237,7 @@ describe('removing an unsent upload', () => {
     const ownerAuth = { cookie: (await sessionCookie(db, owner.id)).cookie };
     const kept = (await upload(auth, PNG)).body.data.id as string;
     const removed = (await upload(auth, PNG)).body.data.id as string;
-    const removedKey = (await db.file.findUniqueOrThrow({ where: { id: removed } })).storageKey;
+    const removedKey = (await db.file.findUniqueOrThrow({ where: { id: removed } })).storageKey!;
     const remove = (id: string, headers: Record<string, string>) =>
       fetch(`${base}/api/attachments/${id}`, { method: 'DELETE', headers }).then(async (r) => ({
         status: r.status,

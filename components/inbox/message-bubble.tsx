@@ -67,28 +67,9 @@ export function MessageBubble({
         {message.replyTo && <QuotedOriginal quote={message.replyTo} onShow={onShowMessage} />}
         {message.files.length > 0 && (
           <div className="mb-1.5 flex flex-wrap gap-2">
-            {message.files.map((f) =>
-              f.mimeType.startsWith('image/') ? (
-                <a key={f.id} href={f.url} target="_blank" rel="noreferrer">
-                  {/* eslint-disable-next-line @next/next/no-img-element -- authenticated same-origin file */}
-                  <img
-                    src={f.url}
-                    alt={f.originalName}
-                    className="max-h-48 rounded-lg object-cover"
-                    data-testid="attachment-image"
-                  />
-                </a>
-              ) : (
-                <a
-                  key={f.id}
-                  href={f.url}
-                  className="rounded-lg bg-black/10 px-2 py-1 text-sm underline"
-                  data-testid="attachment-file"
-                >
-                  PDF · {f.originalName}
-                </a>
-              ),
-            )}
+            {message.files.map((f) => (
+              <Attachment key={f.id} file={f} />
+            ))}
           </div>
         )}
         {editing ? (
@@ -147,6 +128,46 @@ export function MessageBubble({
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * One file of a message, always loaded from the app (`url`, same origin, its membership checked),
+ * never from a file's `sourceUrl`: no hotlinking, no tracking pixels, no mixed content. A file
+ * named by URL carries the type its sender declared until the server fetched it (the seed's bare
+ * `image` included), and one the server cannot fetch shows where it pointed, as text.
+ */
+function Attachment({ file }: { file: ThreadMessage['files'][number] }) {
+  const [unavailable, setUnavailable] = useState(false);
+  if (file.mimeType.startsWith('image')) {
+    if (unavailable && file.sourceUrl) {
+      return (
+        <p
+          className="max-w-full rounded-lg bg-black/10 px-2 py-1 text-sm break-all"
+          data-testid="attachment-unavailable"
+        >
+          <span className="block font-semibold">Attachment unavailable</span>
+          <span className="block text-xs opacity-80">{file.sourceUrl}</span>
+        </p>
+      );
+    }
+    return (
+      <a href={file.url} target="_blank" rel="noreferrer">
+        {/* eslint-disable-next-line @next/next/no-img-element -- authenticated same-origin file */}
+        <img
+          src={file.url}
+          alt={file.originalName}
+          className="max-h-48 rounded-lg object-cover"
+          data-testid="attachment-image"
+          onError={file.sourceUrl ? () => setUnavailable(true) : undefined}
+        />
+      </a>
+    );
+  }
+  return (
+    <a href={file.url} className="rounded-lg bg-black/10 px-2 py-1 text-sm underline" data-testid="attachment-file">
+      {file.sourceUrl ? file.originalName : `PDF · ${file.originalName}`}
+    </a>
   );
 }
 

@@ -45,7 +45,7 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
   expect(error).toBeInstanceOf(AppError);
   const appError = error as AppError;
   expect(appError.code).toBe('REMOTE_FETCH_REFUSED');
-  expect(appError.status).toBe(400);
+  expect(appError.status).toBe(502);
   return appError;
 }
 

@@ -88,7 +88,7 @@ function urlRule(url: string, allow: RemoteFetchAllowance | undefined): URL | Re
   // Credentials would be sent on (and kept in finalUrl); a public file needs none.
   if (parsed.username || parsed.password)
     return { reason: 'credentials', why: 'URLs with credentials are not allowed' };
-  if (isAllowed(parsed, allow)) return parsed;
+  if (isAllowedHostPort(parsed, allow)) return parsed;
   const port = portOf(parsed);
   if (!ALLOWED_PORTS.has(port)) return { reason: 'port', why: `port ${port} is not allowed` };
   const literal = bare(parsed.hostname);
@@ -216,7 +216,7 @@ async function resolve(url: URL, allow: RemoteFetchAllowance | undefined, signal
   if (!isNonEmpty(addresses)) throw refused('unresolved', `host ${host} could not be resolved`);
   // The addresses stay out of the message: it goes to the client, and an internal resolver's
   // answers for internal names are not theirs to learn.
-  if (!isAllowed(url, allow) && !addresses.every(({ address }) => isPublicAddress(address))) {
+  if (!isAllowedHostPort(url, allow) && !addresses.every(({ address }) => isPublicAddress(address))) {
     throw refused('address', `host ${host} resolves to an address that is not public`, addresses);
   }
   return addresses;
@@ -295,7 +295,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function isAllowed(url: URL, allow: RemoteFetchAllowance | undefined): boolean {
+/** Whether the URL's host and port are one of the allowance's pairs (default ports included). */
+export function isAllowedHostPort(url: URL, allow: RemoteFetchAllowance | undefined): boolean {
   const hostPort = `${url.hostname}:${portOf(url)}`;
   return allow?.hostPorts.some((entry) => entry.toLowerCase() === hostPort) ?? false;
 }

@@ -26,7 +26,8 @@ async function storedUpload(uploaderId: string) {
   });
 }
 
-async function bytesExist(key: string): Promise<boolean> {
+async function bytesExist(key: string | null): Promise<boolean> {
+  if (key === null) return false;
   try {
     const { stream } = await storage.get(key);
     await stream.cancel();

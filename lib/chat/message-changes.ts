@@ -95,9 +95,11 @@ export async function unsendMessage(
     // Unsent already: answered as it is, whenever asked (a retry from an outbox).
     done: (row) => row.unsent_at !== null,
     async apply(tx, row, changeSeq) {
-      const files = await tx.$queryRaw<Array<{ storage_key: string }>>`
+      const files = await tx.$queryRaw<Array<{ storage_key: string | null }>>`
         DELETE FROM files WHERE message_id = ${row.id} RETURNING storage_key`;
-      storageKeys = files.map((f) => f.storage_key);
+      // A file named by URL that was never fetched has no bytes. One being fetched right now
+      // finds its row gone and drops what it fetched (lib/attachments/attachments.ts).
+      storageKeys = files.flatMap((f) => (f.storage_key === null ? [] : [f.storage_key]));
       await tx.$executeRaw`DELETE FROM message_edits WHERE message_id = ${row.id}`;
       await tx.$executeRaw`
         UPDATE messages SET content = '', unsent_at = now(), change_seq = ${changeSeq} WHERE id = ${row.id}`;

@@ -7,8 +7,11 @@ export const messageInclude = {
   sender: { select: { id: true, name: true, role: true } },
   recipient: { select: { id: true, name: true, role: true } },
   property: { select: { id: true, name: true } },
+  // The same columns as loadMessages' JSON (message-store.ts), which is what reads them; its
+  // order puts the files named by URL (sourceUrl set) after the uploads, which Prisma's orderBy
+  // cannot say.
   files: {
-    select: { id: true, originalName: true, mimeType: true, size: true },
+    select: { id: true, originalName: true, mimeType: true, size: true, sourceUrl: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   },
   reactions: {
@@ -75,6 +78,8 @@ export function toMessageDto(row: MessageRow) {
     sender: row.sender,
     recipient: row.recipient,
     property: row.property,
+    // `url` is the app's own (GET /api/attachments/:id), also for a file named by URL: its
+    // `sourceUrl` is where the server fetches it from, never for the browser to load.
     files: row.files.map((f) => ({ ...f, url: attachmentUrl(f.id) })),
     reactions: groupReactions(row.reactions),
     /** The message this one answers, quoted; null when it is not a reply. */

@@ -104,8 +104,10 @@ export async function loadMessages(db: Db, rows: Array<Pick<PageRow, 'id'>>): Pr
            CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'name', p.name) END AS property,
            coalesce((
              SELECT json_agg(json_build_object('id', f.id, 'originalName', f.original_name,
-                                               'mimeType', f.mime_type, 'size', f.size)
-                             ORDER BY f.created_at, f.id)
+                                               'mimeType', f.mime_type, 'size', f.size, 'sourceUrl', f.source_url)
+                             -- Uploads, then the files named by URL in the order the send listed them
+                             -- (send-messages.ts insertUrlFiles): the order of the send's answer.
+                             ORDER BY f.source_url IS NOT NULL, f.created_at, f.id)
              FROM files f WHERE f.message_id = m.id OR f.archived_message_id = m.id), '[]'::json) AS files,
            coalesce((
              SELECT json_agg(json_build_object('emoji', x.emoji, 'user', json_build_object('id', u.id, 'name', u.name))

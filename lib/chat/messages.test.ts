@@ -25,7 +25,14 @@ describe('sendMessage', () => {
       clientMessageId: 'c-1',
     });
     expect(sent.message.files).toEqual([
-      { id: f.id, originalName: 'photo.png', mimeType: 'image/png', size: 3, url: `/api/attachments/${f.id}` },
+      {
+        id: f.id,
+        originalName: 'photo.png',
+        mimeType: 'image/png',
+        size: 3,
+        sourceUrl: null,
+        url: `/api/attachments/${f.id}`,
+      },
     ]);
     const stored = await db.message.findUniqueOrThrow({ where: { id: sent.message.id }, include: { files: true } });
     expect(stored.files.map((x) => x.id)).toEqual([f.id]);

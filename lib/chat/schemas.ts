@@ -5,6 +5,8 @@ import { visibleText } from '../validation';
 
 export const MAX_CONTENT_LENGTH = 4000;
 export const MAX_ATTACHMENTS = 10;
+export const MAX_ATTACHMENT_URL_LENGTH = 2048;
+export const MAX_ATTACHMENT_TYPE_LENGTH = 100;
 export const MAX_MARK_READ_IDS = 500;
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
@@ -22,6 +24,28 @@ export const clientMessageIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, "-" and "_"');
 
+/**
+ * An attachment named by URL, as the seed client sends it (`{ url: 'https://…/file.jpg', type:
+ * 'image' }`). Only its form is checked here (this module runs in the browser too); the server
+ * checks where the URL points when the message is sent (lib/attachments/attachment-urls.ts), and
+ * fetches it on the first read. `type` is the client's word until then.
+ */
+export const urlAttachmentSchema = z.object({
+  url: z
+    .string()
+    .min(1)
+    .max(MAX_ATTACHMENT_URL_LENGTH, `must be at most ${MAX_ATTACHMENT_URL_LENGTH} characters`)
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters'),
+  type: z
+    .string()
+    .min(1)
+    .max(MAX_ATTACHMENT_TYPE_LENGTH, `must be at most ${MAX_ATTACHMENT_TYPE_LENGTH} characters`)
+    // Shown as the file's type until it is fetched: no control characters (nor NUL, which
+    // PostgreSQL text cannot hold).
+    .refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
+});
+export type UrlAttachment = z.infer<typeof urlAttachmentSchema>;
+
 // Shared by the socket payload (which names the chat) and the REST body (whose path does).
 const messageFields = {
   content: z
@@ -30,14 +54,18 @@ const messageFields = {
     // PostgreSQL text cannot hold NUL: refuse it here as bad input, not later as a server error.
     .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters'),
   propertyId: id.optional(),
-  // File ids returned by POST /api/attachments.
-  attachments: z.array(id).max(MAX_ATTACHMENTS).optional(),
+  // File ids returned by POST /api/attachments, and files named by URL; at most MAX_ATTACHMENTS
+  // of both together.
+  attachments: z
+    .array(z.union([id, urlAttachmentSchema]))
+    .max(MAX_ATTACHMENTS, `at most ${MAX_ATTACHMENTS} attachments`)
+    .optional(),
   clientMessageId: clientMessageIdSchema.optional(),
   // A quoted reply: the earlier message of the same chat it answers.
   replyToId: id.optional(),
 };
 const hasTextOrAttachment: [
-  (v: { content: string; attachments?: string[] }) => boolean,
+  (v: { content: string; attachments?: unknown[] }) => boolean,
   { message: string; path: string[] },
 ] = [
   // Text of nothing but zero-width or direction characters shows as an empty bubble: not text.

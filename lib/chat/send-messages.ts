@@ -2,22 +2,27 @@
 // together: a group of plain messages is ONE autocommit statement (membership check, INSERT and
 // unread counts: one round trip and one disk flush for the whole group); a group with
 // attachments or announcements wraps that statement in a transaction with those steps.
-// Every message still gets its own outcome: a bad one (foreign chat, someone else's file) fails
-// alone and writes nothing, and a retried clientMessageId is answered with the stored message,
-// attachments included (its files are already that message's, so their claim is not an error).
+// Every message still gets its own outcome: a bad one (foreign chat, someone else's file, a URL
+// attachment that breaks the rule) fails alone and writes nothing, and a retried clientMessageId
+// is answered with the stored message, attachments included (its files are already that
+// message's, so their claim is not an error). Attachments named by URL get their files rows in the
+// message's transaction, with no bytes yet (lib/attachments/attachments.ts fetches them when first
+// read); a retry answered as a duplicate inserts none.
 // Idempotency is the unique index (sender_id, client_message_id): INSERT … ON CONFLICT DO
 // NOTHING stores a retry zero times, however the retries race.
 // Each stored message's `messages_created` event is published by the same statement or
 // transaction (events.ts), so it is delivered exactly when the message exists, even if the
 // process that stored it dies right after; a retry answered as a duplicate publishes nothing
 // (its first attempt's commit did).
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { checkUrlAttachments, type CheckedUrlAttachment } from '../attachments/attachment-urls';
+import { nameOfUrl } from '../attachments/attachments';
 import { Prisma, type Db } from '../db';
 import { preparedStatementMarker } from '../db/client';
 import { AppError } from '../errors';
 import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
 import { notifyMessagesCreatedSql, type EventOrigin } from './events';
-import { toMessageDto, type MessageDto, type QuotedSource } from './message-dto';
+import { toMessageDto, type MessageDto, type MessageRow, type QuotedSource } from './message-dto';
 import { loadMessages, loadQuotedSources } from './message-store';
 import type { SendMessageInput } from './schemas';
 import { countUnreadBoth } from './unread';
@@ -41,7 +46,7 @@ export interface SendRequest {
 
 export type StoreOutcome = { ok: true; sent: SentMessage } | { ok: false; error: unknown };
 
-type FileRow = { id: string; originalName: string; mimeType: string; size: number };
+type FileRow = MessageRow['files'][number];
 
 let lastTime = 0;
 let counter = 0;
@@ -86,6 +91,15 @@ export async function sendMessages(
   let stored: StoredRow[] = [];
   const filesOf = new Map<string, FileRow[]>(); // message id → its attachments
   let quoted = new Map<string, { chatId: string; source: QuotedSource }>(); // replied-to id → it
+  // Each request's attachments named by URL, checked before anything is stored.
+  const urlsOf = requests.map((r, i) => {
+    try {
+      return checkUrlAttachments(r.input.attachments ?? []);
+    } catch (error) {
+      fail(i, error);
+      return [];
+    }
+  });
 
   try {
     // What replies quote, read before they are stored: an original never changes chat, and is
@@ -98,7 +112,7 @@ export async function sendMessages(
       stored = await storeGroup(db, requests, outcomes, { notify: announce });
     } else {
       await db.$transaction(async (tx) => {
-        const { fileIdsOf, retries } = await claimAttachments(tx, requests, fail);
+        const { fileIdsOf, retries } = await claimAttachments(tx, requests, outcomes, fail);
         // Its events go out below, once the messages have their files.
         stored = await storeGroup(tx, requests, outcomes, { notify: false });
         const inserted = stored.filter((row) => row.message_id !== null);
@@ -116,10 +130,15 @@ export async function sendMessages(
             UPDATE files f SET message_id = v.message_id
             FROM unnest(${binding.map((b) => b[0])}::text[], ${binding.map((b) => b[1])}::text[]) AS v(file_id, message_id)
             WHERE f.id = v.file_id
-            RETURNING f.id, f.original_name AS "originalName", f.mime_type AS "mimeType", f.size, f.message_id AS "messageId"`;
+            RETURNING f.id, f.original_name AS "originalName", f.mime_type AS "mimeType", f.size,
+                      f.source_url AS "sourceUrl", f.message_id AS "messageId"`;
           const order = new Map(binding.map((b, n) => [b[0], n]));
           files.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
           for (const { messageId, ...file } of files) filesOf.set(messageId, [...(filesOf.get(messageId) ?? []), file]);
+        }
+        // Then the files named by URL, after the uploads, as every read lists them.
+        for (const { messageId, ...file } of await insertUrlFiles(tx, requests, inserted, urlsOf)) {
+          filesOf.set(messageId, [...(filesOf.get(messageId) ?? []), file]);
         }
 
         if (announce && inserted.length) await tx.$queryRaw(notifyStoredQuery(requests, inserted));
@@ -320,6 +339,41 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
 }
 
 /**
+ * The files rows of the attachments named by URL of the messages just inserted: no bytes yet
+ * (storage_key NULL, size 0), the declared type until the first read fetches them, named after
+ * the URL's last path segment. Returned in each message's request order.
+ */
+async function insertUrlFiles(
+  tx: Pick<Db, '$queryRaw'>,
+  requests: SendRequest[],
+  inserted: StoredRow[],
+  urlsOf: CheckedUrlAttachment[][],
+): Promise<Array<FileRow & { messageId: string }>> {
+  const rows = inserted.flatMap((row) =>
+    urlsOf[row.n - 1]!.map(({ url, type }) => ({
+      uploaderId: requests[row.n - 1]!.senderId,
+      messageId: row.message_id!,
+      name: nameOfUrl(url),
+      type,
+      url: url.href,
+    })),
+  );
+  if (rows.length === 0) return [];
+  // Reads list a message's files by (created_at, id) after its uploads, and these rows share the
+  // transaction's now(): random ids handed out in sorted order keep the order the request gave.
+  const ids = rows.map(() => randomUUID().replaceAll('-', '')).sort();
+  const files = await tx.$queryRaw<Array<FileRow & { messageId: string }>>`
+    INSERT INTO files (id, uploader_id, message_id, original_name, mime_type, size, storage_key, source_url, created_at)
+    SELECT id, uploader_id, message_id, name, type, 0, NULL, url, now()
+    FROM unnest(${ids}::text[], ${rows.map((r) => r.uploaderId)}::text[], ${rows.map((r) => r.messageId)}::text[],
+                ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.type)}::text[], ${rows.map((r) => r.url)}::text[])
+      AS v(id, uploader_id, message_id, name, type, url)
+    RETURNING id, original_name AS "originalName", mime_type AS "mimeType", size, source_url AS "sourceUrl",
+              message_id AS "messageId"`;
+  return files.sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
  * Locks the attachments named in the group: only the sender's own unused uploads, each used once
  * (a concurrent send cannot claim the same file). A request naming any other fails alone, unless
  * it is a retry: its (sender, clientMessageId) is already stored, or is sent earlier in this
@@ -332,21 +386,29 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
 async function claimAttachments(
   tx: Pick<Db, '$queryRaw'>,
   requests: SendRequest[],
+  outcomes: ReadonlyArray<StoreOutcome | undefined>,
   fail: (i: number, error: unknown) => void,
 ): Promise<{ fileIdsOf: string[][]; retries: Set<number> }> {
-  const wanted = requests.flatMap((r) => r.input.attachments ?? []);
+  // Requests already refused (a bad URL attachment) claim nothing and are sent by no one.
+  const refused = new Set(requests.flatMap((_, i) => (outcomes[i] ? [i] : [])));
+  // File ids only: the attachments named by URL get new rows of their own.
+  const fileIdsIn = (i: number) =>
+    refused.has(i) ? [] : (requests[i]!.input.attachments ?? []).filter((a): a is string => typeof a === 'string');
+  const wanted = requests.flatMap((_, i) => fileIdsIn(i));
   const usable = new Map<string, string>(); // file id → uploader
   if (wanted.length) {
+    // Uploads only (no source_url): a file id never names another message's URL attachment.
     const rows = await tx.$queryRaw<Array<{ id: string; uploader_id: string }>>`
       SELECT id, uploader_id FROM files
       WHERE id = ANY(${wanted}::text[]) AND message_id IS NULL AND archived_message_id IS NULL
+        AND source_url IS NULL
       ORDER BY id FOR UPDATE`;
     for (const row of rows) usable.set(row.id, row.uploader_id);
   }
   const claimed = new Set<string>();
   const unusable = new Set<number>();
   const fileIdsOf = requests.map((r, i) => {
-    const ids = [...new Set(r.input.attachments ?? [])];
+    const ids = [...new Set(fileIdsIn(i))];
     if (ids.some((id) => usable.get(id) !== r.senderId || claimed.has(id))) {
       unusable.add(i);
       return [];
@@ -377,7 +439,9 @@ async function claimAttachments(
       keyOf(a) === keyOf(b) && a.input.chatId === b.input.chatId && a.input.propertyId === b.input.propertyId;
     requests.forEach((r, i) => {
       if (!unusable.has(i)) return;
-      const earlier = requests.slice(0, i).some((e, j) => (!unusable.has(j) || retries.has(j)) && sameSend(e, r));
+      const earlier = requests
+        .slice(0, i)
+        .some((e, j) => !refused.has(j) && (!unusable.has(j) || retries.has(j)) && sameSend(e, r));
       if (r.input.clientMessageId && (storedKeys.has(keyOf(r)) || earlier)) retries.add(i);
       else
         fail(

@@ -25,7 +25,7 @@ import type {
 } from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
 import type { MessagePage, ReadReceipt } from '../chat/messages';
-import { DELIVERY_RECEIPT_INTERVAL_MS, TYPING_THROTTLE_MS, type Reaction } from '../chat/schemas';
+import { DELIVERY_RECEIPT_INTERVAL_MS, TYPING_THROTTLE_MS, type Reaction, type SendMessageInput } from '../chat/schemas';
 import { ApiError, apiFetch } from './api';
 import { DeliveryAcks } from './delivery-acks';
 import {
@@ -225,7 +225,8 @@ export class ChatClient {
   async sendMessage(data: {
     chatId: string;
     content: string;
-    attachments?: string[];
+    /** Upload ids, and files named by URL (`{ url, type }`, as the seed's client sends them). */
+    attachments?: SendMessageInput['attachments'];
     /** The message this one answers (a quoted reply), as the thread shows it. */
     replyTo?: Quote;
   }): Promise<MessageDto> {

@@ -7,7 +7,7 @@
 // delete it); time spent offline is not a try, so offline messages simply wait.
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import type { Quote } from '../chat/message-dto';
-import type { Reaction } from '../chat/schemas';
+import type { Reaction, SendMessageInput } from '../chat/schemas';
 import type { ErrorCode } from '../errors';
 
 export const MAX_ATTEMPTS = 3;
@@ -38,7 +38,8 @@ export interface OutboxItem {
   content: string;
   /** Absent for a send (records written before changes existed are sends). */
   change?: OutboxChange;
-  attachments: string[];
+  /** Upload ids, and files named by URL (the seed's `{ url, type }`). */
+  attachments: NonNullable<SendMessageInput['attachments']>;
   /** A send that answers an earlier message: that message, quoted as it was when the reply was written. */
   replyTo?: Quote;
   createdAt: string;
@@ -274,7 +275,7 @@ export class Outbox {
   async add(input: {
     chatId: string;
     content: string;
-    attachments?: string[];
+    attachments?: SendMessageInput['attachments'];
     replyTo?: Quote;
     change?: OutboxChange;
   }): Promise<OutboxItem> {

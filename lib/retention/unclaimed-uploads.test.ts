@@ -80,6 +80,29 @@ describe('sweep of unclaimed uploads', () => {
     expect(Date.parse(audit.rows[0]!.details.uploadCutoff)).toBeLessThan(Date.now() - 6.9 * 86_400_000);
   });
 
+  it('deletes an old file named by URL whose message is gone and that was never fetched (no bytes), in a batch of its own', async () => {
+    // batchSize 2: a whole batch of rows without bytes must not end the sweep early.
+    for (const id of ['url-a', 'url-b']) {
+      await client.query(
+        `INSERT INTO files (id, uploader_id, original_name, mime_type, size, storage_key, source_url, created_at)
+         VALUES ($1, 'u_owner', 'x.png', 'image', 0, NULL, 'https://example.com/x.png', now() - interval '8 days')`,
+        [id],
+      );
+    }
+    const key = await upload('zz-after-urls', 8);
+    const lines: Array<{ line: string; level: string }> = [];
+    const result = await runArchiveJob({
+      databaseUrl: databaseUrl(),
+      options,
+      storage,
+      log: (line, level) => lines.push({ line, level }),
+    });
+    expect(result).toMatchObject({ outcome: 'completed', deletedUploads: 3 });
+    for (const id of ['url-a', 'url-b', 'zz-after-urls']) expect(await rowExists(id)).toBe(false);
+    expect(await bytesExist(key)).toBe(false);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('leaves a file a send is claiming at that moment; the send keeps it', async () => {
     const key = await upload('claimed-now', 8);
     // A send holds the file (lib/chat/send-messages.ts locks it FOR UPDATE before setting message_id).

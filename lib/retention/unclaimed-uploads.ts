@@ -26,9 +26,16 @@ export async function countUnclaimedUploads(client: pg.ClientBase, cutoff: Date,
   return rows[0]!.count;
 }
 
-/** One batch (one autocommit statement); returns the storage keys of the rows it deleted. */
-export async function deleteUnclaimedBatch(client: pg.ClientBase, cutoff: Date, batchSize: number): Promise<string[]> {
-  const { rows } = await client.query<{ storage_key: string }>(
+/**
+ * One batch (one autocommit statement); returns the storage keys of the rows it deleted, null for
+ * a file named by URL that was never fetched (no bytes: its message was deleted before it was read).
+ */
+export async function deleteUnclaimedBatch(
+  client: pg.ClientBase,
+  cutoff: Date,
+  batchSize: number,
+): Promise<Array<string | null>> {
+  const { rows } = await client.query<{ storage_key: string | null }>(
     `WITH doomed AS (
        SELECT f.id FROM files f WHERE ${UNCLAIMED} ORDER BY f.id LIMIT $2 FOR UPDATE SKIP LOCKED
      )
@@ -56,8 +63,9 @@ export async function deleteUnclaimedUploads(
   const batches = await runBatches(options, async (batch) => {
     const keys = await deleteUnclaimedBatch(client, options.cutoff, options.batchSize);
     if (keys.length === 0) return false;
-    for (const key of keys)
-      await options.storage.delete(key).catch((error: unknown) => options.onBytesLeft?.(key, error));
+    for (const key of keys) {
+      if (key !== null) await options.storage.delete(key).catch((error: unknown) => options.onBytesLeft?.(key, error));
+    }
     deleted += keys.length;
     options.onBatch?.({ batch, deleted: keys.length, totalDeleted: deleted });
     return true;

@@ -1,4 +1,6 @@
-// GET /api/attachments/:fileId: the file, to its uploader and the members of its chat only.
+// GET /api/attachments/:fileId: the file, to its uploader and the members of its chat only. A
+// file named by URL is fetched on its first read and then served like an upload, from here only
+// (502 REMOTE_FETCH_REFUSED when the server it names fails).
 // DELETE: its uploader removes it while no message holds it.
 import { db } from '@/lib/db';
 import { deleteUnsentUpload, fileNameFor, readAttachment } from '@/lib/attachments/attachments';
