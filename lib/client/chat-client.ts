@@ -25,7 +25,12 @@ import type {
 } from '../contract/chat-events';
 import type { ErrorCode } from '../errors';
 import type { MessagePage, ReadReceipt } from '../chat/messages';
-import { DELIVERY_RECEIPT_INTERVAL_MS, TYPING_THROTTLE_MS, type Reaction, type SendMessageInput } from '../chat/schemas';
+import {
+  DELIVERY_RECEIPT_INTERVAL_MS,
+  TYPING_THROTTLE_MS,
+  type Reaction,
+  type SendMessageInput,
+} from '../chat/schemas';
 import { ApiError, apiFetch } from './api';
 import { DeliveryAcks } from './delivery-acks';
 import {
