@@ -2,6 +2,7 @@
 // side; a quote of a message 200 messages up brings it into view (history loaded around it),
 // highlighted, and "Jump to latest" returns to the present.
 import { expect, test } from '@playwright/test';
+import { CATCH_UP_OVERLAP_MS } from '../lib/client/queries';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
 
 test('a reply quotes its original live, and its quote brings an original 200 messages up into view', async ({
@@ -16,6 +17,9 @@ test('a reply quotes its original live, and its quote brings an original 200 mes
     return (await response.json()).data as { id: string };
   };
   const original = await post(guest, { content: 'Is the kayak included?\nAnd the paddles?' });
+  // A client catches up from 10 s before its newest message (CATCH_UP_OVERLAP_MS) when it connects:
+  // an original sent less than that before the rest would be loaded by that, not by its quote.
+  await guest.page.waitForTimeout(CATCH_UP_OVERLAP_MS + 1_000);
   for (let start = 0; start < 200; start += 25) {
     await Promise.all(
       Array.from({ length: 25 }, (_, i) => start + i).map((n) =>

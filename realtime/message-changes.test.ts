@@ -2,8 +2,9 @@
 // no persistence), as in cluster.test.ts: the sender edits and unsends on node A; the recipient
 // and the sender's other tab get `message_updated` once each, on whichever node they are (from
 // memory on A, from the commit's NOTIFY on B), the recipient with corrected unread counts; the
-// socket that made the change gets its ack only; refused changes are pushed nowhere. Reactions and
-// quoted replies (a send that carries its quote to every node) ride the same paths.
+// socket that made the change gets its ack only; refused changes are pushed nowhere. Reactions,
+// quoted replies and attachments named by URL (sends whose quote or files every node loads the
+// same) ride the same paths.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editMessage, sendMessage, unsendMessage } from '../lib/chat';
 import { storage } from '../lib/attachments/storage';
@@ -301,5 +302,29 @@ describe('quoted replies across two nodes', () => {
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: [{ path: ['replyToId'] }] } });
     expect(await db.message.count({ where: { chatId: s.chat.id } })).toBe(before);
+  });
+});
+
+describe('attachments named by URL across two nodes', () => {
+  it('a seed-style { url, type } send on node A reaches the owner on node B with its file, served from the app', async () => {
+    const s = await scene();
+    const ack = await s.guestOnA.emitWithAck('send_message', {
+      chatId: s.chat.id,
+      content: 'The dock',
+      attachments: [{ url: 'https://example.com/photos/dock.jpg', type: 'image' }],
+    });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const [file] = ack.data.message.files;
+    expect(file).toMatchObject({
+      originalName: 'dock.jpg',
+      sourceUrl: 'https://example.com/photos/dock.jpg',
+      url: `/api/attachments/${file!.id}`,
+    });
+    // On B the message is loaded from the database: the same file, the same app URL.
+    const onB = await s.ownerB.waitFor('new_message', (m) => m.id === ack.data.message.id);
+    expect(onB.files).toEqual(ack.data.message.files);
+    expect((await s.guestB.waitFor('new_message', (m) => m.id === ack.data.message.id)).files).toEqual(
+      ack.data.message.files,
+    );
   });
 });
