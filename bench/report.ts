@@ -103,18 +103,19 @@ export function formatReport(r: any): string {
       '',
     );
     out.push(
-      '| receipts | closed-loop msgs/s | closed-loop latency | latency at fixed rate | receipts seen |',
-      '| --- | ---: | --- | --- | ---: |',
+      '| receipts | closed-loop msgs/s | closed-loop latency | latency at fixed rate | receipts seen | server CPU ms / 1,000 sends |',
+      '| --- | ---: | --- | --- | ---: | ---: |',
     );
     for (const p of x.phases)
       out.push(
-        `| ${p.receipts ? 'on' : 'off'} | ${p.throughputMsgsPerSec} | ${lat(p.closedLoopLatency)} | ${lat(p.fixedRateLatency)} | ${p.receiptsSeen} |`,
+        `| ${p.receipts ? 'on' : 'off'} | ${p.throughputMsgsPerSec} | ${lat(p.closedLoopLatency)} | ${lat(p.fixedRateLatency)} | ${p.receiptsSeen} | ${p.serverCpuMsPer1000} |`,
       );
     out.push(
       '',
-      `Means, on / off: throughput **${x.on.throughput} / ${x.off.throughput} msg/s (${x.ratios.throughput}×)**, ` +
+      `On / off (mean throughput; p99 of all the samples of each mode): throughput **${x.on.throughput} / ${x.off.throughput} msg/s (${x.ratios.throughput}×)**, ` +
         `closed-loop p99 **${ms(x.on.closedLoopP99Ms)} / ${ms(x.off.closedLoopP99Ms)} ms (${x.ratios.closedLoopP99}×)**, ` +
-        `p99 at ${x.fixedRate} msg/s **${ms(x.on.fixedRateP99Ms)} / ${ms(x.off.fixedRateP99Ms)} ms (${x.ratios.fixedRateP99}×)**.`,
+        `p99 at ${x.fixedRate} msg/s **${ms(x.on.fixedRateP99Ms)} / ${ms(x.off.fixedRateP99Ms)} ms (${x.ratios.fixedRateP99}×)**, ` +
+        `realtime CPU per send **${x.on.serverCpuMsPer1000} / ${x.off.serverCpuMsPer1000} ms per 1,000 (${x.ratios.serverCpuPerMessage}×)**.`,
     );
   }
   return out.join('\n');

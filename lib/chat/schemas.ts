@@ -125,7 +125,7 @@ export const typingSchema = z.object({ chatId: id, isTyping: z.boolean() });
 /** The client has the chat's messages up to this one (sent to the user): a delivery receipt. */
 export const markDeliveredSchema = z.object({ chatId: id, messageId: id });
 /** A client acknowledges delivered messages at most this often per chat; the server writes at most this often. */
-export const DELIVERY_RECEIPT_INTERVAL_MS = 1_000;
+export const DELIVERY_RECEIPT_INTERVAL_MS = 2_000;
 export const joinChatSchema = z.object({ chatId: id });
 
 /** A sender may edit their message this long after sending it (server time of sending)… */
