@@ -2,6 +2,7 @@
 // ✓✓ (Delivered) when the owner comes back and the inbox loads it, and read when they open the
 // chat; a message to an owner who is online turns Delivered by itself.
 import { expect, test } from '@playwright/test';
+import { DELIVERY_RECEIPT_INTERVAL_MS } from '../lib/chat/schemas';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
 
 test('ticks go sent → delivered → read as the recipient comes online and opens the chat', async ({ browser }) => {
@@ -14,8 +15,8 @@ test('ticks go sent → delivered → read as the recipient comes online and ope
   await guest.send('Are pets allowed?');
   const tick = guest.message('Are pets allowed?').getByTestId('tick');
   await expect(tick).toHaveAccessibleName('Sent');
-  // Nobody has it: it stays Sent past a receipt interval.
-  await guest.page.waitForTimeout(1_500);
+  // Nobody has it: it stays Sent past the longest wait of an acknowledgement (1.5 intervals).
+  await guest.page.waitForTimeout(DELIVERY_RECEIPT_INTERVAL_MS * 1.5 + 1_000);
   await expect(tick).toHaveAccessibleName('Sent');
 
   // The owner comes back: the inbox list hands the message over.

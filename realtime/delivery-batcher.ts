@@ -1,6 +1,6 @@
 // Delivery receipts from this node's sockets, written in batches so that a busy chat costs one
 // small write per interval, not one per message, and never touches the send path: a client's
-// `mark_delivered` is noted in memory, and every DELIVERY_RECEIPT_INTERVAL_MS the node writes all
+// `mark_delivered` is noted in memory, and every DELIVERY_BATCH_INTERVAL_MS the node writes all
 // it noted in one statement (lib/chat recordDeliveries, which checks each claim and publishes the
 // markers that moved). A lone node publishes nothing and tells its own sockets itself.
 // A batch that fails to write is dropped and logged: the receipts it held are only late, as the
@@ -9,6 +9,9 @@ import type { Logger } from 'pino';
 import { recordDeliveries, type DeliveryClaim, type DeliveryReceipt } from '../lib/chat';
 import type { Db } from '../lib/db';
 import type { RealtimeMetrics } from './metrics';
+
+/** How often a node writes the receipts it noted (clients send theirs every DELIVERY_RECEIPT_INTERVAL_MS). */
+export const DELIVERY_BATCH_INTERVAL_MS = 500;
 
 // A chat and member keeps at most this many distinct claims per batch (their tabs' newest).
 const CLAIMS_PER_KEY = 8;

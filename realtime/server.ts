@@ -20,7 +20,7 @@ import { createAuthMiddleware, SocketSlots } from './auth';
 import { createChatEventRelay, type ChatEventsListener, type ChatEventHandlers } from './chat-events';
 import type { RedisClient } from './connections';
 import { InFlight, Semaphore, type HandlerDeps, type RealtimeIo } from './context';
-import { createDeliveryBatcher } from './delivery-batcher';
+import { createDeliveryBatcher, DELIVERY_BATCH_INTERVAL_MS } from './delivery-batcher';
 import { deliverDeliveryReceipt } from './deliveries';
 import { userRoom } from './rooms';
 import { createMessageChangeHandlers } from './handlers/message-changes';
@@ -30,7 +30,7 @@ import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
 import type { RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
-import { DELIVERY_RECEIPT_INTERVAL_MS, TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
+import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
 import { sendMessages } from '../lib/chat/send-messages';
 import { createSendQueue } from '../lib/chat/send-queue';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitOptions } from '../lib/rate-limits';
@@ -57,7 +57,7 @@ export interface RealtimeServerOptions {
   typing?: Partial<HandlerDeps['typing']>;
   /** Read receipts writing at once on this node (sends go through the send queue); default half the DB pool. */
   maxConcurrentWrites?: number;
-  /** How often delivery receipts are written (default DELIVERY_RECEIPT_INTERVAL_MS). */
+  /** How often delivery receipts are written (default DELIVERY_BATCH_INTERVAL_MS). */
   deliveryReceiptIntervalMs?: number;
   /** Attachment bytes (an unsend deletes them); the UPLOAD_DIR disk by default. */
   storage?: AttachmentStorage;
@@ -127,7 +127,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     deliveries: createDeliveryBatcher({
       db,
       announce,
-      intervalMs: options.deliveryReceiptIntervalMs ?? DELIVERY_RECEIPT_INTERVAL_MS,
+      intervalMs: options.deliveryReceiptIntervalMs ?? DELIVERY_BATCH_INTERVAL_MS,
       deliver: (receipt) => deliverDeliveryReceipt(io.local, receipt),
       runWrite: (write) => writes.run(write),
       logger,

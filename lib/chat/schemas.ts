@@ -124,7 +124,7 @@ export const fileIdParamsSchema = z.object({ fileId: id });
 export const typingSchema = z.object({ chatId: id, isTyping: z.boolean() });
 /** The client has the chat's messages up to this one (sent to the user): a delivery receipt. */
 export const markDeliveredSchema = z.object({ chatId: id, messageId: id });
-/** A client acknowledges delivered messages at most this often per chat; the server writes at most this often. */
+/** A client acknowledges delivered messages at most this often per chat (a realtime node writes them in batches). */
 export const DELIVERY_RECEIPT_INTERVAL_MS = 2_000;
 export const joinChatSchema = z.object({ chatId: id });
 
