@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../lib/chat';
 import { db } from '../lib/db';
+import { listenToChatEvents } from '../test/chat-events';
 import { createChat } from '../test/fixtures';
 import { startTwoNodes } from '../test/two-nodes';
 import { bearerToken } from '../test/fixtures';
@@ -38,7 +39,9 @@ describe('delivery receipts across two nodes', () => {
     for (const s of sent) await owner_.waitFor('message_notification', (n) => n.message.id === s.message.id);
     // The owner's client acknowledges each (as a browser would without its own coalescing), at once.
     const acks = await Promise.all(
-      sent.map((s) => ownerSocket.emitWithAck('mark_delivered', { chatId: chat.id, messageId: s.message.id })),
+      sent.map((s) =>
+        ownerSocket.emitWithAck('mark_delivered', { claims: [{ chatId: chat.id, messageId: s.message.id }] }),
+      ),
     );
     expect(acks).toEqual(sent.map(() => ({ ok: true, data: { queued: true } })));
     const newest = sent.at(-1)!.message.createdAt;
@@ -50,7 +53,7 @@ describe('delivery receipts across two nodes', () => {
     // Barrier: a later receipt reaches both tabs after anything the first batch caused.
     const later = await sendMessage(db, guest.id, { chatId: chat.id, content: 'later' });
     await owner_.waitFor('message_notification', (n) => n.message.id === later.message.id);
-    await ownerSocket.emitWithAck('mark_delivered', { chatId: chat.id, messageId: later.message.id });
+    await ownerSocket.emitWithAck('mark_delivered', { claims: [{ chatId: chat.id, messageId: later.message.id }] });
     for (const r of [guestOnA, guestOnB]) {
       await r.waitFor('messages_delivered', (p) => p.deliveredUntil === later.message.createdAt);
       expect(r.of('messages_delivered').map((p) => p.deliveredUntil)).toEqual([newest, later.message.createdAt]);
@@ -59,19 +62,43 @@ describe('delivery receipts across two nodes', () => {
     expect(owner_.of('messages_delivered')).toEqual([]);
   });
 
+  it('one event acknowledges several chats: each sender is told of their own chat', async () => {
+    const first = await createChat(db);
+    const second = await createChat(db);
+    // Both chats' owner is made the same user: one client acknowledges both.
+    await db.chat.update({ where: { id: second.chat.id }, data: { ownerId: first.owner.id } });
+    const a = await sendMessage(db, first.guest.id, { chatId: first.chat.id, content: 'a' });
+    const b = await sendMessage(db, second.guest.id, { chatId: second.chat.id, content: 'b' });
+    const guestA = new Recorder(await cluster.open(cluster.nodeA, first.guest.id));
+    const guestB = new Recorder(await cluster.open(cluster.nodeB, second.guest.id));
+    const owner = await cluster.open(cluster.nodeB, first.owner.id);
+    await owner.emitWithAck('mark_delivered', {
+      claims: [
+        { chatId: first.chat.id, messageId: a.message.id },
+        { chatId: second.chat.id, messageId: b.message.id },
+      ],
+    });
+    expect(await guestA.waitFor('messages_delivered')).toMatchObject({ chatId: first.chat.id });
+    expect(await guestB.waitFor('messages_delivered')).toMatchObject({ chatId: second.chat.id });
+  });
+
   it('a claim for a message not sent to the claimant is queued but moves nothing', async () => {
     const { guest, owner, chat } = await createChat(db);
     const ownSocket = await cluster.open(cluster.nodeA, guest.id);
     const own = await sendMessage(db, guest.id, { chatId: chat.id, content: 'mine' });
-    expect(await ownSocket.emitWithAck('mark_delivered', { chatId: chat.id, messageId: own.message.id })).toEqual({
+    expect(
+      await ownSocket.emitWithAck('mark_delivered', { claims: [{ chatId: chat.id, messageId: own.message.id }] }),
+    ).toEqual({
       ok: true,
       data: { queued: true },
     });
-    const bad = await ownSocket.emitWithAck('mark_delivered', { chatId: chat.id, messageId: 'not an id!' });
+    const bad = await ownSocket.emitWithAck('mark_delivered', {
+      claims: [{ chatId: chat.id, messageId: 'not an id!' }],
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     // A genuine receipt by the owner afterwards is the only marker written.
     const ownerSocket = await cluster.open(cluster.nodeA, owner.id);
-    await ownerSocket.emitWithAck('mark_delivered', { chatId: chat.id, messageId: own.message.id });
+    await ownerSocket.emitWithAck('mark_delivered', { claims: [{ chatId: chat.id, messageId: own.message.id }] });
     await expect.poll(() => markerOf(chat.id, owner.id)).toBe(own.message.createdAt);
     expect(await markerOf(chat.id, guest.id)).toBeNull();
   });
@@ -98,18 +125,20 @@ describe('delivery receipts on a lone node', () => {
     const guestTab = new Recorder(await open(guest.id));
     const ownerSocket = await open(owner.id);
     const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'hello' });
-    await ownerSocket.emitWithAck('mark_delivered', { chatId: chat.id, messageId: sent.message.id });
+    const published = await listenToChatEvents();
+    await ownerSocket.emitWithAck('mark_delivered', { claims: [{ chatId: chat.id, messageId: sent.message.id }] });
     expect(await guestTab.waitFor('messages_delivered')).toEqual({
       chatId: chat.id,
       userId: owner.id,
       deliveredUntil: sent.message.createdAt,
     });
+    expect((await published.stop()).filter((e) => e.type === 'messages_delivered')).toEqual([]);
 
     // A receipt still waiting for its batch when the node shuts down is written, not lost.
     const lonely = await startServer({ deliveryReceiptIntervalMs: 60_000 });
     const late = await connect(lonely.url, (await bearerToken(db, owner.id)).token);
     const last = await sendMessage(db, guest.id, { chatId: chat.id, content: 'last' });
-    await late.emitWithAck('mark_delivered', { chatId: chat.id, messageId: last.message.id });
+    await late.emitWithAck('mark_delivered', { claims: [{ chatId: chat.id, messageId: last.message.id }] });
     expect(await markerOf(chat.id, owner.id)).toBe(sent.message.createdAt);
     late.close();
     await lonely.close();

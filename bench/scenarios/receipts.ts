@@ -72,10 +72,10 @@ export async function receiptsScenario(ctx: BenchContext): Promise<ReceiptsResul
       if (!joined.ok) throw new Error(`join_chat: ${joined.error.code}`);
     }
     const acks = new DeliveryAcks(
-      (chatId, messageId) =>
+      (claims) =>
         void owner
           .timeout(30_000)
-          .emitWithAck('mark_delivered', { chatId, messageId })
+          .emitWithAck('mark_delivered', { claims })
           .catch(() => {}),
       DELIVERY_RECEIPT_INTERVAL_MS,
     );

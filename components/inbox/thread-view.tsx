@@ -36,7 +36,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
   useChatRoom(client, chatId, connection);
   useMarkReadWhileVisible(client, chatId, messages, user.id, connection);
   const detached = isDetachedThread(thread.data);
-  const { scrollerRef, onScroll, holdPosition, stickToBottom } = useScrollAnchor(
+  const { scrollerRef, onScroll, holdPosition, stickToBottom, releaseBottom } = useScrollAnchor(
     messages[0]?.id,
     messages.at(-1)?.id,
     thread.isSuccess,
@@ -49,7 +49,8 @@ export function ThreadView({ chatId }: { chatId: string }) {
     isFetching: thread.isFetchingPreviousPage,
     fetchPage: thread.fetchPreviousPage,
   };
-  const bottomSentinelRef = usePageSentinel(scrollerRef, 'bottom', newer);
+  // The page that reaches the present must not pull the view down past what the reader reads.
+  const bottomSentinelRef = usePageSentinel(scrollerRef, 'bottom', newer, releaseBottom);
   const { highlightedId, notice, showMessage } = useHighlightedMessage(scrollerRef, chatId, messages);
   const showLatest = () => {
     stickToBottom();

@@ -25,7 +25,6 @@ export type RemoteFetchRefusal =
   | 'credentials'
   | 'port'
   | 'address'
-  | 'unresolved'
   | 'redirect'
   | 'too-many-redirects'
   | 'status'
@@ -211,13 +210,13 @@ async function resolve(url: URL, allow: RemoteFetchAllowance | undefined, signal
     addresses = await untilAborted(lookup(host, { all: true }), signal);
   } catch (error) {
     if (signal.aborted) throw error;
-    throw refused('unresolved', `host ${host} could not be resolved`, error);
+    throw notPublic(host, error);
   }
-  if (!isNonEmpty(addresses)) throw refused('unresolved', `host ${host} could not be resolved`);
+  if (!isNonEmpty(addresses)) throw notPublic(host);
   // The addresses stay out of the message: it goes to the client, and an internal resolver's
   // answers for internal names are not theirs to learn.
   if (!isAllowedHostPort(url, allow) && !addresses.every(({ address }) => isPublicAddress(address))) {
-    throw refused('address', `host ${host} resolves to an address that is not public`, addresses);
+    throw notPublic(host, addresses);
   }
   return addresses;
 }
@@ -280,6 +279,12 @@ function refusalFor(error: unknown, signal: AbortSignal, timeoutMs: number): App
 
 function refused(reason: RemoteFetchRefusal, why: string, cause?: unknown): AppError {
   return new AppError('REMOTE_FETCH_REFUSED', `The file could not be fetched: ${why}`, { details: { reason }, cause });
+}
+
+// One answer whether the name does not resolve or resolves to a private address: the client must
+// not learn which names the server's own resolver knows (internal hosts). The cause keeps which.
+function notPublic(host: string, cause?: unknown): AppError {
+  return refused('address', `host ${host} has no public address`, cause);
 }
 
 function tooLarge(maxBytes: number): AppError {

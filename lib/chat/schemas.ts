@@ -122,8 +122,15 @@ export const chatIdParamsSchema = z.object({ chatId: id });
 export const fileIdParamsSchema = z.object({ fileId: id });
 
 export const typingSchema = z.object({ chatId: id, isTyping: z.boolean() });
-/** The client has the chat's messages up to this one (sent to the user): a delivery receipt. */
-export const markDeliveredSchema = z.object({ chatId: id, messageId: id });
+/** Chats a client acknowledges at once (one event for all of them: it does not spend a budget per chat). */
+export const MAX_DELIVERY_CLAIMS = 100;
+/** The client has each chat's messages up to the one named (sent to the user): delivery receipts. */
+export const markDeliveredSchema = z.object({
+  claims: z
+    .array(z.object({ chatId: id, messageId: id }))
+    .min(1)
+    .max(MAX_DELIVERY_CLAIMS),
+});
 /** A client acknowledges delivered messages at most this often per chat (a realtime node writes them in batches). */
 export const DELIVERY_RECEIPT_INTERVAL_MS = 2_000;
 export const joinChatSchema = z.object({ chatId: id });

@@ -119,7 +119,7 @@ export class ChatClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastTyping = new Map<string, number>();
   private readonly deliveryAcks = new DeliveryAcks(
-    (chatId, messageId) => void this.request('mark_delivered', { chatId, messageId }).catch(() => {}),
+    (claims) => void this.request('mark_delivered', { claims }).catch(() => {}),
     DELIVERY_RECEIPT_INTERVAL_MS,
   );
   private everConnected = false;
@@ -201,6 +201,7 @@ export class ChatClient {
 
   disconnect(): void {
     clearTimeout(this.retryTimer);
+    this.deliveryAcks.clear();
     this.stopFollowingNetwork?.();
     // Callers waiting on a send get an answer; the message itself stays in the (persistent)
     // outbox and goes out with the next client.
@@ -409,7 +410,6 @@ export class ChatClient {
       // "io server disconnect": the server dropped us on purpose (e.g. revoked session); Socket.IO
       // will not retry by itself, so try once with a fresh token.
       if (reason === 'io server disconnect') socket.connect();
-      this.deliveryAcks.clear();
       this.emit('connection', { status: socket.active ? 'reconnecting' : 'offline' });
     });
     socket.on('connect_error', (error: Error & { data?: ConnectErrorData }) => {

@@ -67,7 +67,8 @@ export const CLIENT_EVENTS = {
   leave_chat: { input: chatIdPayload, what: 'leave_chat payload', budget: 'event', ack: ackOf<{ chatId: string }>() },
   send_message: { input: sendMessageSchema, what: 'message', budget: 'send', ack: ackOf<SendMessageResult>() },
   mark_read: { input: markReadSchema, what: 'mark_read payload', budget: 'event', ack: ackOf<ReadReceipt>() },
-  // Batched: recorded with the node's next delivery write, so the ack says only that it was taken.
+  // One event for every chat a client acknowledges at once; recorded with the node's next delivery
+  // write, so the ack says only that it was taken.
   mark_delivered: {
     input: markDeliveredSchema,
     what: 'mark_delivered payload',

@@ -25,8 +25,9 @@ export function createReceiptHandlers(deps: HandlerDeps) {
         }),
       (response) => response.ok && deliverReadReceipt(deps.io.local.except(socket.id), response.data),
     );
-    onClientEvent(deps, socket, 'mark_delivered', async ({ chatId, messageId }) => {
-      deps.deliveries.note({ chatId, userId: socket.data.userId, messageId });
+    onClientEvent(deps, socket, 'mark_delivered', async ({ claims }) => {
+      for (const { chatId, messageId } of claims)
+        deps.deliveries.note({ chatId, userId: socket.data.userId, messageId });
       return { queued: true as const };
     });
   };

@@ -13,7 +13,8 @@ export function useHighlightedMessage(
   renderedIds: readonly { id: string }[],
 ) {
   const queryClient = useQueryClient();
-  const [highlightedId, setHighlightedId] = useState<string | null>(null);
+  const [highlighted, setHighlighted] = useState<{ id: string; request: number } | null>(null);
+  const highlightedId = highlighted?.id ?? null;
   const [notice, setNotice] = useState<string | null>(null);
   // Set until the message has been scrolled to: it may render only after its page arrives.
   const scrollPending = useRef<string | null>(null);
@@ -26,7 +27,8 @@ export function useHighlightedMessage(
         return;
       }
       scrollPending.current = messageId;
-      setHighlightedId(messageId);
+      // A new request each time: the same quote chosen again scrolls to it again.
+      setHighlighted((previous) => ({ id: messageId, request: (previous?.request ?? 0) + 1 }));
     },
     [queryClient, chatId],
   );
@@ -38,13 +40,13 @@ export function useHighlightedMessage(
     if (!element) return;
     scrollPending.current = null;
     element.scrollIntoView({ block: 'center' });
-  }, [scrollerRef, renderedIds, highlightedId]);
+  }, [scrollerRef, renderedIds, highlighted]);
 
   useEffect(() => {
-    if (!highlightedId) return;
-    const timer = setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
+    if (!highlighted) return;
+    const timer = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
-  }, [highlightedId]);
+  }, [highlighted]);
 
   return { highlightedId, notice, showMessage };
 }

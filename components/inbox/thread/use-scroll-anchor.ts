@@ -37,10 +37,15 @@ export function useScrollAnchor(
     if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
   }, []);
 
+  /** Stops sticking to the bottom (newer history is loading below what the reader is reading). */
+  const releaseBottom = useCallback(() => {
+    atBottom.current = false;
+  }, []);
+
   /** Sticks to the bottom again (the newest messages are on their way). */
   const stickToBottom = useCallback(() => {
     atBottom.current = true;
   }, []);
 
-  return { scrollerRef, onScroll, holdPosition, stickToBottom };
+  return { scrollerRef, onScroll, holdPosition, stickToBottom, releaseBottom };
 }
