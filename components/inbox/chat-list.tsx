@@ -27,7 +27,11 @@ export function ChatList() {
   if (!chats.length)
     return (
       <p className="p-6 text-sm text-slate-500 dark:text-slate-400">
-        No conversations yet. Ask a host about a stay to start one.
+        No conversations yet.{' '}
+        <Link href="/properties" className="font-medium text-brand-700 underline dark:text-brand-100">
+          Find a stay
+        </Link>{' '}
+        and ask its host.
       </p>
     );
 

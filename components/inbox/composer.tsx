@@ -2,6 +2,7 @@
 // Writing a message: the draft (kept per chat across reloads), the message it replies to (Escape
 // drops it), typing notices, attachments with preview and upload progress, Enter to send
 // (Shift+Enter for a new line).
+import { useSearchParams } from 'next/navigation';
 import { useRef, useState } from 'react';
 import type { FileDto } from '@/lib/attachments/attachments';
 import { MAX_CONTENT_LENGTH } from '@/lib/chat/schemas';
@@ -13,6 +14,9 @@ import { useRealtime } from './realtime-provider';
 
 // Frees an unsent upload's place in the quota now; if this fails, the retention job deletes it
 // after UNCLAIMED_UPLOAD_DAYS.
+/** `/inbox/:chatId?compose=1` opens the thread ready to write (where "Message the host" lands). */
+export const COMPOSE_PARAM = 'compose';
+
 function deleteUnsentUpload(fileId: string) {
   void apiFetch(`/api/attachments/${fileId}`, { method: 'DELETE' }).catch(() => {});
 }
@@ -32,6 +36,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
   const setDraft = useInboxStore((s) => s.setDraft);
   const replyingTo = useInboxStore((s) => s.replyingTo[chatId]);
   const setReplyingTo = useInboxStore((s) => s.setReplyingTo);
+  const focusOnOpen = useSearchParams().has(COMPOSE_PARAM);
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -184,6 +189,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
           rows={1}
           value={draft}
           maxLength={MAX_CONTENT_LENGTH}
+          autoFocus={focusOnOpen}
           placeholder="Write a message…"
           className="max-h-40 min-h-10 flex-1 resize-none rounded-2xl border border-slate-300 bg-white px-4 py-2 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950"
           onChange={(e) => {

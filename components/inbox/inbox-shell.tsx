@@ -21,6 +21,9 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
           StayEasy <span className="font-normal text-slate-500 dark:text-slate-400">Inbox</span>
         </Link>
         <div className="flex items-center gap-3 text-sm">
+          <Link href="/properties" className="font-medium text-brand-700 underline dark:text-brand-100">
+            Stays
+          </Link>
           <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
             <bdi>{user.name}</bdi> · {user.role === 'OWNER' ? 'Host' : 'Guest'}
           </span>

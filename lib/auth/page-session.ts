@@ -7,13 +7,22 @@ import { cache } from 'react';
 import { userOfSessionCookie } from './authenticate';
 import type { AuthUser } from './sessions';
 
+const sessionUser = cache(async (): Promise<AuthUser | null> =>
+  userOfSessionCookie((await headers()).get('cookie')),
+);
+
 /**
- * The inbox's user, or a redirect to the sign-in page. Called by the inbox layout and by each
- * inbox page (a layout is not rendered again on client-side navigation between its pages);
- * `cache` makes that one database lookup per request.
+ * The signed-in user of a page, or a redirect to the sign-in page that comes back to `path`.
+ * `cache` makes that one database lookup per request, however many layouts and pages ask.
  */
-export const requireInboxUser = cache(async (): Promise<AuthUser> => {
-  const user = await userOfSessionCookie((await headers()).get('cookie'));
-  if (!user) redirect('/login?callbackUrl=/inbox');
+export async function requirePageUser(path: string): Promise<AuthUser> {
+  const user = await sessionUser();
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(path)}`);
   return user;
-});
+}
+
+/**
+ * The inbox's user. Called by the inbox layout and by each inbox page (a layout is not rendered
+ * again on client-side navigation between its pages).
+ */
+export const requireInboxUser = (): Promise<AuthUser> => requirePageUser('/inbox');
