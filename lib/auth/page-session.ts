@@ -7,9 +7,7 @@ import { cache } from 'react';
 import { userOfSessionCookie } from './authenticate';
 import type { AuthUser } from './sessions';
 
-const sessionUser = cache(async (): Promise<AuthUser | null> =>
-  userOfSessionCookie((await headers()).get('cookie')),
-);
+const sessionUser = cache(async (): Promise<AuthUser | null> => userOfSessionCookie((await headers()).get('cookie')));
 
 /**
  * The signed-in user of a page, or a redirect to the sign-in page that comes back to `path`.
