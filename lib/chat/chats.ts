@@ -2,6 +2,7 @@
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { OpenChatInput } from './schemas';
+import { DEFAULT_PREFERENCES, preferencesOf } from './chat-preferences';
 import { recordDeliveries } from './delivery-receipts';
 import { lastMessages } from './message-store';
 import { unreadOf } from './unread';
@@ -30,10 +31,11 @@ export function toChatDto(chat: ChatRow, userId: string) {
 
 /**
  * Every chat of the user, newest activity first, with the other party, the property, the last
- * message and the user's unread count, in five queries however many chats and messages there
- * are: the chats with their people, property and unread counters (four: Prisma loads each
- * relation in one query) and the last messages (message-store.ts: one probe per chat of the
- * live and archived indexes together).
+ * message, the user's unread count and their own star and archive (chat-preferences.ts), in six
+ * queries however many chats and messages there are: the chats with their people, property and
+ * unread counters (four: Prisma loads each relation in one query), the last messages
+ * (message-store.ts: one probe per chat of the live and archived indexes together) and the
+ * preferences; plus the write recording what the list hands over (delivery receipts).
  */
 export async function listChatsForUser(db: Db, userId: string) {
   const chats = await db.chat.findMany({
@@ -44,7 +46,7 @@ export async function listChatsForUser(db: Db, userId: string) {
   if (chats.length === 0) return [];
   const chatIds = chats.map((c) => c.id);
 
-  const lastRows = await lastMessages(db, chatIds);
+  const [lastRows, preferences] = await Promise.all([lastMessages(db, chatIds), preferencesOf(db, userId, chatIds)]);
   const lastByChat = new Map(lastRows.map((r) => [r.chat_id, r]));
   // The list hands over each chat's last message: a client that was away has them now.
   await recordDeliveries(
@@ -69,6 +71,7 @@ export async function listChatsForUser(db: Db, userId: string) {
           }
         : null,
       unreadCount: unreadOf(chat, userId),
+      ...(preferences.get(chat.id) ?? DEFAULT_PREFERENCES),
     };
   });
 }

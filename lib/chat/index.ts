@@ -8,6 +8,8 @@ export { editMessage, listMessageChanges, setReaction, unsendMessage, type Messa
 export { sendMessage, sendMessages, type SentMessage, type StoreOutcome, type SendRequest } from './send-messages';
 export { toMessageDto, type MessageDto } from './message-dto';
 export { countUnreadBoth } from './unread';
+export { setChatPreferences } from './chat-preferences';
+export { isArchived, type ChatPreferences } from './archived';
 export { recordDeliveries, type DeliveryClaim, type DeliveryReceipt } from './delivery-receipts';
 export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';
 export * from './schemas';

@@ -116,6 +116,15 @@ export const listMessagesQuerySchema = z
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
 
 export const openChatSchema = z.object({ propertyId: id });
+
+/** A member stars or archives a chat for themselves (either, or both). */
+export const chatPreferencesSchema = z
+  .object({ starred: z.boolean().optional(), archived: z.boolean().optional() })
+  .refine((v) => v.starred !== undefined || v.archived !== undefined, {
+    message: 'give starred or archived',
+    path: ['starred'],
+  });
+export type ChatPreferencesInput = z.infer<typeof chatPreferencesSchema>;
 export type OpenChatInput = z.infer<typeof openChatSchema>;
 
 export const chatIdParamsSchema = z.object({ chatId: id });

@@ -10,6 +10,7 @@ import {
   type QueryClient,
   type QueryKey,
 } from '@tanstack/react-query';
+import type { ChatPreferences } from '../chat/archived';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import { encodeCursor } from '../chat/cursor';
@@ -296,6 +297,15 @@ function updateChatInList(
     );
   });
   return { found, stale };
+}
+
+/** A member's own view of a chat changed (starred, archived): the cached list shows it. */
+export function applyChatPreferences(client: QueryClient, chatId: string, preferences: ChatPreferences) {
+  const key = chatQueries.list().queryKey;
+  client.setQueryData<ChatSummary[]>(key, (chats) =>
+    chats?.map((c) => (c.id === chatId ? { ...c, ...preferences } : c)),
+  );
+  whenFetchLands(client, key, () => refetchChatList(client));
 }
 
 export function setChatUnread(client: QueryClient, chatId: string, unreadCount: number) {

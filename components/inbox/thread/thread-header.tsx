@@ -1,7 +1,13 @@
 'use client';
-// The thread's header: back link (narrow screens), the other party's name and presence, the property.
+// The thread's header: back link (narrow screens), the other party's name and presence, the
+// property; and the user's own star and archive for the chat (the other party does not see them).
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
+import { isArchived, type ChatPreferences } from '@/lib/chat/archived';
 import type { ChatSummary } from '@/lib/chat/chats';
+import { apiFetch } from '@/lib/client/api';
+import { applyChatPreferences } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { lastSeenLabel } from '../format';
 
@@ -26,6 +32,57 @@ export function ThreadHeader({ chat }: { chat: ChatSummary | undefined }) {
           )}
         </p>
       </div>
+      {chat && <ChatActions chat={chat} />}
     </header>
+  );
+}
+
+function ChatActions({ chat }: { chat: ChatSummary }) {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const archived = isArchived(chat);
+  const change = async (body: { starred?: boolean; archived?: boolean }) => {
+    setError(null);
+    try {
+      const preferences = await apiFetch<ChatPreferences>(`/api/chats/${chat.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      applyChatPreferences(queryClient, chat.id, preferences);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const button =
+    'rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:text-slate-300 dark:hover:bg-slate-800';
+  return (
+    <div className="ml-auto flex items-center gap-1">
+      {error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
+      <button
+        type="button"
+        aria-pressed={chat.starred}
+        onClick={() => void change({ starred: !chat.starred })}
+        className={button}
+        data-testid="star-chat"
+      >
+        <span aria-hidden className={chat.starred ? 'text-amber-500' : ''}>
+          {chat.starred ? '★' : '☆'}
+        </span>{' '}
+        Star
+      </button>
+      <button
+        type="button"
+        onClick={() => void change({ archived: !archived })}
+        className={button}
+        data-testid="archive-chat"
+      >
+        {archived ? 'Unarchive' : 'Archive'}
+      </button>
+    </div>
   );
 }
