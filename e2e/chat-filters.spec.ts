@@ -1,5 +1,5 @@
-// The inbox's filters as a host uses them: star and archive a chat (the guest sees neither), the
-// Starred and Archived filters with counts, kept in the URL across a reload; an archived chat
+// The inbox's filters as a host uses them: Unread until read; star and archive a chat (the guest
+// sees neither), the Starred and Archived filters with counts, kept in the URL across a reload; an archived chat
 // comes back to All when the guest writes again; a host narrows the list to one property.
 import { expect, test } from '@playwright/test';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
@@ -10,9 +10,17 @@ test('a host stars and archives a chat, filters by them and by property; a new m
   const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password);
   const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Fiona Filter');
   await guest.sendOverRest(chatId, 'Do you have a crib?');
-  await owner.page.goto(`/inbox/${chatId}`);
-  await owner.connected();
   const item = owner.chatItem(chatId);
+
+  // Unread: listed while unread, gone from the filter once the host has read it.
+  await owner.page.getByTestId('filter-unread').click();
+  await expect(owner.page).toHaveURL(/\/inbox\?filter=unread$/);
+  await expect(item).toContainText('Do you have a crib?');
+  await item.click();
+  await expect(owner.message('Do you have a crib?')).toBeVisible();
+  await expect(item).toHaveCount(0);
+  await owner.page.getByTestId('filter-all').click();
+  await owner.connected();
   await expect(item).toContainText('Do you have a crib?');
 
   // Star: marked in the list, listed under Starred, and still there after a reload.
