@@ -7,6 +7,7 @@ import { useRef, useState } from 'react';
 import type { FileDto } from '@/lib/attachments/attachments';
 import { MAX_CONTENT_LENGTH } from '@/lib/chat/schemas';
 import { quoteText } from './format';
+import { matchingReplies, QuickReplyList, quickReplyFilterOf, useQuickReplies } from './quick-replies';
 import { useInboxStore } from '@/lib/client/store';
 import { apiFetch } from '@/lib/client/api';
 import { uploadWithProgress } from '@/lib/client/upload';
@@ -31,12 +32,21 @@ interface PendingUpload {
 }
 
 export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => void }) {
-  const { client } = useRealtime();
+  const { client, user } = useRealtime();
   const draft = useInboxStore((s) => s.drafts[chatId] ?? '');
   const setDraft = useInboxStore((s) => s.setDraft);
   const replyingTo = useInboxStore((s) => s.replyingTo[chatId]);
   const setReplyingTo = useInboxStore((s) => s.setReplyingTo);
   const focusOnOpen = useSearchParams().has(COMPOSE_PARAM);
+  const host = user.role === 'OWNER';
+  const quick = useQuickReplies(chatId, host);
+  const quickFilter = host ? quickReplyFilterOf(draft) : null;
+  const quickMatches = quickFilter === null ? [] : matchingReplies(quick.replies, quickFilter);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const chooseQuickReply = (reply: (typeof quick.replies)[number]) => {
+    setDraft(chatId, quick.fill(reply));
+    textarea.current?.focus();
+  };
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
   const [error, setError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -155,6 +165,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
           </button>
         </div>
       )}
+      {quickFilter !== null && <QuickReplyList matches={quickMatches} onChoose={chooseQuickReply} />}
       {error && (
         <p role="alert" className="mb-2 text-sm text-red-600">
           {error}
@@ -181,10 +192,24 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
         >
           <PaperclipIcon />
         </button>
+        {host && (
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(chatId, '/');
+              textarea.current?.focus();
+            }}
+            className="grid h-10 shrink-0 place-items-center rounded-full px-2 text-sm text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:hover:bg-slate-800"
+            aria-label="Quick replies"
+          >
+            ⚡
+          </button>
+        )}
         <label className="sr-only" htmlFor={`composer-${chatId}`}>
           Message
         </label>
         <textarea
+          ref={textarea}
           id={`composer-${chatId}`}
           rows={1}
           value={draft}
@@ -200,7 +225,9 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
               e.preventDefault();
-              send();
+              // Asking for a quick reply: Enter takes the first match rather than sending "/…".
+              if (quickMatches[0]) chooseQuickReply(quickMatches[0]);
+              else send();
             }
             if (e.key === 'Escape' && replyingTo) setReplyingTo(chatId, null);
           }}

@@ -24,6 +24,11 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
           <Link href="/properties" className="font-medium text-brand-700 underline dark:text-brand-100">
             Stays
           </Link>
+          {user.role === 'OWNER' && (
+            <Link href="/settings/replies" className="font-medium text-brand-700 underline dark:text-brand-100">
+              Quick replies
+            </Link>
+          )}
           <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
             <bdi>{user.name}</bdi> · {user.role === 'OWNER' ? 'Host' : 'Guest'}
           </span>

@@ -11,6 +11,7 @@ import {
   type QueryKey,
 } from '@tanstack/react-query';
 import type { ChatPreferences } from '../chat/archived';
+import type { SavedReply } from '../saved-replies/saved-replies';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import { encodeCursor } from '../chat/cursor';
@@ -58,6 +59,15 @@ export const chatQueries = {
 export type ThreadPageParam = { before?: string; after?: string; around?: string };
 
 type Thread = InfiniteData<MessagePage, unknown>;
+
+/** A host's quick replies (lib/saved-replies), for the composer and the settings page. */
+export const savedReplyQueries = {
+  list: () =>
+    queryOptions({
+      queryKey: ['saved-replies'] as const,
+      queryFn: () => apiFetch<SavedReply[]>('/api/saved-replies'),
+    }),
+};
 
 /**
  * A thread showing older history than the present, without its newest messages (opened around a
