@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { useSelectedLayoutSegment } from 'next/navigation';
 import { SignOutButton } from '@/components/auth/sign-out-button';
+import { BrandLink } from '@/components/brand-link';
 import { ChatList } from './chat-list';
 import { ConnectionBanner } from './connection-banner';
 import { useRealtime } from './realtime-provider';
@@ -14,12 +15,7 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
   return (
     <div className="flex h-dvh flex-col">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
-        <Link href="/inbox" className="flex items-center gap-2 font-semibold tracking-tight">
-          <span aria-hidden className="grid size-8 place-items-center rounded-lg bg-brand-600 text-white">
-            S
-          </span>
-          StayEasy <span className="font-normal text-slate-500 dark:text-slate-400">Inbox</span>
-        </Link>
+        <BrandLink href="/inbox" section="Inbox" />
         <div className="flex items-center gap-3 text-sm">
           <Link href="/properties" className="font-medium text-brand-700 underline dark:text-brand-100">
             Stays

@@ -4,7 +4,7 @@
 // answered them (its VALIDATION details).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, apiFetch } from '@/lib/client/api';
+import { ApiError, sendJson } from '@/lib/client/api';
 import { savedReplyQueries } from '@/lib/client/queries';
 import { PLACEHOLDERS } from '@/lib/saved-replies/placeholders';
 import type { SavedReply } from '@/lib/saved-replies/saved-replies';
@@ -21,13 +21,6 @@ function fieldErrorsOf(error: unknown): FieldErrors {
     if (out.title || out.body) return out;
   }
   return { form: (error as Error).message };
-}
-
-async function send(path: string, method: string, body?: unknown) {
-  return apiFetch(path, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
 }
 
 export function SavedRepliesEditor() {
@@ -48,7 +41,7 @@ export function SavedRepliesEditor() {
             <ReplyForm
               reply={reply}
               onSave={async (value) => {
-                await send(`/api/saved-replies/${reply.id}`, 'PATCH', value);
+                await sendJson('PATCH', `/api/saved-replies/${reply.id}`, value);
                 await refresh();
               }}
               extra={
@@ -56,7 +49,9 @@ export function SavedRepliesEditor() {
                   <button
                     type="button"
                     disabled={i === 0}
-                    onClick={() => void send(`/api/saved-replies/${reply.id}`, 'PATCH', { move: 'up' }).then(refresh)}
+                    onClick={() =>
+                      void sendJson('PATCH', `/api/saved-replies/${reply.id}`, { move: 'up' }).then(refresh)
+                    }
                     className="underline disabled:opacity-40"
                   >
                     Move up
@@ -64,14 +59,16 @@ export function SavedRepliesEditor() {
                   <button
                     type="button"
                     disabled={i === replies.data.length - 1}
-                    onClick={() => void send(`/api/saved-replies/${reply.id}`, 'PATCH', { move: 'down' }).then(refresh)}
+                    onClick={() =>
+                      void sendJson('PATCH', `/api/saved-replies/${reply.id}`, { move: 'down' }).then(refresh)
+                    }
                     className="underline disabled:opacity-40"
                   >
                     Move down
                   </button>
                   <button
                     type="button"
-                    onClick={() => void send(`/api/saved-replies/${reply.id}`, 'DELETE').then(refresh)}
+                    onClick={() => void sendJson('DELETE', `/api/saved-replies/${reply.id}`).then(refresh)}
                     className="text-red-700 underline dark:text-red-300"
                   >
                     Delete
@@ -89,7 +86,7 @@ export function SavedRepliesEditor() {
         <ReplyForm
           key={replies.data?.length ?? 0}
           onSave={async (value) => {
-            await send('/api/saved-replies', 'POST', value);
+            await sendJson('POST', '/api/saved-replies', value);
             await refresh();
           }}
         />

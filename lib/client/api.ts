@@ -54,10 +54,14 @@ export async function apiFetch<T>(path: string, { token, ...init }: ApiInit = {}
   return parseEnvelope<T>(response.status, await response.json().catch(() => null));
 }
 
-export function postJson<T>(path: string, json: unknown): Promise<T> {
+/** A write with a JSON body (none when `json` is undefined), answered through apiFetch. */
+export function sendJson<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<T> {
   return apiFetch<T>(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(json),
+    method,
+    ...(json === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }),
   });
+}
+
+export function postJson<T>(path: string, json: unknown): Promise<T> {
+  return sendJson<T>('POST', path, json);
 }

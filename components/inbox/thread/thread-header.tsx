@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { isArchived, type ChatPreferences } from '@/lib/chat/archived';
 import type { ChatSummary } from '@/lib/chat/chats';
-import { apiFetch } from '@/lib/client/api';
+import { sendJson } from '@/lib/client/api';
 import { applyChatPreferences } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { lastSeenLabel } from '../format';
@@ -44,11 +44,7 @@ function ChatActions({ chat }: { chat: ChatSummary }) {
   const change = async (body: { starred?: boolean; archived?: boolean }) => {
     setError(null);
     try {
-      const preferences = await apiFetch<ChatPreferences>(`/api/chats/${chat.id}`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const preferences = await sendJson<ChatPreferences>('PATCH', `/api/chats/${chat.id}`, body);
       applyChatPreferences(queryClient, chat.id, preferences);
     } catch (e) {
       setError((e as Error).message);
