@@ -13,3 +13,4 @@ export { isArchived, type ChatPreferences } from './archived';
 export { recordDeliveries, type DeliveryClaim, type DeliveryReceipt } from './delivery-receipts';
 export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';
 export * from './schemas';
+export { searchInbox, type SearchResults } from './search';
