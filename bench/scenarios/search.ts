@@ -88,8 +88,9 @@ export async function searchScenario(ctx: BenchContext): Promise<SearchResult> {
   const queries = ctx.quick ? 20 : 40;
   const repeats = ctx.quick ? 3 : 5;
   // Ranks spread evenly on a log scale from the most common word to the rarest.
-  const ranks = Array.from({ length: queries }, (_, k) =>
-    Math.round(Math.exp((k * Math.log(VOCABULARY)) / (queries - 1))) - 1,
+  const ranks = Array.from(
+    { length: queries },
+    (_, k) => Math.round(Math.exp((k * Math.log(VOCABULARY)) / (queries - 1))) - 1,
   );
   const { rows } = await ctx.pool.query<{ word: string }>(
     'SELECT bench_word(r) AS word FROM unnest($1::int[]) WITH ORDINALITY AS t(r, n) ORDER BY n',
@@ -169,7 +170,9 @@ export async function searchScenario(ctx: BenchContext): Promise<SearchResult> {
 async function makeHost(pool: pg.Pool): Promise<{ userId: string; chatIds: string[] }> {
   await pool.query(`INSERT INTO users (id, email, name, password_hash, role, updated_at)
     VALUES ('bshost000001', 'bshost@bench.test', 'Search Host', 'x', 'OWNER'::role, now())`);
-  await pool.query(`INSERT INTO properties (id, owner_id, name) VALUES ('bshostprop01', 'bshost000001', 'Search Villa')`);
+  await pool.query(
+    `INSERT INTO properties (id, owner_id, name) VALUES ('bshostprop01', 'bshost000001', 'Search Villa')`,
+  );
   await pool.query(
     `INSERT INTO users (id, email, name, password_hash, role, updated_at)
      SELECT 'bshg' || lpad(i::text, 6, '0'), 'bshg' || i || '@bench.test', 'Guest ' || i, 'x', 'GUEST'::role, now()
