@@ -101,17 +101,24 @@ export async function searchScenario(ctx: BenchContext): Promise<SearchResult> {
   const measure = async (kind: string, texts: string[]) => {
     const samples: number[] = [];
     const hits: number[] = [];
+    const slowest = new Map<string, number>();
     for (const q of texts) await search(q); // warm: the plan and the pages, as a server that is up
     for (let r = 0; r < repeats; r++) {
       for (const q of texts) {
         const t = performance.now();
         const result = await search(q);
-        samples.push(performance.now() - t);
+        const took = performance.now() - t;
+        samples.push(took);
+        slowest.set(q, Math.max(slowest.get(q) ?? 0, took));
         if (r === 0) hits.push(result.messages.length);
       }
     }
     const latency = stats(samples);
-    ctx.log(`search: ${kind} p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${samples.length} searches)`);
+    const worst = [...slowest].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    ctx.log(
+      `search: ${kind} p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms (${samples.length} searches); slowest: ` +
+        worst.map(([q, ms]) => `"${q}" ${ms.toFixed(1)} ms`).join(', '),
+    );
     return { queries: texts.length, latency, medianHits: median(hits) };
   };
   const wordsResult = await measure('words', words);

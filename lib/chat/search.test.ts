@@ -10,7 +10,7 @@ import { parseInput } from '../validation';
 import { createChat, createUser } from '../../test/fixtures';
 import { editMessage, unsendMessage } from './message-changes';
 import { searchQuerySchema } from './schemas';
-import { searchInbox } from './search';
+import { RECENT_WINDOW, searchInbox } from './search';
 import { sendMessage } from './send-messages';
 
 const search = (userId: string, q: string, extra: Record<string, string> = {}) =>
@@ -122,6 +122,32 @@ describe('search', () => {
     } while (cursor && pages < 10);
     expect(pages).toBe(3);
     expect(seen).toEqual(ids.reverse());
+  });
+
+  it('finds matches older than the newest RECENT_WINDOW messages, rare or common, and pages across that edge', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const total = RECENT_WINDOW + 100;
+    // Message i (1 = oldest): 'walrus' in the oldest only, 'common' in every one.
+    await db.$executeRaw`
+      INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, created_at)
+      SELECT 'srw' || lpad(i::text, 6, '0') || ${chat.id}, ${chat.id}, ${guest.id}, ${owner.id}, ${chat.propertyId},
+             CASE WHEN i = 1 THEN 'a walrus and a common word' ELSE 'a common word ' || i END,
+             now() - (${total}::int - i) * interval '1 second'
+      FROM generate_series(1, ${total}::int) i`;
+    const idOf = (i: number) => `srw${String(i).padStart(6, '0')}${chat.id}`;
+    expect(await foundIds(owner.id, 'walrus')).toEqual([idOf(1)]);
+
+    // Common: pages of 50 straight through the window's edge (messages 100 and 101 from the oldest).
+    let cursor: string | undefined;
+    const seen: string[] = [];
+    for (let page = 0; page < RECENT_WINDOW / 50 + 1; page++) {
+      const result = await search(owner.id, 'common', { limit: '50', ...(cursor ? { cursor } : {}) });
+      seen.push(...result.messages.map((m) => m.id));
+      cursor = result.nextCursor ?? undefined;
+    }
+    expect(seen).toHaveLength(RECENT_WINDOW + 50);
+    expect(seen.slice(-3)).toEqual([idOf(53), idOf(52), idOf(51)]);
+    expect(new Set(seen).size).toBe(seen.length);
   });
 
   it('matches LIKE characters and SQL as plain text, and refuses bad queries with VALIDATION', async () => {
