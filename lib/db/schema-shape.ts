@@ -20,6 +20,7 @@ export const SQL_ONLY_INDEXES = [
   'messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)',
   'messages idx_messages_changes (chat_id, change_seq) WHERE (change_seq IS NOT NULL)',
   'archived_messages idx_archived_messages_changes (chat_id, change_seq) WHERE (change_seq IS NOT NULL)',
+  "scheduled_messages idx_scheduled_messages_due (send_at) WHERE (status = 'pending'::scheduled_message_status)",
 ];
 
 /**
