@@ -52,8 +52,10 @@ test('a message scheduled a minute ahead arrives live at its time; another is ed
   await scheduleDraft(guest, 'Draft to change', await localTime(guest.page, 60));
   const other = scheduled.filter({ hasText: 'Draft to change' });
   await other.getByRole('button', { name: 'Edit scheduled message' }).click();
-  await other.getByLabel('Scheduled text').fill('Changed before it went');
-  await other.getByRole('button', { name: 'Save' }).click();
+  // While edited, the item shows its fields, not its text.
+  const editing = scheduled.filter({ has: guest.page.getByLabel('Scheduled text') });
+  await editing.getByLabel('Scheduled text').fill('Changed before it went');
+  await editing.getByRole('button', { name: 'Save' }).click();
   const changed = scheduled.filter({ hasText: 'Changed before it went' });
   await expect(changed).toContainText('Scheduled for');
   await changed.getByRole('button', { name: 'Cancel scheduled message' }).click();

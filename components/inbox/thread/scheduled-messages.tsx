@@ -142,7 +142,17 @@ function ScheduledItem({ chatId, item }: { chatId: string; item: ScheduledMessag
           <div className="mt-1 flex gap-3 text-xs font-medium text-brand-700 dark:text-brand-100">
             {item.status === 'pending' ? (
               <>
-                <button type="button" aria-label="Edit scheduled message" onClick={() => setEditing(true)}>
+                <button
+                  type="button"
+                  aria-label="Edit scheduled message"
+                  onClick={() => {
+                    // From what it is now (another tab may have changed it since this one rendered).
+                    setText(item.content);
+                    setWhen(toLocalInputValue(new Date(item.sendAt)));
+                    action.reset();
+                    setEditing(true);
+                  }}
+                >
                   Edit
                 </button>
                 <button
