@@ -118,5 +118,20 @@ export function formatReport(r: any): string {
         `realtime CPU per send **${x.on.serverCpuMsPer1000} / ${x.off.serverCpuMsPer1000} ms per 1,000 (${x.ratios.serverCpuPerMessage}×)**.`,
     );
   }
+  if (r.search) {
+    const x = r.search;
+    out.push(
+      '',
+      `**7. Search** (a host with ${x.hostChats} chats holding ${x.hostMessages.toLocaleString('en')} of ${x.messages.toLocaleString('en')} messages, Zipf-like vocabulary; loaded in ${x.loadSec} s; lib/chat searchInbox as the host, each query run several times)`,
+      '',
+      '| query | distinct queries | min / p50 / p99 / max ms | median results (of 20) |',
+      '| --- | ---: | --- | ---: |',
+      `| whole word, common to rare | ${x.words.queries} | ${lat(x.words.latency)} | ${x.words.medianHits} |`,
+      `| 3-letter fragment of the same words | ${x.fragments.queries} | ${lat(x.fragments.latency)} | ${x.fragments.medianHits} |`,
+      '',
+      `Acked sends with / without the search index (${x.sends.clients} clients, ${x.sends.phaseSec} s phases alternating: ${x.sends.phases.map((p: any) => `${p.index ? 'with' : 'without'} ${p.msgsPerSec}`).join(', ')}): ` +
+        `**${x.sends.withIndex} / ${x.sends.withoutIndex} msg/s (${x.sends.ratio}×)**.`,
+    );
+  }
   return out.join('\n');
 }

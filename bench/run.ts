@@ -107,6 +107,7 @@ async function main() {
       ['history', async () => (await import('./scenarios/history')).historyScenario(ctx)],
       ['unread', async () => (await import('./scenarios/unread')).unreadScenario(ctx)],
       ['receipts', async () => (await import('./scenarios/receipts')).receiptsScenario(ctx)],
+      ['search', async () => (await import('./scenarios/search')).searchScenario(ctx)],
     ];
     for (const [name, run] of scenarios) {
       if (!wanted(name)) continue;

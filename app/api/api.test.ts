@@ -280,6 +280,32 @@ describe('robustness', () => {
   });
 });
 
+describe('search over REST', () => {
+  it("finds a message of the user's own chats, and nothing for a stranger or SQL-ish text", async () => {
+    await call('POST', `/api/chats/${world.chat.id}/messages`, {
+      headers: guestAuth,
+      json: { content: 'Where are the snorkels kept?' },
+    });
+    const found = await call('GET', '/api/search?q=SNORK', { headers: ownerAuth });
+    expect(found.status).toBe(200);
+    expect(found.body.data.messages).toEqual([
+      expect.objectContaining({
+        chatId: world.chat.id,
+        snippet: { text: 'Where are the snorkels kept?', highlights: [[14, 19]] },
+      }),
+    ]);
+    const stranger = await call('GET', '/api/search?q=snork', { headers: strangerAuth });
+    expect(stranger.body.data).toEqual({ query: 'snork', chats: [], messages: [], nextCursor: null });
+    const before = await fingerprint();
+    const sqlish = await call('GET', `/api/search?q=${encodeURIComponent("snork' OR 1=1; DELETE FROM messages; --")}`, {
+      headers: ownerAuth,
+    });
+    expect(sqlish.status).toBe(200);
+    expect(sqlish.body.data.messages).toEqual([]);
+    expect(await fingerprint()).toEqual(before);
+  });
+});
+
 describe('bad input: each gets its coded error and the database is unchanged', () => {
   const chatPath = () => `/api/chats/${world.chat.id}`;
   type Case = [name: string, run: () => Promise<{ status: number; body: Answer }>, status: number, code: string];
@@ -564,6 +590,15 @@ describe('bad input: each gets its coded error and the database is unchanged', (
       'VALIDATION',
     ],
     ['upload without credentials', () => upload({}, PNG, 'a.png', 'image/png'), 401, 'UNAUTHENTICATED'],
+    ['search without credentials', () => call('GET', '/api/search?q=pool'), 401, 'UNAUTHENTICATED'],
+    ['search without a query', () => call('GET', '/api/search', { headers: guestAuth }), 400, 'VALIDATION'],
+    ['search for an empty string', () => call('GET', '/api/search?q=', { headers: guestAuth }), 400, 'VALIDATION'],
+    [
+      'search for 2,000 characters',
+      () => call('GET', `/api/search?q=${'a'.repeat(2_000)}`, { headers: guestAuth }),
+      400,
+      'VALIDATION',
+    ],
     ['realtime token without credentials', () => call('GET', '/api/realtime/token'), 401, 'UNAUTHENTICATED'],
     [
       'sign-up with a short password',

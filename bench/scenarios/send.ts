@@ -238,3 +238,14 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Acked sends of our realtime server over `chats` (one guest client each), as the `ours` row measures them. */
+export function measureOurSends(
+  ctx: BenchContext,
+  server: ServerProcess,
+  chats: BenchChat[],
+  warmupMs: number,
+  durationMs: number,
+): Promise<SendRow> {
+  return runSockets(ctx, server, chats, ackSender, false, warmupMs, durationMs);
+}

@@ -1,7 +1,8 @@
 'use client';
 // The list of conversations: other party, property, last message, time, unread badge and star;
 // above it the filters (All, Unread, Starred, Archived, with counts; a host's properties), kept in
-// the URL (chat-filters.ts).
+// the URL (chat-filters.ts); above those the search (inbox-search.tsx), whose results take the
+// list's place while it holds text.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams, useSelectedLayoutSegment } from 'next/navigation';
@@ -9,6 +10,7 @@ import { chatQueries } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { CHAT_FILTER_LABELS, CHAT_FILTERS, chatFilterOf, filterChats, filterCounts } from './chat-filters';
 import { shortTime } from './format';
+import { SearchBox, SearchResultsPanel, useSearchText } from './inbox-search';
 import { useRealtime } from './realtime-provider';
 
 export function ChatList() {
@@ -19,6 +21,7 @@ export function ChatList() {
   const searchParams = useSearchParams();
   const pathname = usePathname();
   const router = useRouter();
+  const [searchText, setSearchText] = useSearchText();
   const filter = chatFilterOf(searchParams.get('filter'));
   const propertyId = searchParams.get('property');
   const hrefWith = (changes: Record<string, string | null>) => {
@@ -56,126 +59,139 @@ export function ChatList() {
   const shown = filterChats(chats, filter, propertyId);
   // A host with several properties can narrow the list to one.
   const properties = [...new Map(chats.map((c) => [c.property.id, c.property])).values()];
-  const query = searchParams.toString();
+  // A chat opened from the list keeps the filters, not a search's message.
+  const query = new URLSearchParams(
+    [...searchParams].filter(([key]) => key === 'filter' || key === 'property'),
+  ).toString();
   return (
     <>
-      <div className="flex flex-wrap items-center gap-1 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
-        <nav aria-label="Filter conversations" className="flex flex-wrap gap-1">
-          {CHAT_FILTERS.map((f) => (
-            <Link
-              key={f}
-              href={hrefWith({ filter: f === 'all' ? null : f })}
-              aria-current={filter === f ? 'true' : undefined}
-              data-testid={`filter-${f}`}
-              className={`rounded-full px-2.5 py-1 text-xs font-medium ${
-                filter === f
-                  ? 'bg-brand-600 text-white'
-                  : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
-              }`}
-            >
-              {CHAT_FILTER_LABELS[f]} <span aria-label={`(${counts[f]})`}>{counts[f]}</span>
-            </Link>
-          ))}
-        </nav>
-        {user.role === 'OWNER' && properties.length > 1 && (
-          <select
-            aria-label="Property"
-            value={propertyId ?? ''}
-            onChange={(e) => router.replace(hrefWith({ property: e.target.value || null }))}
-            className="ml-auto rounded-md border border-slate-300 bg-white px-1.5 py-1 text-xs dark:border-slate-700 dark:bg-slate-900"
-          >
-            <option value="">All properties</option>
-            {properties.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </div>
-      {shown.length === 0 && (
-        <p className="p-6 text-sm text-slate-500 dark:text-slate-400" data-testid="filter-empty">
-          No {filter === 'all' ? '' : `${CHAT_FILTER_LABELS[filter].toLowerCase()} `}conversations here.
-        </p>
-      )}
-      <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="chat-list">
-        {shown.map((chat) => {
-          const last = chat.lastMessage;
-          const online = presence[chat.otherParty.id]?.online;
-          const active = selected === chat.id;
-          return (
-            <li key={chat.id}>
-              <Link
-                href={`/inbox/${chat.id}${query ? `?${query}` : ''}`}
-                aria-current={active ? 'page' : undefined}
-                data-testid="chat-item"
-                data-chat-id={chat.id}
-                className={`flex gap-3 border-b border-slate-100 px-4 py-3 outline-none focus-visible:bg-brand-50 dark:border-slate-800/70 dark:focus-visible:bg-slate-800 ${
-                  active ? 'bg-brand-50 dark:bg-slate-800' : 'hover:bg-slate-50 dark:hover:bg-slate-900'
-                }`}
-              >
-                <span
-                  className="relative grid size-11 shrink-0 place-items-center rounded-full bg-slate-200 font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
-                  aria-hidden
+      <SearchBox value={searchText} onChange={setSearchText} />
+      {searchText.trim() ? (
+        <SearchResultsPanel text={searchText} />
+      ) : (
+        <>
+          <div className="flex flex-wrap items-center gap-1 border-b border-slate-200 px-3 py-2 dark:border-slate-800">
+            <nav aria-label="Filter conversations" className="flex flex-wrap gap-1">
+              {CHAT_FILTERS.map((f) => (
+                <Link
+                  key={f}
+                  href={hrefWith({ filter: f === 'all' ? null : f })}
+                  aria-current={filter === f ? 'true' : undefined}
+                  data-testid={`filter-${f}`}
+                  className={`rounded-full px-2.5 py-1 text-xs font-medium ${
+                    filter === f
+                      ? 'bg-brand-600 text-white'
+                      : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
+                  }`}
                 >
-                  {chat.otherParty.name.slice(0, 1).toUpperCase()}
-                  {online && (
-                    <span className="absolute right-0 bottom-0 size-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-950" />
-                  )}
-                </span>
-                <span className="min-w-0 flex-1">
-                  <span className="flex items-baseline justify-between gap-2">
-                    <span dir="auto" className="truncate font-medium" data-testid="chat-other-party">
-                      {chat.otherParty.name}
-                      {chat.starred && (
-                        <span className="ml-1 text-amber-500" role="img" aria-label="Starred">
-                          ★
-                        </span>
-                      )}
-                    </span>
-                    {last && (
-                      <time className="shrink-0 text-xs text-slate-500 dark:text-slate-400" dateTime={last.createdAt}>
-                        {shortTime(last.createdAt)}
-                      </time>
-                    )}
-                  </span>
-                  <span dir="auto" className="block truncate text-xs text-brand-700 dark:text-brand-100">
-                    {chat.property.name}
-                  </span>
-                  <span className="flex items-center justify-between gap-2">
+                  {CHAT_FILTER_LABELS[f]} <span aria-label={`(${counts[f]})`}>{counts[f]}</span>
+                </Link>
+              ))}
+            </nav>
+            {user.role === 'OWNER' && properties.length > 1 && (
+              <select
+                aria-label="Property"
+                value={propertyId ?? ''}
+                onChange={(e) => router.replace(hrefWith({ property: e.target.value || null }))}
+                className="ml-auto rounded-md border border-slate-300 bg-white px-1.5 py-1 text-xs dark:border-slate-700 dark:bg-slate-900"
+              >
+                <option value="">All properties</option>
+                {properties.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </div>
+          {shown.length === 0 && (
+            <p className="p-6 text-sm text-slate-500 dark:text-slate-400" data-testid="filter-empty">
+              No {filter === 'all' ? '' : `${CHAT_FILTER_LABELS[filter].toLowerCase()} `}conversations here.
+            </p>
+          )}
+          <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="chat-list">
+            {shown.map((chat) => {
+              const last = chat.lastMessage;
+              const online = presence[chat.otherParty.id]?.online;
+              const active = selected === chat.id;
+              return (
+                <li key={chat.id}>
+                  <Link
+                    href={`/inbox/${chat.id}${query ? `?${query}` : ''}`}
+                    aria-current={active ? 'page' : undefined}
+                    data-testid="chat-item"
+                    data-chat-id={chat.id}
+                    className={`flex gap-3 border-b border-slate-100 px-4 py-3 outline-none focus-visible:bg-brand-50 dark:border-slate-800/70 dark:focus-visible:bg-slate-800 ${
+                      active ? 'bg-brand-50 dark:bg-slate-800' : 'hover:bg-slate-50 dark:hover:bg-slate-900'
+                    }`}
+                  >
                     <span
-                      className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
-                      data-testid="chat-last-message"
+                      className="relative grid size-11 shrink-0 place-items-center rounded-full bg-slate-200 font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100"
+                      aria-hidden
                     >
-                      {last ? (
-                        <>
-                          {last.senderId === user.id ? 'You: ' : ''}
-                          <bdi>
-                            {last.unsent
-                              ? 'Message unsent'
-                              : last.content || (last.attachmentCount ? 'Attachment' : '')}
-                          </bdi>
-                        </>
-                      ) : (
-                        'No messages yet'
+                      {chat.otherParty.name.slice(0, 1).toUpperCase()}
+                      {online && (
+                        <span className="absolute right-0 bottom-0 size-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-950" />
                       )}
                     </span>
-                    {chat.unreadCount > 0 && (
-                      <span
-                        className="grid h-5 min-w-5 place-items-center rounded-full bg-brand-600 px-1.5 text-xs font-semibold text-white"
-                        data-testid="unread-badge"
-                        aria-label={`${chat.unreadCount} unread`}
-                      >
-                        {chat.unreadCount}
+                    <span className="min-w-0 flex-1">
+                      <span className="flex items-baseline justify-between gap-2">
+                        <span dir="auto" className="truncate font-medium" data-testid="chat-other-party">
+                          {chat.otherParty.name}
+                          {chat.starred && (
+                            <span className="ml-1 text-amber-500" role="img" aria-label="Starred">
+                              ★
+                            </span>
+                          )}
+                        </span>
+                        {last && (
+                          <time
+                            className="shrink-0 text-xs text-slate-500 dark:text-slate-400"
+                            dateTime={last.createdAt}
+                          >
+                            {shortTime(last.createdAt)}
+                          </time>
+                        )}
                       </span>
-                    )}
-                  </span>
-                </span>
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
+                      <span dir="auto" className="block truncate text-xs text-brand-700 dark:text-brand-100">
+                        {chat.property.name}
+                      </span>
+                      <span className="flex items-center justify-between gap-2">
+                        <span
+                          className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
+                          data-testid="chat-last-message"
+                        >
+                          {last ? (
+                            <>
+                              {last.senderId === user.id ? 'You: ' : ''}
+                              <bdi>
+                                {last.unsent
+                                  ? 'Message unsent'
+                                  : last.content || (last.attachmentCount ? 'Attachment' : '')}
+                              </bdi>
+                            </>
+                          ) : (
+                            'No messages yet'
+                          )}
+                        </span>
+                        {chat.unreadCount > 0 && (
+                          <span
+                            className="grid h-5 min-w-5 place-items-center rounded-full bg-brand-600 px-1.5 text-xs font-semibold text-white"
+                            data-testid="unread-badge"
+                            aria-label={`${chat.unreadCount} unread`}
+                          >
+                            {chat.unreadCount}
+                          </span>
+                        )}
+                      </span>
+                    </span>
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
     </>
   );
 }

@@ -9,7 +9,9 @@ import { quoteOf, type Quote } from '@/lib/chat/message-dto';
 import { EDIT_WINDOW_MINUTES, REACTIONS, UNSEND_WINDOW_HOURS, type Reaction } from '@/lib/chat/schemas';
 import type { ThreadMessage } from '@/lib/client/merge';
 import { useInboxStore } from '@/lib/client/store';
+import { findMatches } from '@/lib/chat/search-text';
 import { quoteText } from './format';
+import { HighlightedText } from './highlighted-text';
 import { useRealtime } from './realtime-provider';
 
 export function MessageBubble({
@@ -17,6 +19,7 @@ export function MessageBubble({
   own,
   highlighted = false,
   delivered = false,
+  matchText,
   onShowMessage,
 }: {
   message: ThreadMessage;
@@ -25,6 +28,8 @@ export function MessageBubble({
   delivered?: boolean;
   /** Just brought into view from a reply's quote. */
   highlighted?: boolean;
+  /** A search's text, marked where the content holds it (the message a search result opened). */
+  matchText?: string;
   onShowMessage?: (messageId: string) => void;
 }) {
   const { client } = useRealtime();
@@ -77,7 +82,11 @@ export function MessageBubble({
         ) : (
           message.content && (
             <p dir="auto" className="break-words whitespace-pre-wrap" data-testid="message-content">
-              {message.content}
+              {matchText ? (
+                <HighlightedText text={message.content} ranges={findMatches(message.content, matchText)} />
+              ) : (
+                message.content
+              )}
             </p>
           )
         )}

@@ -2,9 +2,9 @@
 // One conversation: header with the other party's presence, the history (older pages load when
 // scrolled to the top, without the view jumping), day separators, delivery ticks on own
 // messages, failed messages with retry/delete, the user's own scheduled messages below the newest,
-// the typing indicator and the composer. A reply's
-// quote shows its original (loading the history around it: the thread then pages newer messages
-// in below until it reaches the present, or jumps there).
+// the typing indicator and the composer. A reply's quote shows its original, and a search result
+// its message (loading the history around it: the thread then pages newer messages in below until
+// it reaches the present, or jumps there).
 // Messages to the user are marked read while the thread is on screen. Each of these is a hook
 // under ./thread/; this component composes them and renders.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -53,7 +53,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
   };
   // The page that reaches the present must not pull the view down past what the reader reads.
   const bottomSentinelRef = usePageSentinel(scrollerRef, 'bottom', newer, releaseBottom);
-  const { highlightedId, notice, showMessage } = useHighlightedMessage(scrollerRef, chatId, messages);
+  const { highlightedId, notice, showMessage, match } = useHighlightedMessage(scrollerRef, chatId, messages);
   const showLatest = () => {
     stickToBottom();
     showLatestInThread(queryClient, chatId);
@@ -114,6 +114,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
                 message={message}
                 own={message.senderId === user.id}
                 highlighted={message.id === highlightedId}
+                matchText={message.id === match?.messageId ? match.text : undefined}
                 delivered={Boolean(deliveredUntil && message.createdAt <= deliveredUntil)}
                 onShowMessage={showMessage}
               />

@@ -20,7 +20,7 @@ export function encodeCursor(position: { createdAt: Date; id: string }): string 
   return `${position.createdAt.toISOString()}_${position.id}`;
 }
 
-export function parseCursor(value: string, parameter: 'before' | 'after'): CursorInput {
+export function parseCursor(value: string, parameter: 'before' | 'after' | 'cursor'): CursorInput {
   const match = POSITION.exec(value);
   if (match) {
     const createdAt = new Date(match[1]!);

@@ -22,3 +22,4 @@ export {
   sendScheduledMessageNow,
   type ScheduledMessageDto,
 } from './scheduled-messages';
+export { searchInbox, type SearchResults } from './search';

@@ -187,6 +187,25 @@ export const reactSchema = z
 export type ReactInput = z.infer<typeof reactSchema>;
 export const reactBodySchema = z.object({ emoji: z.enum(REACTIONS), on: z.boolean() });
 
+/** A search's text: long enough to have a trigram (so an index serves it), short enough to be a query. */
+export const SEARCH_QUERY_MIN_LENGTH = 3;
+export const SEARCH_QUERY_MAX_LENGTH = 200;
+export const SEARCH_PAGE_DEFAULT = 20;
+export const SEARCH_PAGE_MAX = 50;
+/** GET /api/search: `q` is matched as typed (no operators, `%` and `_` are plain characters). */
+export const searchQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(SEARCH_QUERY_MIN_LENGTH, `must be at least ${SEARCH_QUERY_MIN_LENGTH} characters`)
+    .max(SEARCH_QUERY_MAX_LENGTH, `must be at most ${SEARCH_QUERY_MAX_LENGTH} characters`)
+    .refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
+  // The `nextCursor` of the previous page of results.
+  cursor: z.string().max(200).optional(),
+  limit: positiveInt(SEARCH_PAGE_MAX).default(SEARCH_PAGE_DEFAULT),
+});
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
 /** A message may be scheduled at most this far ahead… */
 export const SCHEDULE_MAX_DAYS = 365;
 /** …and a sender may have this many waiting at once (over all chats). */

@@ -15,6 +15,7 @@ import type { SavedReply } from '../saved-replies/saved-replies';
 import type { ScheduledMessageDto } from '../chat/scheduled-messages';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
+import type { SearchResults } from '../chat/search';
 import { encodeCursor } from '../chat/cursor';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
 import type { MessageDto } from '../chat/message-dto';
@@ -60,6 +61,22 @@ export const chatQueries = {
 export type ThreadPageParam = { before?: string; after?: string; around?: string };
 
 type Thread = InfiniteData<MessagePage, unknown>;
+
+/** Search in the user's conversations (GET /api/search): pages of older results by cursor. */
+export const searchQueries = {
+  results: (q: string) =>
+    infiniteQueryOptions({
+      queryKey: ['search', q] as const,
+      queryFn: ({ pageParam }) => {
+        const params = new URLSearchParams({ q, ...(pageParam ? { cursor: pageParam } : {}) });
+        return apiFetch<SearchResults>(`/api/search?${params}`);
+      },
+      initialPageParam: null as string | null,
+      getNextPageParam: (last) => last.nextCursor,
+      // New messages arrive all the time; a result list a little old is still useful.
+      staleTime: 10_000,
+    }),
+};
 
 /** A host's quick replies (lib/saved-replies), for the composer and the settings page. */
 export const savedReplyQueries = {

@@ -20,6 +20,9 @@ export const SQL_ONLY_INDEXES = [
   'messages idx_messages_unread (recipient_id, chat_id) WHERE (read_at IS NULL)',
   'messages idx_messages_changes (chat_id, change_seq) WHERE (change_seq IS NOT NULL)',
   'archived_messages idx_archived_messages_changes (chat_id, change_seq) WHERE (change_seq IS NOT NULL)',
+  // Search (lib/chat/search.ts): GIN over the members and the text's trigrams.
+  'messages idx_messages_search INDEX ((ARRAY[sender_id, recipient_id]), search_key(content))',
+  'archived_messages idx_archived_messages_search INDEX ((ARRAY[sender_id, recipient_id]), search_key(content))',
   "scheduled_messages idx_scheduled_messages_due (send_at) WHERE (status = 'pending'::scheduled_message_status)",
 ];
 
@@ -135,8 +138,11 @@ export async function shapeFromDatabase(client: pg.Client): Promise<SchemaShape>
     predicate: string | null;
   }>(`
     SELECT t.relname AS table, i.relname AS name, x.indisprimary AS primary, x.indisunique AS unique,
-           array(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
-                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
+           -- Each key as the catalog prints it: a column's name, or an expression index's expression.
+           array(SELECT CASE WHEN x.indkey[k - 1] = 0 THEN pg_get_indexdef(x.indexrelid, k, true)
+                             ELSE (SELECT a.attname::text FROM pg_attribute a
+                                   WHERE a.attrelid = t.oid AND a.attnum = x.indkey[k - 1]) END
+                 FROM generate_series(1, x.indnkeyatts) k ORDER BY k) AS columns,
            pg_get_expr(x.indpred, x.indrelid) AS predicate
     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace

@@ -1,7 +1,8 @@
-// Showing one message of the thread on request (a reply's quote was clicked): loads the history
-// around it when it is not loaded, scrolls it to the middle of the view once rendered, and
-// highlights it for a moment.
+// Showing one message of the thread on request (a reply's quote was clicked, or a search result
+// named it in the URL: ?message=<id>&q=<search>): loads the history around it when it is not
+// loaded, scrolls it to the middle of the view once rendered, and highlights it for a moment.
 import { useQueryClient } from '@tanstack/react-query';
+import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { showMessageInThread } from '@/lib/client/queries';
 
@@ -19,18 +20,21 @@ export function useHighlightedMessage(
   // Set until the message has been scrolled to: it may render only after its page arrives.
   const scrollPending = useRef<string | null>(null);
 
+  // Once the message is in the cached thread (or known not to exist): scroll to it and mark it.
+  const reveal = useCallback((messageId: string, found: boolean) => {
+    if (!found) {
+      setNotice('That message is not available.');
+      return;
+    }
+    setNotice(null);
+    scrollPending.current = messageId;
+    // A new request each time: the same quote chosen again scrolls to it again.
+    setHighlighted((previous) => ({ id: messageId, request: (previous?.request ?? 0) + 1 }));
+  }, []);
+
   const showMessage = useCallback(
-    async (messageId: string) => {
-      setNotice(null);
-      if (!(await showMessageInThread(queryClient, chatId, messageId))) {
-        setNotice('The original message is not available.');
-        return;
-      }
-      scrollPending.current = messageId;
-      // A new request each time: the same quote chosen again scrolls to it again.
-      setHighlighted((previous) => ({ id: messageId, request: (previous?.request ?? 0) + 1 }));
-    },
-    [queryClient, chatId],
+    async (messageId: string) => reveal(messageId, await showMessageInThread(queryClient, chatId, messageId)),
+    [queryClient, chatId, reveal],
   );
 
   useEffect(() => {
@@ -48,5 +52,19 @@ export function useHighlightedMessage(
     return () => clearTimeout(timer);
   }, [highlighted]);
 
-  return { highlightedId, notice, showMessage };
+  // A search result opens the thread at its message, whose match stays marked while the URL names it.
+  const searchParams = useSearchParams();
+  const requestedId = searchParams.get('message');
+  const searchText = searchParams.get('q');
+  useEffect(() => {
+    if (!requestedId) return;
+    let current = true;
+    void showMessageInThread(queryClient, chatId, requestedId).then((found) => current && reveal(requestedId, found));
+    return () => {
+      current = false;
+    };
+  }, [queryClient, chatId, requestedId, reveal]);
+  const match = requestedId && searchText ? { messageId: requestedId, text: searchText } : null;
+
+  return { highlightedId, notice, showMessage, match };
 }

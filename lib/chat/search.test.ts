@@ -1,0 +1,162 @@
+// Search on the real database: fragments of words, URLs and door codes, case and accents, any
+// script, live and archived messages, edits and unsends reflected at once, names of the other
+// party and the property, only the user's own conversations, paging, and bad input.
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { storage } from '../attachments/storage';
+import { db } from '../db';
+import { archiveMessages } from '../retention/archive-messages';
+import { parseInput } from '../validation';
+import { createChat, createUser } from '../../test/fixtures';
+import { editMessage, unsendMessage } from './message-changes';
+import { searchQuerySchema } from './schemas';
+import { searchInbox } from './search';
+import { sendMessage } from './send-messages';
+
+const search = (userId: string, q: string, extra: Record<string, string> = {}) =>
+  searchInbox(db, userId, parseInput(searchQuerySchema, { q, ...extra }));
+const foundIds = async (userId: string, q: string) => (await search(userId, q)).messages.map((m) => m.id);
+
+describe('search', () => {
+  it('finds parts of words, URLs and door codes, whatever the case and accents, in any script', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const send = async (content: string) => (await sendMessage(db, guest.id, { chatId: chat.id, content })).message.id;
+    const kayaks = await send('Can we borrow the KAYAKS tomorrow?');
+    const url = await send('The route: https://maps.example.com/place/lighthouse-point?ref=42');
+    const code = await send('Door code is 4821#, the lockbox is left of the door');
+    const accents = await send('Le château est magnifique, merci Zoë');
+    const greek = await send('Ευχαριστώ πολύ για τη φιλοξενία');
+    const japanese = await send('チェックインは午後三時からです');
+
+    expect(await foundIds(owner.id, 'kay')).toEqual([kayaks]);
+    expect(await foundIds(owner.id, 'Kayak')).toEqual([kayaks]);
+    expect(await foundIds(owner.id, 'lighthouse')).toEqual([url]);
+    expect(await foundIds(owner.id, 'house-po')).toEqual([url]);
+    expect(await foundIds(owner.id, '821')).toEqual([code]);
+    expect(await foundIds(owner.id, 'CHATEAU')).toEqual([accents]);
+    expect(await foundIds(owner.id, 'zoe')).toEqual([accents]);
+    expect(await foundIds(owner.id, 'Château')).toEqual([accents]);
+    expect(await foundIds(owner.id, 'ευχαριστω')).toEqual([greek]);
+    expect(await foundIds(owner.id, '午後三時')).toEqual([japanese]);
+    // Both members find it; the newest first.
+    expect(await foundIds(guest.id, 'door')).toEqual([code]);
+    expect(await foundIds(guest.id, 'the')).toEqual([code, url, kayaks]);
+
+    const [hit] = (await search(owner.id, 'kay')).messages;
+    expect(hit).toMatchObject({
+      id: kayaks,
+      chatId: chat.id,
+      senderId: guest.id,
+      otherParty: { id: guest.id, name: guest.name },
+      snippet: { text: 'Can we borrow the KAYAKS tomorrow?', highlights: [[18, 21]] },
+    });
+  });
+
+  it('finds only the user’s own conversations', async () => {
+    const mine = await createChat(db);
+    const theirs = await createChat(db);
+    const word = `zebra${Date.now().toString(36)}`;
+    const own = await sendMessage(db, mine.guest.id, { chatId: mine.chat.id, content: `a ${word} here` });
+    await sendMessage(db, theirs.guest.id, { chatId: theirs.chat.id, content: `another ${word} there` });
+    expect(await foundIds(mine.owner.id, word)).toEqual([own.message.id]);
+    const stranger = await createUser(db);
+    expect(await search(stranger.id, word)).toEqual({ query: word, chats: [], messages: [], nextCursor: null });
+  });
+
+  it('reflects edits and unsends at once, and finds archived messages', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const edited = await sendMessage(db, guest.id, { chatId: chat.id, content: 'Arriving by ferry' });
+    const unsent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'Gate code 7093' });
+    const old = await sendMessage(db, guest.id, { chatId: chat.id, content: 'Is the sauna heated in winter?' });
+    await editMessage(db, guest.id, { chatId: chat.id, messageId: edited.message.id, content: 'Arriving by train' });
+    await unsendMessage(db, storage, guest.id, { chatId: chat.id, messageId: unsent.message.id });
+    expect(await foundIds(owner.id, 'ferry')).toEqual([]);
+    expect(await foundIds(owner.id, 'train')).toEqual([edited.message.id]);
+    expect(await foundIds(owner.id, '7093')).toEqual([]);
+
+    await db.$executeRaw`UPDATE messages SET created_at = now() - interval '400 days' WHERE id = ${old.message.id}`;
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      await archiveMessages(client, { cutoff: new Date(Date.now() - 365 * 86_400_000), expected: 1, batchSize: 10 });
+    } finally {
+      await client.end();
+    }
+    expect(await db.archivedMessage.count({ where: { id: old.message.id } })).toBe(1);
+    expect(await foundIds(owner.id, 'sauna')).toEqual([old.message.id]);
+  });
+
+  it('finds chats by the other party’s name and the property’s name', async () => {
+    const owner = await createUser(db, 'OWNER', 'Bea Quintero');
+    const guest = await createUser(db, 'GUEST', 'Ólafur Jónsson');
+    const property = await db.property.create({ data: { ownerId: owner.id, name: 'Fjord Cabin' } });
+    const chat = await db.chat.create({ data: { guestId: guest.id, ownerId: owner.id, propertyId: property.id } });
+    const match = { chatId: chat.id, property: { id: property.id, name: 'Fjord Cabin' } };
+
+    expect((await search(owner.id, 'olaf')).chats).toEqual([
+      { ...match, otherParty: { id: guest.id, name: 'Ólafur Jónsson' } },
+    ]);
+    expect((await search(guest.id, 'quinter')).chats).toEqual([
+      { ...match, otherParty: { id: owner.id, name: 'Bea Quintero' } },
+    ]);
+    expect((await search(guest.id, 'fjord')).chats.map((c) => c.chatId)).toEqual([chat.id]);
+    // Searching one's own name finds nothing: it is the other party that is matched.
+    expect((await search(guest.id, 'olafur')).chats).toEqual([]);
+  });
+
+  it('pages through many results newest first, without gaps or repeats', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      ids.push((await sendMessage(db, guest.id, { chatId: chat.id, content: `towel request ${i}` })).message.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await search(owner.id, 'towel', { limit: '3', ...(cursor ? { cursor } : {}) });
+      seen.push(...page.messages.map((m) => m.id));
+      if (pages > 0) expect(page.chats).toEqual([]);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids.reverse());
+  });
+
+  it('matches LIKE characters and SQL as plain text, and refuses bad queries with VALIDATION', async () => {
+    const { guest, owner, chat } = await createChat(db);
+    const percent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'We got 100% of the deposit' });
+    await sendMessage(db, guest.id, { chatId: chat.id, content: 'Under_score and back\\slash here' });
+    await sendMessage(db, guest.id, { chatId: chat.id, content: 'nothing special' });
+    expect(await foundIds(owner.id, '0% o')).toEqual([percent.message.id]);
+    expect(await foundIds(owner.id, '%%%')).toEqual([]);
+    expect(await foundIds(owner.id, '___')).toEqual([]);
+    expect(await foundIds(owner.id, 'r_s')).toHaveLength(1);
+    // As a LIKE wildcard, "_" would match the "d" of "Under".
+    expect(await foundIds(owner.id, 'n_e')).toEqual([]);
+    expect(await foundIds(owner.id, 'k\\s')).toHaveLength(1);
+    expect(await foundIds(owner.id, "'; DROP TABLE messages; --")).toEqual([]);
+    expect(await foundIds(owner.id, "' OR '1'='1")).toEqual([]);
+    expect(await db.message.count({ where: { chatId: chat.id } })).toBe(3);
+
+    const refused = (input: Record<string, unknown>, path = 'q') =>
+      expect(() => parseInput(searchQuerySchema, input, 'search')).toThrow(
+        expect.objectContaining({
+          code: 'VALIDATION',
+          extra: { details: [expect.objectContaining({ path: [path] })] },
+        }),
+      );
+    refused({ q: '' });
+    refused({ q: '   ' });
+    refused({ q: 'ab' });
+    refused({ q: 'x'.repeat(2_000) });
+    refused({ q: 'tab\there' });
+    refused({});
+    refused({ q: 'valid', limit: '0' }, 'limit');
+    await expect(search(owner.id, 'towel', { cursor: 'not a cursor' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      extra: { details: [{ path: ['cursor'] }] },
+    });
+  });
+});
