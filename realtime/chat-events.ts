@@ -15,7 +15,13 @@ import type { EventOrigin } from '../lib/chat/events';
 import { loadMessages } from '../lib/chat/message-store';
 import type { Db } from '../lib/db';
 import type { Broadcaster, RealtimeIo } from './context';
-import { deliverDeliveryReceipt, deliverMessageChange, deliverNewMessage, deliverReadReceipt } from './deliveries';
+import {
+  deliverDeliveryReceipt,
+  deliverMessageChange,
+  deliverNewMessage,
+  deliverReadReceipt,
+  deliverScheduledChange,
+} from './deliveries';
 import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
 
@@ -169,6 +175,10 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
       }
       case 'messages_read':
         if (elsewhere(event.origin)) deliverReadReceipt(local(event.origin), event);
+        return;
+      case 'scheduled_messages_changed':
+        // Published by REST and the job alone (no origin): every node tells its own sockets.
+        deliverScheduledChange(io.local, event);
         return;
       case 'messages_delivered':
         // Published only when nodes announce: every node, the recording one included, delivers it here.

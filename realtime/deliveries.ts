@@ -4,6 +4,7 @@
 // made the change, from memory, and by every other node from the event it hears
 // (chat-events.ts). Socket.IO sends a broadcast to several rooms once per socket, so a socket in
 // both the chat room and a personal room still gets one copy.
+import type { ChatEventOf } from '../lib/chat/events';
 import type { DeliveryReceipt, MessageChange, MessageDto, ReadReceipt } from '../lib/chat';
 import type { Broadcaster } from './context';
 import { chatRoom, userRoom } from './rooms';
@@ -62,4 +63,9 @@ export function deliverMessageChange(
   // edit could land after a newer message's and lower the badge by mistake.
   const counts = message.unsentAt ? { unreadCount: change.unreadCount, chatUnreadCount: change.chatUnreadCount } : {};
   from.to(userRoom(change.recipientId)).emit('message_updated', { chatId: message.chatId, message, ...counts });
+}
+
+/** A user's scheduled messages of a chat changed: only that user's tabs learn it (no one else sees them). */
+export function deliverScheduledChange(from: Broadcaster, change: ChatEventOf<'scheduled_messages_changed'>): void {
+  from.to(userRoom(change.userId)).emit('scheduled_messages_changed', { chatId: change.chatId });
 }

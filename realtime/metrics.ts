@@ -67,6 +67,17 @@ export function createRealtimeMetrics(options: { defaultMetrics?: boolean } = {}
       labelNames: ['operation'] as const,
       registers: [registry],
     }),
+    scheduledSent: new Counter({
+      name: 'stayeasy_realtime_scheduled_sent_total',
+      help: 'Scheduled messages this node sent at their time',
+      registers: [registry],
+    }),
+    scheduledFailed: new Counter({
+      name: 'stayeasy_realtime_scheduled_failed_total',
+      help: 'Scheduled messages this node marked failed, by failure code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
     chatEventsReceived: new Counter({
       name: 'stayeasy_realtime_chat_events_total',
       help: 'Chat events received from PostgreSQL NOTIFY (REST sends and reads), by type',

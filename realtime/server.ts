@@ -30,6 +30,7 @@ import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
 import type { RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
+import { SCHEDULED_SWEEP_INTERVAL_MS, startScheduledSender, type ScheduledSender } from './scheduled-sender';
 import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
 import { sendMessages } from '../lib/chat/send-messages';
 import { createSendQueue } from '../lib/chat/send-queue';
@@ -59,6 +60,8 @@ export interface RealtimeServerOptions {
   maxConcurrentWrites?: number;
   /** How often delivery receipts are written (default DELIVERY_BATCH_INTERVAL_MS). */
   deliveryReceiptIntervalMs?: number;
+  /** How often scheduled messages are looked for (default SCHEDULED_SWEEP_INTERVAL_MS). */
+  scheduledSweepIntervalMs?: number;
   /** Attachment bytes (an unsend deletes them); the UPLOAD_DIR disk by default. */
   storage?: AttachmentStorage;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
@@ -226,6 +229,13 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     });
   });
   const { port } = httpServer.address() as AddressInfo;
+  // Once clients can connect: the overdue messages it sends first are delivered by LISTEN, in place.
+  const scheduled: ScheduledSender = startScheduledSender({
+    db,
+    intervalMs: options.scheduledSweepIntervalMs ?? SCHEDULED_SWEEP_INTERVAL_MS,
+    logger,
+    metrics,
+  });
 
   let closing: Promise<void> | null = null;
   return {
@@ -243,8 +253,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         // 2. Sends already running commit and are acked over their still-open sockets.
         await inFlight.drain();
-        // 3. Delivery receipts noted so far are written (and told).
+        // 3. Delivery receipts noted so far are written (and told); a scheduled sweep under way commits.
         await deps.deliveries.close();
+        await scheduled.close();
         // 4. Then everything goes.
         await listener.close();
         await io.close();

@@ -1,7 +1,7 @@
 'use client';
 // Writing a message: the draft (kept per chat across reloads), the message it replies to (Escape
 // drops it), typing notices, attachments with preview and upload progress, Enter to send
-// (Shift+Enter for a new line).
+// (Shift+Enter for a new line), or "Send later" (send-later.tsx) to schedule the text.
 import { useSearchParams } from 'next/navigation';
 import { useRef, useState } from 'react';
 import type { FileDto } from '@/lib/attachments/attachments';
@@ -12,6 +12,7 @@ import { useInboxStore } from '@/lib/client/store';
 import { apiFetch } from '@/lib/client/api';
 import { uploadWithProgress } from '@/lib/client/upload';
 import { useRealtime } from './realtime-provider';
+import { SendLater } from './send-later';
 
 // Frees an unsent upload's place in the quota now; if this fails, the retention job deletes it
 // after UNCLAIMED_UPLOAD_DAYS.
@@ -230,6 +231,17 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
               else send();
             }
             if (e.key === 'Escape' && replyingTo) setReplyingTo(chatId, null);
+          }}
+        />
+        <SendLater
+          chatId={chatId}
+          content={draft}
+          replyToId={replyingTo?.id}
+          // Scheduled messages are text only: not while attachments are attached.
+          disabled={draft.trim().length === 0 || uploads.length > 0}
+          onScheduled={() => {
+            setDraft(chatId, '');
+            setReplyingTo(chatId, null);
           }}
         />
         <button

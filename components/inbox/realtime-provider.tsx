@@ -16,6 +16,7 @@ import {
   applyDeliveryToThread,
   catchUpThreads,
   chatQueries,
+  scheduledQueries,
   setChatUnread,
 } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
@@ -74,6 +75,7 @@ export function RealtimeProvider({
         // REST before it may already be behind). A recovered one too: chat events are emitted by
         // each node to its own sockets, which Socket.IO's recovery over Redis does not replay.
         if (event.status === 'connected') {
+          void queryClient.invalidateQueries({ queryKey: scheduledQueries.all() });
           void catchUpThreads(
             queryClient,
             user.id,
@@ -109,6 +111,10 @@ export function RealtimeProvider({
         if (userId !== user.id) applyDeliveryToThread(queryClient, chatId, deliveredUntil);
       }),
       client.on('message_updated', (update) => applyMessageUpdateToCaches(queryClient, update)),
+      client.on('scheduled_messages_changed', ({ chatId }) => {
+        const queryKey = chatId ? scheduledQueries.list(chatId).queryKey : scheduledQueries.all();
+        void queryClient.invalidateQueries({ queryKey });
+      }),
       client.on('typing', ({ chatId, userId, isTyping }) =>
         useInboxStore.getState().setTyping(chatId, userId, isTyping),
       ),

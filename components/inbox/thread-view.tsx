@@ -1,9 +1,10 @@
 'use client';
 // One conversation: header with the other party's presence, the history (older pages load when
 // scrolled to the top, without the view jumping), day separators, delivery ticks on own
-// messages, failed messages with retry/delete, the typing indicator and the composer. A reply's
-// quote shows its original, and a search result its message (loading the history around it: the
-// thread then pages newer messages in below until it reaches the present, or jumps there).
+// messages, failed messages with retry/delete, the user's own scheduled messages below the newest,
+// the typing indicator and the composer. A reply's quote shows its original, and a search result
+// its message (loading the history around it: the thread then pages newer messages in below until
+// it reaches the present, or jumps there).
 // Messages to the user are marked read while the thread is on screen. Each of these is a hook
 // under ./thread/; this component composes them and renders.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -15,6 +16,7 @@ import { Composer } from './composer';
 import { dayLabel } from './format';
 import { MessageBubble } from './message-bubble';
 import { useRealtime } from './realtime-provider';
+import { ScheduledMessages } from './thread/scheduled-messages';
 import { ThreadHeader } from './thread/thread-header';
 import { startsNewDay } from './thread/thread-logic';
 import { useChatRoom } from './thread/use-chat-room';
@@ -119,6 +121,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
             </Fragment>
           ))}
         </ol>
+        {!detached && <ScheduledMessages chatId={chatId} />}
         {thread.isFetchingPreviousPage && (
           <p className="py-2 text-center text-xs text-slate-500">Loading newer messages…</p>
         )}

@@ -68,6 +68,10 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     chatUnreadCount: z.number(),
     origin: originSchema,
   }),
+  // A sender's scheduled messages of a chat changed (scheduled-messages.ts: scheduled, edited,
+  // cancelled, sent, failed): only that sender's tabs are told, and they read the list again.
+  // chatId is null when the chat is gone.
+  z.object({ type: z.literal('scheduled_messages_changed'), userId: z.string(), chatId: z.string().nullable() }),
   // A member's delivery marker moved (delivery-receipts.ts): for the other member's ticks.
   z.object({
     type: z.literal('messages_delivered'),

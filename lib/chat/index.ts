@@ -13,4 +13,13 @@ export { isArchived, type ChatPreferences } from './archived';
 export { recordDeliveries, type DeliveryClaim, type DeliveryReceipt } from './delivery-receipts';
 export { CHAT_EVENTS_CHANNEL, parseChatEvent, publishChatEvent, type ChatEvent } from './events';
 export * from './schemas';
+export {
+  cancelScheduledMessage,
+  changeScheduledMessage,
+  listScheduledMessages,
+  scheduleMessage,
+  sendDueScheduledMessages,
+  sendScheduledMessageNow,
+  type ScheduledMessageDto,
+} from './scheduled-messages';
 export { searchInbox, type SearchResults } from './search';

@@ -90,7 +90,7 @@ export async function findPosition(
  * retention job moved to the archive after the page was read is found there (it keeps its id),
  * and the page never skips it (the next cursor would step past it).
  */
-export async function loadMessages(db: Db, rows: Array<Pick<PageRow, 'id'>>): Promise<MessageDto[]> {
+export async function loadMessages(db: Pick<Db, '$queryRaw'>, rows: Array<Pick<PageRow, 'id'>>): Promise<MessageDto[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   // The relations as JSON in the same statement: the shape messageInclude gives a Prisma read.

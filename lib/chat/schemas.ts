@@ -205,3 +205,41 @@ export const searchQuerySchema = z.object({
   limit: positiveInt(SEARCH_PAGE_MAX).default(SEARCH_PAGE_DEFAULT),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+/** A message may be scheduled at most this far ahead… */
+export const SCHEDULE_MAX_DAYS = 365;
+/** …and a sender may have this many waiting at once (over all chats). */
+export const MAX_PENDING_SCHEDULED = 100;
+
+// Scheduled text follows a send's content rules; having no attachments, it needs visible text.
+const scheduledContent = messageFields.content.refine(
+  (v) => visibleText(v).length > 0,
+  'a message needs text or an attachment',
+);
+// An ISO time with its offset (the browser sends its local choice as UTC), strictly in the future
+// and at most SCHEDULE_MAX_DAYS ahead, by the clock of whoever parses it (the server decides).
+const sendAtSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO date and time' })
+  .transform((v) => new Date(v))
+  .refine((d) => d.getTime() > Date.now(), 'must be in the future')
+  .refine(
+    (d) => d.getTime() <= Date.now() + SCHEDULE_MAX_DAYS * 24 * 60 * 60_000,
+    `must be at most ${SCHEDULE_MAX_DAYS} days ahead`,
+  );
+
+/** POST /api/chats/:chatId/scheduled: a message to send at `sendAt`. */
+export const scheduleMessageSchema = z.object({
+  content: scheduledContent,
+  replyToId: id.optional(),
+  sendAt: sendAtSchema,
+});
+export type ScheduleMessageInput = z.infer<typeof scheduleMessageSchema>;
+/** PATCH /api/scheduled/:scheduledId: new text, a new time, or both, while it waits. */
+export const scheduledChangeSchema = z
+  .object({ content: scheduledContent.optional(), sendAt: sendAtSchema.optional() })
+  .refine((v) => v.content !== undefined || v.sendAt !== undefined, {
+    message: 'give content or sendAt',
+    path: ['content'],
+  });
+export type ScheduledChangeInput = z.infer<typeof scheduledChangeSchema>;
+export const scheduledIdParamsSchema = z.object({ scheduledId: id });

@@ -79,9 +79,12 @@ export interface StoreOptions {
   announce?: boolean;
 }
 
-/** Stores many messages at once; one outcome per request, in the same order. */
+/**
+ * Stores many messages at once; one outcome per request, in the same order. Given a transaction
+ * (the scheduled messages job: the send and its row's mark commit together), it runs in it.
+ */
 export async function sendMessages(
-  db: Db,
+  db: Db | Prisma.TransactionClient,
   requests: SendRequest[],
   options: StoreOptions = {},
 ): Promise<StoreOutcome[]> {
@@ -111,7 +114,7 @@ export async function sendMessages(
       // The common case: one autocommit statement, one round trip and one disk flush for the group.
       stored = await storeGroup(db, requests, outcomes, { notify: announce });
     } else {
-      await db.$transaction(async (tx) => {
+      await inTransaction(db, async (tx) => {
         const { fileIdsOf, retries } = await claimAttachments(tx, requests, outcomes, fail);
         // Its events go out below, once the messages have their files.
         stored = await storeGroup(tx, requests, outcomes, { notify: false });
@@ -201,6 +204,14 @@ export async function sendMessages(
     }
   }
   return outcomes as StoreOutcome[];
+}
+
+/** Runs `body` in a new transaction, or in the caller's when `db` is one already. */
+function inTransaction<T>(
+  db: Db | Prisma.TransactionClient,
+  body: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  return '$transaction' in db ? db.$transaction(body) : body(db);
 }
 
 /** One request's row from storeGroup: its chat (all null when there is none) and what was stored. */
@@ -456,7 +467,12 @@ async function claimAttachments(
 }
 
 /** The message already stored for this (sender, clientMessageId): a retry's answer. */
-async function findStored(db: Db, senderId: string, clientMessageId: string, chatId: string): Promise<SentMessage> {
+async function findStored(
+  db: Pick<Db, 'message' | '$queryRaw'>,
+  senderId: string,
+  clientMessageId: string,
+  chatId: string,
+): Promise<SentMessage> {
   const row = await db.message.findUnique({
     where: { senderId_clientMessageId: { senderId, clientMessageId } },
     select: { id: true, chatId: true, recipientId: true },

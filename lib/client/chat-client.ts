@@ -76,6 +76,7 @@ type RelayedPushes = Pick<
   | 'messages_read'
   | 'messages_delivered'
   | 'message_updated'
+  | 'scheduled_messages_changed'
   | 'typing'
   | 'presence'
 >;
@@ -431,6 +432,7 @@ export class ChatClient {
     socket.on('typing', (payload) => this.emit('typing', payload));
     socket.on('presence', (payload) => this.emit('presence', payload));
     socket.on('message_updated', (payload) => this.emit('message_updated', payload));
+    socket.on('scheduled_messages_changed', (payload) => this.emit('scheduled_messages_changed', payload));
     // The server may have missed events for us: handle it like a reconnect it could not recover.
     socket.on('resync', () => this.emit('connection', { status: 'connected', recovered: false, initial: false }));
   }

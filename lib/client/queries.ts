@@ -12,6 +12,7 @@ import {
 } from '@tanstack/react-query';
 import type { ChatPreferences } from '../chat/archived';
 import type { SavedReply } from '../saved-replies/saved-replies';
+import type { ScheduledMessageDto } from '../chat/scheduled-messages';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import type { SearchResults } from '../chat/search';
@@ -83,6 +84,20 @@ export const savedReplyQueries = {
     queryOptions({
       queryKey: ['saved-replies'] as const,
       queryFn: () => apiFetch<SavedReply[]>('/api/saved-replies'),
+    }),
+};
+
+/**
+ * The user's own scheduled messages of a chat (lib/chat/scheduled-messages.ts). Read again when
+ * the server says they changed (`scheduled_messages_changed`, from any tab or the job) and after
+ * every reconnect (a push may have been missed).
+ */
+export const scheduledQueries = {
+  all: () => ['scheduled'] as const,
+  list: (chatId: string) =>
+    queryOptions({
+      queryKey: [...scheduledQueries.all(), chatId] as const,
+      queryFn: () => apiFetch<ScheduledMessageDto[]>(`/api/chats/${chatId}/scheduled`),
     }),
 };
 

@@ -133,6 +133,11 @@ export interface MessageUpdatedPayload {
 /** The other member's client has the chat's messages up to `deliveredUntil` (their delivery marker moved). */
 export type MessagesDeliveredPayload = Pick<DeliveryReceipt, 'chatId' | 'userId' | 'deliveredUntil'>;
 
+/** The user's scheduled messages of a chat changed (null: a chat that is gone): read them again. */
+export interface ScheduledMessagesChangedPayload {
+  chatId: string | null;
+}
+
 export interface TypingEventPayload {
   chatId: string;
   userId: string;
@@ -150,6 +155,8 @@ export interface ServerPushes {
   messages_read: MessagesReadPayload;
   messages_delivered: MessagesDeliveredPayload;
   message_updated: MessageUpdatedPayload;
+  /** Only to the sender's own tabs: their scheduled messages were scheduled, edited, cancelled, sent or failed. */
+  scheduled_messages_changed: ScheduledMessagesChangedPayload;
   typing: TypingEventPayload;
   presence: PresencePayload;
   /** Live events may have been missed (the node's LISTEN connection was down): catch up over REST. */

@@ -23,6 +23,7 @@ export const SQL_ONLY_INDEXES = [
   // Search (lib/chat/search.ts): GIN over the members and the text's trigrams.
   'messages idx_messages_search INDEX ((ARRAY[sender_id, recipient_id]), search_key(content))',
   'archived_messages idx_archived_messages_search INDEX ((ARRAY[sender_id, recipient_id]), search_key(content))',
+  "scheduled_messages idx_scheduled_messages_due (send_at) WHERE (status = 'pending'::scheduled_message_status)",
 ];
 
 /**
