@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   // rules already at send is VALIDATION. `details.reason` tells which
   // (lib/attachments/remote-fetch.ts, lib/attachments/attachments.ts).
   'REMOTE_FETCH_REFUSED',
+  // The other member of the chat blocked this user: their sends, reactions and typing there are
+  // refused (lib/chat/blocks.ts). 403 like FORBIDDEN, with its own code so the UI can say why.
+  'BLOCKED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -42,6 +45,7 @@ const STATUS: Record<ErrorCode, number> = {
   WINDOW_CLOSED: 403,
   ARCHIVED: 409,
   REMOTE_FETCH_REFUSED: 502,
+  BLOCKED: 403,
   INTERNAL: 500,
 };
 

@@ -2,6 +2,7 @@
 // short-lived socket token) names a row, and every request checks it, so a session can be
 // revoked (sign out, sign out everywhere) before its tokens expire.
 import type { Db } from '../db';
+import type { Role } from '../db/generated/enums';
 import { publishChatEvent } from '../chat/events';
 
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -10,7 +11,7 @@ export interface AuthUser {
   id: string;
   email: string;
   name: string;
-  role: 'GUEST' | 'OWNER';
+  role: Role;
   sessionId: string;
 }
 
