@@ -32,7 +32,7 @@ export interface SocketData {
   userId: string;
   sessionId: string;
   name: string;
-  role: 'GUEST' | 'OWNER';
+  role: 'GUEST' | 'OWNER' | 'ADMIN';
 }
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

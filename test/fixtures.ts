@@ -9,7 +9,7 @@ import { issueRealtimeToken } from '../lib/auth/realtime-token';
 
 const unique = () => randomBytes(4).toString('hex');
 
-export async function createUser(db: Db, role: 'GUEST' | 'OWNER' = 'GUEST', name?: string) {
+export async function createUser(db: Db, role: 'GUEST' | 'OWNER' | 'ADMIN' = 'GUEST', name?: string) {
   const tag = unique();
   return db.user.create({
     data: {

@@ -24,7 +24,7 @@ import { useInboxStore } from '@/lib/client/store';
 export interface CurrentUser {
   id: string;
   name: string;
-  role: 'GUEST' | 'OWNER';
+  role: 'GUEST' | 'OWNER' | 'ADMIN';
 }
 
 const RealtimeContext = createContext<{ client: ChatClient; user: CurrentUser } | null>(null);

@@ -2,6 +2,7 @@
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { OpenChatInput } from './schemas';
+import { blockedUserIdsOf } from './blocks';
 import { DEFAULT_PREFERENCES, preferencesOf } from './chat-preferences';
 import { recordDeliveries } from './delivery-receipts';
 import { lastMessages } from './message-store';
@@ -26,6 +27,8 @@ export function toChatDto(chat: ChatRow, userId: string) {
     otherParty: chat.guestId === userId ? chat.owner : chat.guest,
     createdAt: chat.createdAt.toISOString(),
     lastMessageAt: chat.lastMessageAt?.toISOString() ?? null,
+    /** Members blocked in this chat (blocks.ts): the thread shows who can no longer write. */
+    blockedUserIds: blockedUserIdsOf(chat),
   };
 }
 

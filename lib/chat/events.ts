@@ -72,6 +72,13 @@ export const chatEventSchema = z.discriminatedUnion('type', [
   // cancelled, sent, failed): only that sender's tabs are told, and they read the list again.
   // chatId is null when the chat is gone.
   z.object({ type: z.literal('scheduled_messages_changed'), userId: z.string(), chatId: z.string().nullable() }),
+  // A member blocked or unblocked the other (blocks.ts): both members' tabs learn who is blocked.
+  z.object({
+    type: z.literal('chat_block_changed'),
+    chatId: z.string(),
+    memberIds: z.array(z.string()),
+    blockedUserIds: z.array(z.string()),
+  }),
   // A member's delivery marker moved (delivery-receipts.ts): for the other member's ticks.
   z.object({
     type: z.literal('messages_delivered'),

@@ -23,3 +23,4 @@ export {
   type ScheduledMessageDto,
 } from './scheduled-messages';
 export { searchInbox, type SearchResults } from './search';
+export { blockStateOf, blockedCounterparts, setBlock, type BlockState } from './blocks';

@@ -1,7 +1,7 @@
 // Changes to messages already sent: edit (within EDIT_WINDOW_MINUTES) and unsend (within
 // UNSEND_WINDOW_HOURS) by their sender, reactions by either member, and the change cursor
 // through which a client that was away learns of them. Windows count from the server's time of
-// sending; archived messages are read-only. Each change takes the chat's next change_seq under the chat's row lock and publishes
+// sending; archived messages are read-only; a member the other blocked may not react or edit. Each change takes the chat's next change_seq under the chat's row lock and publishes
 // `message_changed` with its commit (for other realtime nodes; see events.ts), like a send.
 // Locks: the message row first, then the chat row (in the counters trigger or the change_seq
 // update): the order a read receipt takes them, so the two never deadlock.
@@ -9,6 +9,7 @@ import type { AttachmentStorage } from '../attachments/storage';
 import { Prisma, type Db } from '../db';
 import { AppError, notFound } from '../errors';
 import { getChatForMember } from './access';
+import { refuseIfBlocked } from './blocks';
 import { publishChatEvent, type EventOrigin } from './events';
 import type { MessageDto } from './message-dto';
 import { loadMessages } from './message-store';
@@ -64,6 +65,7 @@ export function editMessage(
   options: ChangeOptions = {},
 ): Promise<MessageChange> {
   return changeMessage(db, userId, input, options, {
+    blockable: true,
     window: { ms: EDIT_WINDOW_MINUTES * 60_000, what: `edited within ${EDIT_WINDOW_MINUTES} minutes of sending` },
     refuse: (row) => (row.unsent_at ? new AppError('CONFLICT', 'This message was unsent; it cannot be edited') : null),
     // The same text again (a retry from an outbox, or no edit at all) changes nothing.
@@ -125,6 +127,7 @@ export function setReaction(
 ): Promise<MessageChange> {
   return changeMessage(db, userId, input, options, {
     by: 'member',
+    blockable: true,
     refuse: (row) =>
       row.unsent_at ? new AppError('CONFLICT', 'This message was unsent; it takes no reactions') : null,
     done: (row) => row.my_reactions.includes(input.emoji) === input.on,
@@ -146,6 +149,11 @@ export function setReaction(
 interface ChangeRule {
   /** Who may make it: the message's sender (the default), or either member of the chat. */
   by?: 'sender' | 'member';
+  /**
+   * A blocked member may not make it (blocks.ts): reactions and edits speak to the other member;
+   * an unsend only takes back, so it stays allowed.
+   */
+  blockable?: boolean;
   /** How long after sending it may be made; no limit when absent. */
   window?: { ms: number; what: string };
   refuse?: (row: TargetRow) => AppError | null;
@@ -183,6 +191,8 @@ async function changeMessage(
       throw new AppError('FORBIDDEN', 'You can only change your own messages');
     const refusal = rule.refuse?.(row);
     if (refusal) throw refusal;
+    // After the message's lock, like the change_seq update below: the same lock order.
+    if (rule.blockable) await refuseIfBlocked(tx, chat.id, userId);
     // The recipient's counts as this transaction leaves them: for the answer and the event alike.
     const countsNow = () => countUnreadBoth(tx, row.recipient_id, chat.id);
     if (rule.done(row)) {

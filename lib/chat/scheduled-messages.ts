@@ -336,6 +336,9 @@ function failureCodeOf(error: unknown): ScheduledFailureCode | null {
       const details = error.extra.details as Array<{ path?: string[] }> | undefined;
       return details?.[0]?.path?.[0] === 'replyToId' ? 'REPLY_GONE' : 'INVALID';
     }
+    case 'BLOCKED':
+      // The other member blocked the sender (blocks.ts): the send was refused under the chat's lock.
+      return 'BLOCKED';
     case 'FORBIDDEN':
     case 'CONFLICT':
       return 'INVALID';

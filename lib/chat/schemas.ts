@@ -243,3 +243,10 @@ export const scheduledChangeSchema = z
   });
 export type ScheduledChangeInput = z.infer<typeof scheduledChangeSchema>;
 export const scheduledIdParamsSchema = z.object({ scheduledId: id });
+
+/**
+ * Blocking in a chat (blocks.ts). The blocked user is the other member; `userId` may name them
+ * (a client that says whom it means is checked: never oneself, never someone outside the chat).
+ */
+export const blockBodySchema = z.object({ userId: id.optional() });
+export type BlockBody = z.infer<typeof blockBodySchema>;

@@ -2,7 +2,8 @@
 // together: a group of plain messages is ONE autocommit statement (membership check, INSERT and
 // unread counts: one round trip and one disk flush for the whole group); a group with
 // attachments or announcements wraps that statement in a transaction with those steps.
-// Every message still gets its own outcome: a bad one (foreign chat, someone else's file, a URL
+// Every message still gets its own outcome: a bad one (foreign chat, a sender the other member
+// blocked: BLOCKED, checked on the locked chat row; someone else's file, a URL
 // attachment that breaks the rule) fails alone and writes nothing, and a retried clientMessageId
 // is answered with the stored message, attachments included (its files are already that
 // message's, so their claim is not an error). Attachments named by URL get their files rows in the
@@ -21,6 +22,7 @@ import { Prisma, type Db } from '../db';
 import { preparedStatementMarker } from '../db/client';
 import { AppError } from '../errors';
 import { chatRowColumns, chatRowJoins, membershipOf, type ChatRow } from './access';
+import { blockedError } from './blocks';
 import { notifyMessagesCreatedSql, type EventOrigin } from './events';
 import { toMessageDto, type MessageDto, type MessageRow, type QuotedSource } from './message-dto';
 import { loadMessages, loadQuotedSources } from './message-store';
@@ -169,6 +171,15 @@ export async function sendMessages(
           details: [{ path: ['replyToId'], message: 'not a message of this chat' }],
         });
       }
+      if (row.sender_blocked) {
+        // A retry of a message stored before the block is still answered with it.
+        const before = input.clientMessageId
+          ? await findStored(db, senderId, input.clientMessageId, input.chatId).catch(() => null)
+          : null;
+        if (!before) throw blockedError();
+        outcomes[i] = { ok: true, sent: before };
+        continue;
+      }
       if (row.message_id === null) {
         // Allowed but not inserted: the unique index found this (sender, clientMessageId).
         if (!input.clientMessageId) throw new AppError('INTERNAL', 'The message was not stored');
@@ -225,6 +236,8 @@ type StoredRow = { [K in keyof ChatRow]: ChatRow[K] | null } & {
   /** The recipient's unread messages over all chats and in this chat, this group included. */
   unread_count: number | null;
   chat_unread_count: number | null;
+  /** The other member blocked the sender (as of the chat row's lock): not stored, BLOCKED. */
+  sender_blocked: boolean;
 };
 
 /**
@@ -279,6 +292,10 @@ const notifyInsertedSql = notifyMessagesCreatedSql({
   order: Prisma.sql`v.n`,
 });
 
+// The request's sender is blocked in its chat: over v and the locked chat row l.
+const senderBlockedSql = Prisma.sql`((v.sender_id = l.guest_id AND l.blocked_by_owner_at IS NOT NULL)
+  OR (v.sender_id = l.owner_id AND l.blocked_by_guest_at IS NOT NULL))`;
+
 /** storeGroup's statement for the requests at these positions. */
 function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boolean): Prisma.Sql {
   const input = (i: number) => requests[i]!.input;
@@ -299,7 +316,8 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
       ) AS v(n, id, chat_id, sender_id, content, client_message_id, property_id, origin, reply_to_id)
     ),
     locked AS MATERIALIZED (
-      SELECT c.id, c.guest_id, c.owner_id, c.property_id, c.guest_unread_count, c.owner_unread_count FROM chats c
+      SELECT c.id, c.guest_id, c.owner_id, c.property_id, c.guest_unread_count, c.owner_unread_count,
+             c.blocked_by_guest_at, c.blocked_by_owner_at FROM chats c
       WHERE EXISTS (SELECT 1 FROM v WHERE v.chat_id = c.id AND v.sender_id IN (c.guest_id, c.owner_id))
       ORDER BY c.id FOR NO KEY UPDATE
     ),
@@ -308,6 +326,8 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
              l.property_id AS chat_property_id
       FROM v JOIN locked l ON l.id = v.chat_id
       WHERE v.sender_id IN (l.guest_id, l.owner_id) AND (v.property_id IS NULL OR v.property_id = l.property_id)
+        -- A sender the other member blocked (blocks.ts), read from the locked row: its newest version.
+        AND NOT ${senderBlockedSql}
         AND (v.reply_to_id IS NULL OR EXISTS (
           SELECT 1 FROM chat_messages q WHERE q.id = v.reply_to_id AND q.chat_id = v.chat_id))
     ),
@@ -339,10 +359,11 @@ function storeGroupQuery(requests: SendRequest[], pending: number[], notify: boo
       notify ? Prisma.sql`, notified AS MATERIALIZED (SELECT ${notifyInsertedSql} AS n)` : Prisma.empty
     }
     SELECT v.n, v.chat_id, ${chatRowColumns}, i.id AS message_id, i.recipient_id, i.created_at,
-      t.n AS unread_count, u.n AS chat_unread_count
+      t.n AS unread_count, u.n AS chat_unread_count, COALESCE(${senderBlockedSql}, false) AS sender_blocked
     FROM v
     ${notify ? Prisma.sql`CROSS JOIN notified` : Prisma.empty}
     LEFT JOIN (chats c ${chatRowJoins}) ON c.id = v.chat_id
+    LEFT JOIN locked l ON l.id = v.chat_id
     LEFT JOIN ins i ON i.id = v.id
     LEFT JOIN unread u ON u.recipient_id = i.recipient_id AND u.chat_id = i.chat_id
     LEFT JOIN totals t ON t.recipient_id = i.recipient_id
