@@ -16,6 +16,7 @@ import { loadMessages } from '../lib/chat/message-store';
 import type { Db } from '../lib/db';
 import type { Broadcaster, RealtimeIo } from './context';
 import {
+  deliverBlockChange,
   deliverDeliveryReceipt,
   deliverMessageChange,
   deliverNewMessage,
@@ -24,6 +25,7 @@ import {
 } from './deliveries';
 import { userRoom } from './rooms';
 import type { RealtimeMetrics } from './metrics';
+import type { Presence } from './presence';
 
 export const LISTENER_APPLICATION_NAME = 'stayeasy-realtime-listen';
 
@@ -132,8 +134,14 @@ export function listenForChatEvents(
  * event after the other, so a chat's messages arrive in the order they were stored even when a
  * group has to be loaded first.
  */
-export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: RealtimeMetrics; nodeId: string }) {
-  const { io, db, metrics, nodeId } = deps;
+export function createChatEventRelay(deps: {
+  io: RealtimeIo;
+  db: Db;
+  metrics: RealtimeMetrics;
+  nodeId: string;
+  presence: Pick<Presence, 'visibleTo'>;
+}) {
+  const { io, db, metrics, nodeId, presence } = deps;
   const local = (origin: EventOrigin): Broadcaster => (origin ? io.local.except(origin.socket) : io.local);
   // Changes made by this node's sockets were delivered here from memory already.
   const elsewhere = (origin: EventOrigin) => origin?.node !== nodeId;
@@ -180,6 +188,12 @@ export function createChatEventRelay(deps: { io: RealtimeIo; db: Db; metrics: Re
         // Published by REST and the job alone (no origin): every node tells its own sockets.
         deliverScheduledChange(io.local, event);
         return;
+      case 'chat_block_changed': {
+        // Published by REST alone (no origin): every node tells its own sockets.
+        const [a, b] = event.memberIds as [string, string];
+        await deliverBlockChange(io.local, event, (userId) => presence.visibleTo(userId === a ? b : a, userId));
+        return;
+      }
       case 'messages_delivered':
         // Published only when nodes announce: every node, the recording one included, delivers it here.
         deliverDeliveryReceipt(io.local, event);

@@ -6,6 +6,7 @@
 // both the chat room and a personal room still gets one copy.
 import type { ChatEventOf } from '../lib/chat/events';
 import type { DeliveryReceipt, MessageChange, MessageDto, ReadReceipt } from '../lib/chat';
+import type { PresencePayload } from '../lib/contract/chat-events';
 import type { Broadcaster } from './context';
 import { chatRoom, userRoom } from './rooms';
 
@@ -68,4 +69,20 @@ export function deliverMessageChange(
 /** A user's scheduled messages of a chat changed: only that user's tabs learn it (no one else sees them). */
 export function deliverScheduledChange(from: Broadcaster, change: ChatEventOf<'scheduled_messages_changed'>): void {
   from.to(userRoom(change.userId)).emit('scheduled_messages_changed', { chatId: change.chatId });
+}
+
+/**
+ * A block or unblock in a chat: both members' tabs learn who is blocked, and each sees the other's
+ * presence as the block leaves it (hidden while blocked; the current one after an unblock).
+ */
+export async function deliverBlockChange(
+  from: Broadcaster,
+  change: ChatEventOf<'chat_block_changed'>,
+  presenceOf: (userId: string) => Promise<PresencePayload>,
+): Promise<void> {
+  const { chatId, blockedUserIds, memberIds } = change;
+  from.to(memberIds.map(userRoom)).emit('chat_block_changed', { chatId, blockedUserIds });
+  for (const [userId, otherId] of [memberIds, [...memberIds].reverse()] as Array<[string, string]>) {
+    from.to(userRoom(userId)).emit('presence', await presenceOf(otherId));
+  }
 }

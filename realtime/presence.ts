@@ -3,8 +3,10 @@
 // (`io.in(room).fetchSockets()`), so a node that dies takes its sockets with it (the adapter's
 // heartbeat drops it) and no counter can drift. "Last seen" is kept in Redis when there is one
 // (shared by the nodes), else in this process. Changes go to the other member of each of the
-// user's chats, through their personal rooms.
+// user's chats, through their personal rooms; never to someone with a block between them (both
+// ways: lib/chat/blocks.ts).
 import type { Logger } from 'pino';
+import { blockedCounterparts } from '../lib/chat/blocks';
 import type { Db } from '../lib/db';
 import type { RealtimeIo, RealtimeSocket } from './context';
 import type { PresencePayload } from '../lib/contract/chat-events';
@@ -19,6 +21,8 @@ export interface PresenceRedis {
 
 export interface Presence {
   snapshot(userId: string): Promise<PresencePayload>;
+  /** `userId`'s presence as `viewerId` may see it: hidden (offline, no time) when a block lies between them. */
+  visibleTo(viewerId: string, userId: string): Promise<PresencePayload>;
   connected(socket: RealtimeSocket): Promise<void>;
   disconnected(socket: RealtimeSocket): Promise<void>;
 }
@@ -54,13 +58,25 @@ export function createPresence(deps: {
     else localLastSeen.set(userId, at);
   }
 
-  /** The other member of every chat of the user: who may see their presence. */
+  /**
+   * The other member of every chat of the user: who may see their presence, except those with a
+   * block between them in any chat (blocks.ts: presence is hidden both ways).
+   */
   async function audience(userId: string): Promise<string[]> {
-    const chats = await db.chat.findMany({
-      where: { OR: [{ guestId: userId }, { ownerId: userId }] },
-      select: { guestId: true, ownerId: true },
-    });
-    return [...new Set(chats.map((c) => (c.guestId === userId ? c.ownerId : c.guestId)))];
+    const [chats, blocked] = await Promise.all([
+      db.chat.findMany({
+        where: { OR: [{ guestId: userId }, { ownerId: userId }] },
+        select: { guestId: true, ownerId: true },
+      }),
+      blockedCounterparts(db, userId),
+    ]);
+    const others = chats.map((c) => (c.guestId === userId ? c.ownerId : c.guestId));
+    return [...new Set(others)].filter((id) => !blocked.has(id));
+  }
+
+  async function snapshot(userId: string): Promise<PresencePayload> {
+    const online = await onlineAnywhere(userId);
+    return { userId, online, lastSeen: online ? null : await readLastSeen(userId) };
   }
 
   async function announce(payload: PresencePayload): Promise<void> {
@@ -79,9 +95,11 @@ export function createPresence(deps: {
   }
 
   return {
-    async snapshot(userId) {
-      const online = await onlineAnywhere(userId);
-      return { userId, online, lastSeen: online ? null : await readLastSeen(userId) };
+    snapshot,
+
+    async visibleTo(viewerId, userId) {
+      if ((await blockedCounterparts(db, viewerId)).has(userId)) return { userId, online: false, lastSeen: null };
+      return snapshot(userId);
     },
 
     async connected(socket) {

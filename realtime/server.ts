@@ -167,7 +167,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     });
   });
 
-  const relay = createChatEventRelay({ io, db, metrics, nodeId });
+  const relay = createChatEventRelay({ io, db, metrics, nodeId, presence });
   const listener: ChatEventsListener = options.listenForChatEvents({
     // An event this node could not deliver (the database failing mid-load) is not retried: its
     // sockets are told to catch up over REST instead, so nothing stays missing.

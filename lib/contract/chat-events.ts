@@ -138,6 +138,12 @@ export interface ScheduledMessagesChangedPayload {
   chatId: string | null;
 }
 
+/** A member of the chat blocked or unblocked the other: who is blocked there now. */
+export interface ChatBlockChangedPayload {
+  chatId: string;
+  blockedUserIds: string[];
+}
+
 export interface TypingEventPayload {
   chatId: string;
   userId: string;
@@ -157,6 +163,8 @@ export interface ServerPushes {
   message_updated: MessageUpdatedPayload;
   /** Only to the sender's own tabs: their scheduled messages were scheduled, edited, cancelled, sent or failed. */
   scheduled_messages_changed: ScheduledMessagesChangedPayload;
+  /** To both members' tabs: the chat's block state changed (lib/chat/blocks.ts). */
+  chat_block_changed: ChatBlockChangedPayload;
   typing: TypingEventPayload;
   presence: PresencePayload;
   /** Live events may have been missed (the node's LISTEN connection was down): catch up over REST. */

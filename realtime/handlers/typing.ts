@@ -1,7 +1,9 @@
 // typing: relayed to the other member's tabs only. Throttled per socket and chat (a keystroke
 // stream becomes at most one relay per `throttleMs`), and it expires by itself: `ttlMs` after the
 // last isTyping:true the server relays isTyping:false, so a closed laptop does not "type" forever.
-// Sending a message, leaving the chat or disconnecting stops it too.
+// Sending a message, leaving the chat or disconnecting stops it too. A member the other blocked is
+// refused (BLOCKED), and the blocker's typing is not relayed to them.
+import { blockedError, blockStateOf } from '../../lib/chat/blocks';
 import { onClientEvent, type HandlerDeps, type RealtimeSocket } from '../context';
 import { membershipOf } from '../membership';
 import { userRoom } from '../rooms';
@@ -32,6 +34,15 @@ export function createTypingHandlers(deps: HandlerDeps) {
     onClientEvent(deps, socket, 'typing', async ({ chatId, isTyping }) => {
       const chat = await membershipOf(deps.db, socket, chatId);
       if (!isTyping) return { relayed: stop(chat.id) };
+      // Read each time (one primary-key probe; typing has its own small budget): a block made on
+      // another node or over REST takes effect at the next keystroke.
+      const { blockedUserIds } = await blockStateOf(deps.db, chat.id);
+      if (blockedUserIds.includes(socket.data.userId)) {
+        stop(chat.id);
+        throw blockedError();
+      }
+      // The blocker's typing is hidden from the one they blocked.
+      if (blockedUserIds.includes(chat.otherUserId)) return { relayed: stop(chat.id) };
 
       const state = active.get(chat.id);
       const now = Date.now();
