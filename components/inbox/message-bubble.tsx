@@ -13,6 +13,7 @@ import { findMatches } from '@/lib/chat/search-text';
 import { quoteText } from './format';
 import { HighlightedText } from './highlighted-text';
 import { useRealtime } from './realtime-provider';
+import { ReportDialog } from './report-dialog';
 
 export function MessageBubble({
   message,
@@ -46,6 +47,7 @@ export function MessageBubble({
             ? 'delivered'
             : 'sent';
   const [editing, setEditing] = useState(false);
+  const [reporting, setReporting] = useState(false);
   if (message.unsentAt) return <UnsentBubble message={message} own={own} highlighted={highlighted} />;
   const replyToThis = () => {
     setReplyingTo(message.chatId, quoteOf(message.id, { ...message, fileCount: message.files.length }));
@@ -60,7 +62,7 @@ export function MessageBubble({
       data-highlighted={highlighted || undefined}
     >
       {own && !editing && state !== 'failed' && !message.archived && (
-        <MessageMenu message={message} onEdit={() => setEditing(true)} />
+        <MessageMenu message={message} own onEdit={() => setEditing(true)} />
       )}
       <div
         className={`max-w-[80%] rounded-2xl px-3.5 py-2 shadow-sm sm:max-w-[65%] ${
@@ -123,7 +125,9 @@ export function MessageBubble({
         )}
         {state === 'failed' && message.clientMessageId && (
           <p className="mt-1 flex gap-3 text-xs">
-            <span>Not sent.</span>
+            <span data-testid="send-error" data-code={message.sendError?.code}>
+              {message.sendError ? `Not sent: ${message.sendError.message}` : 'Not sent.'}
+            </span>
             <button
               className="font-semibold underline"
               onClick={() => void client.retryMessage(message.clientMessageId!)}
@@ -136,6 +140,15 @@ export function MessageBubble({
           </p>
         )}
       </div>
+      {!own && !message.status && <MessageMenu message={message} own={false} onReport={() => setReporting(true)} />}
+      {reporting && (
+        <ReportDialog
+          chatId={message.chatId}
+          messageId={message.id}
+          subject="this message"
+          onClose={() => setReporting(false)}
+        />
+      )}
     </li>
   );
 }
@@ -293,15 +306,26 @@ function UnsentBubble({ message, own, highlighted }: { message: ThreadMessage; o
 }
 
 /** Edit and unsend, offered while their windows are open (the server has the last word). */
-function MessageMenu({ message, onEdit }: { message: ThreadMessage; onEdit: () => void }) {
+/** Own messages: edit and unsend within their windows. The other member's: report. */
+function MessageMenu({
+  message,
+  own,
+  onEdit,
+  onReport,
+}: {
+  message: ThreadMessage;
+  own: boolean;
+  onEdit?: () => void;
+  onReport?: () => void;
+}) {
   const { client } = useRealtime();
   // When the menu was opened: the windows are judged then (rendering must not read the clock).
   const [openedAt, setOpenedAt] = useState<number | null>(null);
   const open = openedAt !== null;
   const setOpen = (next: boolean) => setOpenedAt(next ? Date.now() : null);
   const age = (openedAt ?? 0) - new Date(message.createdAt).getTime();
-  const canEdit = age < EDIT_WINDOW_MINUTES * 60_000;
-  const canUnsend = age < UNSEND_WINDOW_HOURS * 3_600_000;
+  const canEdit = own && age < EDIT_WINDOW_MINUTES * 60_000;
+  const canUnsend = own && age < UNSEND_WINDOW_HOURS * 3_600_000;
   return (
     <div
       className="relative self-center"
@@ -331,13 +355,29 @@ function MessageMenu({ message, onEdit }: { message: ThreadMessage; onEdit: () =
               className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
               onClick={() => {
                 setOpen(false);
-                onEdit();
+                onEdit?.();
               }}
             >
               Edit
             </button>
           )}
-          {!canEdit && !canUnsend && <p className="px-3 py-1.5 text-slate-500">Too late to change this message</p>}
+          {own && !canEdit && !canUnsend && (
+            <p className="px-3 py-1.5 text-slate-500">Too late to change this message</p>
+          )}
+          {!own && (
+            <button
+              type="button"
+              role="menuitem"
+              className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
+              onClick={() => {
+                setOpen(false);
+                onReport?.();
+              }}
+              data-testid="report-message"
+            >
+              Report message
+            </button>
+          )}
           {canUnsend && (
             <button
               type="button"

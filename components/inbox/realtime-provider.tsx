@@ -10,6 +10,7 @@ import { apiFetch, ApiError } from '@/lib/client/api';
 import { indexedDbOutboxStorage, MAX_ATTEMPTS, Outbox, webLockTabPresence } from '@/lib/client/outbox';
 import {
   addMessagesToThread,
+  applyChatBlock,
   applyMessageToChatList,
   applyMessageUpdateToCaches,
   applyReadToThread,
@@ -114,6 +115,11 @@ export function RealtimeProvider({
       client.on('scheduled_messages_changed', ({ chatId }) => {
         const queryKey = chatId ? scheduledQueries.list(chatId).queryKey : scheduledQueries.all();
         void queryClient.invalidateQueries({ queryKey });
+      }),
+      client.on('chat_block_changed', ({ chatId, blockedUserIds }) => {
+        applyChatBlock(queryClient, chatId, blockedUserIds);
+        // A typing notice shown when the block came would otherwise linger until it expires.
+        for (const userId of blockedUserIds) useInboxStore.getState().setTyping(chatId, userId, false);
       }),
       client.on('typing', ({ chatId, userId, isTyping }) =>
         useInboxStore.getState().setTyping(chatId, userId, isTyping),

@@ -17,6 +17,7 @@ import { dayLabel } from './format';
 import { MessageBubble } from './message-bubble';
 import { useRealtime } from './realtime-provider';
 import { ScheduledMessages } from './thread/scheduled-messages';
+import { BlockNotice } from './thread/block-notice';
 import { ThreadHeader } from './thread/thread-header';
 import { startsNewDay } from './thread/thread-logic';
 import { useChatRoom } from './thread/use-chat-room';
@@ -160,6 +161,7 @@ export function ThreadView({ chatId }: { chatId: string }) {
           ''
         )}
       </div>
+      <BlockNotice chat={chat} userId={user.id} />
       <Composer chatId={chatId} onSend={showLatest} />
     </section>
   );

@@ -56,6 +56,8 @@ const FINAL_CODES: ReadonlySet<ErrorCode> = new Set([
   'CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'UNAUTHENTICATED',
+  // The other member blocked this user: retrying cannot help until they unblock.
+  'BLOCKED',
 ]);
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -77,6 +79,7 @@ type RelayedPushes = Pick<
   | 'messages_delivered'
   | 'message_updated'
   | 'scheduled_messages_changed'
+  | 'chat_block_changed'
   | 'typing'
   | 'presence'
 >;
@@ -433,6 +436,7 @@ export class ChatClient {
     socket.on('presence', (payload) => this.emit('presence', payload));
     socket.on('message_updated', (payload) => this.emit('message_updated', payload));
     socket.on('scheduled_messages_changed', (payload) => this.emit('scheduled_messages_changed', payload));
+    socket.on('chat_block_changed', (payload) => this.emit('chat_block_changed', payload));
     // The server may have missed events for us: handle it like a reconnect it could not recover.
     socket.on('resync', () => this.emit('connection', { status: 'connected', recovered: false, initial: false }));
   }

@@ -11,6 +11,8 @@ export type DeliveryStatus = 'sending' | 'failed';
 /** A message on screen: stored (from the server) or pending (optimistic, from the outbox). */
 export type ThreadMessage = MessageDto & {
   status?: DeliveryStatus;
+  /** Why a failed send was refused (its code and the server's words), shown with it. */
+  sendError?: { code: string; message: string };
   /** An edit or unsend of this stored message waiting in the outbox (shown already), or refused. */
   change?: { kind: 'edit' | 'unsend' | 'react'; status: DeliveryStatus; error?: string; outboxId: string };
 };

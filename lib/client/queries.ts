@@ -350,6 +350,15 @@ export function applyChatPreferences(client: QueryClient, chatId: string, prefer
   whenFetchLands(client, key, () => refetchChatList(client));
 }
 
+/** A chat's block state as the server says it now (a block or unblock, from either member). */
+export function applyChatBlock(client: QueryClient, chatId: string, blockedUserIds: string[]) {
+  const key = chatQueries.list().queryKey;
+  client.setQueryData<ChatSummary[]>(key, (chats) =>
+    chats?.map((c) => (c.id === chatId ? { ...c, blockedUserIds } : c)),
+  );
+  whenFetchLands(client, key, () => refetchChatList(client));
+}
+
 export function setChatUnread(client: QueryClient, chatId: string, unreadCount: number) {
   const key = chatQueries.list().queryKey;
   client.setQueryData<ChatSummary[]>(key, (chats) => chats?.map((c) => (c.id === chatId ? { ...c, unreadCount } : c)));

@@ -1,6 +1,7 @@
 'use client';
 // The thread's header: back link (narrow screens), the other party's name and presence, the
-// property; and the user's own star and archive for the chat (the other party does not see them).
+// property; the user's own star and archive for the chat (the other party does not see them);
+// blocking the other party (or unblocking) and reporting them.
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -10,9 +11,13 @@ import { sendJson } from '@/lib/client/api';
 import { applyChatPreferences } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { lastSeenLabel } from '../format';
+import { ReportDialog } from '../report-dialog';
+import { useBlockAction } from './block-notice';
 
 export function ThreadHeader({ chat }: { chat: ChatSummary | undefined }) {
   const presence = useInboxStore((s) => (chat ? s.presence[chat.otherParty.id] : undefined));
+  // Presence is hidden both ways while a block stands (the server sends none).
+  const hidden = !!chat?.blockedUserIds.length;
   return (
     <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
       <Link href="/inbox" className="rounded p-1 text-slate-500 md:hidden" aria-label="Back to conversations">
@@ -23,7 +28,9 @@ export function ThreadHeader({ chat }: { chat: ChatSummary | undefined }) {
           <bdi>{chat?.otherParty.name ?? '…'}</bdi>
         </h1>
         <p className="truncate text-xs text-slate-500 dark:text-slate-400">
-          <span data-testid="presence">{presence?.online ? 'Online' : lastSeenLabel(presence?.lastSeen ?? null)}</span>
+          <span data-testid="presence">
+            {hidden ? '' : presence?.online ? 'Online' : lastSeenLabel(presence?.lastSeen ?? null)}
+          </span>
           {chat && (
             <>
               {' '}
@@ -41,6 +48,9 @@ function ChatActions({ chat }: { chat: ChatSummary }) {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const archived = isArchived(chat);
+  const block = useBlockAction(chat);
+  const iBlocked = chat.blockedUserIds.includes(chat.otherParty.id);
+  const [reporting, setReporting] = useState(false);
   const change = async (body: { starred?: boolean; archived?: boolean }) => {
     setError(null);
     try {
@@ -54,9 +64,9 @@ function ChatActions({ chat }: { chat: ChatSummary }) {
     'rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:text-slate-300 dark:hover:bg-slate-800';
   return (
     <div className="ml-auto flex items-center gap-1">
-      {error && (
+      {(error ?? block.error) && (
         <span role="alert" className="text-xs text-red-600">
-          {error}
+          {error ?? block.error}
         </span>
       )}
       <button
@@ -79,6 +89,15 @@ function ChatActions({ chat }: { chat: ChatSummary }) {
       >
         {archived ? 'Unarchive' : 'Archive'}
       </button>
+      <button type="button" onClick={() => void block.change(!iBlocked)} className={button} data-testid="block-chat">
+        {iBlocked ? 'Unblock' : 'Block'} <bdi>{chat.otherParty.name}</bdi>
+      </button>
+      <button type="button" onClick={() => setReporting(true)} className={button} data-testid="report-user">
+        Report
+      </button>
+      {reporting && (
+        <ReportDialog chatId={chat.id} subject={chat.otherParty.name} onClose={() => setReporting(false)} />
+      )}
     </div>
   );
 }

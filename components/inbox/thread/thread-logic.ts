@@ -34,6 +34,7 @@ export function pendingMessages(
       reactions: [],
       replyTo: i.replyTo ?? null,
       status: i.status === 'failed' ? 'failed' : 'sending',
+      ...(i.status === 'failed' && i.lastError ? { sendError: i.lastError } : {}),
     }));
 }
 
