@@ -80,6 +80,21 @@ describe('pendingMessages', () => {
     });
   });
 
+  it("carries a refused send's reason (BLOCKED) so the bubble can say why; a retrying one has none", () => {
+    const blocked = { code: 'BLOCKED' as const, message: 'they blocked you' };
+    const [failed, waiting] = pendingMessages(
+      [
+        item({ clientMessageId: 'a', status: 'failed', lastError: blocked }),
+        item({ clientMessageId: 'b', lastError: { code: 'TIMEOUT', message: 'no answer' } }),
+      ],
+      'chat-1',
+      me,
+      other,
+    );
+    expect(failed).toMatchObject({ status: 'failed', sendError: blocked });
+    expect(waiting!.sendError).toBeUndefined();
+  });
+
   it('before the chat list has loaded, the recipient is a blank placeholder', () => {
     const [m] = pendingMessages([item({})], 'chat-1', me, undefined);
     expect(m).toMatchObject({ recipientId: '', recipient: { id: '', name: '', role: 'OWNER' } });
