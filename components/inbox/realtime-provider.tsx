@@ -118,8 +118,10 @@ export function RealtimeProvider({
       }),
       client.on('chat_block_changed', ({ chatId, blockedUserIds }) => {
         applyChatBlock(queryClient, chatId, blockedUserIds);
-        // A typing notice shown when the block came would otherwise linger until it expires.
-        for (const userId of blockedUserIds) useInboxStore.getState().setTyping(chatId, userId, false);
+        // Typing is hidden both ways from now: a notice shown when the block came would otherwise
+        // linger until it expires.
+        const chat = queryClient.getQueryData(chatQueries.list().queryKey)?.find((c) => c.id === chatId);
+        if (blockedUserIds.length && chat) useInboxStore.getState().setTyping(chatId, chat.otherParty.id, false);
       }),
       client.on('typing', ({ chatId, userId, isTyping }) =>
         useInboxStore.getState().setTyping(chatId, userId, isTyping),
