@@ -250,3 +250,6 @@ export const scheduledIdParamsSchema = z.object({ scheduledId: id });
  */
 export const blockBodySchema = z.object({ userId: id.optional() });
 export type BlockBody = z.infer<typeof blockBodySchema>;
+
+/** A client's inbox is open and visible, or not (a hidden tab): no email for unread messages while it is. */
+export const setVisibilitySchema = z.object({ visible: z.boolean() });
