@@ -1,6 +1,7 @@
 'use client';
 // The inbox frame: header, connection banner, chat list and thread side by side on wide
-// screens; on a phone either the list (/inbox) or the thread (/inbox/:id).
+// screens; on a phone either the list (/inbox) or the thread (/inbox/:id). With a thread open, the
+// first tab stop is a skip link to its composer (past the header and the chat list).
 import Link from 'next/link';
 import { useSelectedLayoutSegment } from 'next/navigation';
 import { SignOutButton } from '@/components/auth/sign-out-button';
@@ -11,9 +12,23 @@ import { useRealtime } from './realtime-provider';
 
 export function InboxShell({ children }: { children: React.ReactNode }) {
   const { user } = useRealtime();
-  const chatOpen = useSelectedLayoutSegment() !== null;
+  const chatId = useSelectedLayoutSegment();
+  const chatOpen = chatId !== null;
   return (
     <div className="flex h-dvh flex-col">
+      {chatOpen && (
+        <a
+          href={`#composer-${chatId}`}
+          onClick={(e) => {
+            // Focus, not only scroll: the reader skips here to type.
+            e.preventDefault();
+            document.getElementById(`composer-${chatId}`)?.focus();
+          }}
+          className="sr-only rounded-md bg-white px-3 py-2 font-medium text-brand-700 shadow ring-2 ring-brand-500 focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 dark:bg-slate-900 dark:text-brand-100"
+        >
+          Skip to message composer
+        </a>
+      )}
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <BrandLink href="/inbox" section="Inbox" />
         <div className="flex items-center gap-3 text-sm">
