@@ -129,3 +129,54 @@ for (const look of LOOKS) {
     expect(found, found.join('\n')).toEqual([]);
   });
 }
+
+test('at 200% zoom of a desktop window (640 CSS pixels wide) no page scrolls sideways', async ({ browser }) => {
+  const options = { viewport: { width: 640, height: 400 } };
+  const horizontalOverflow = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const signedOut = await browser.newContext(options);
+  const anonymous = await signedOut.newPage();
+  for (const path of ['/login', '/signup']) {
+    await anonymous.goto(path);
+    await expect(anonymous.getByLabel('Password', { exact: true })).toBeVisible();
+    expect(await horizontalOverflow(anonymous), path).toBeLessThanOrEqual(0);
+  }
+  await signedOut.close();
+  const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password, options);
+  const pages: Array<[string, () => Promise<void>]> = [
+    ['/inbox', () => expect(owner.page.getByTestId('chat-item').first()).toBeVisible()],
+    [`/inbox/${fixture.chatId}`, () => expect(owner.message('Check-in is at 4pm')).toBeVisible()],
+    ['/inbox?q=cabin', () => expect(owner.page.getByTestId('search-message').first()).toBeVisible()],
+    ['/settings/replies', () => expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()],
+    ['/properties', () => expect(owner.page.getByTestId('listing').first()).toBeVisible()],
+    [`/properties/${fixture.propertyId}`, () => expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()],
+  ];
+  for (const [path, loaded] of pages) {
+    await owner.page.goto(path);
+    await loaded();
+    expect(await horizontalOverflow(owner.page), path).toBeLessThanOrEqual(0);
+  }
+  // The composer and its buttons are still there to use.
+  await owner.page.goto(`/inbox/${fixture.chatId}`);
+  await expect(owner.composer).toBeInViewport();
+  await expect(owner.page.getByRole('button', { name: 'Send', exact: true })).toBeInViewport();
+  await owner.context.close();
+});
+
+test('with reduced motion the thread has no transitions', async ({ browser }) => {
+  const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password, { reducedMotion: 'reduce' });
+  await owner.openChat(fixture.chatId);
+  const duration = () =>
+    owner.message('Check-in is at 4pm').evaluate((el) => parseFloat(getComputedStyle(el).transitionDuration));
+  expect(await duration()).toBeLessThan(0.001);
+  await owner.context.close();
+  // The same message animates its highlight without the preference.
+  const moving = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password, {
+    reducedMotion: 'no-preference',
+  });
+  await moving.openChat(fixture.chatId);
+  expect(
+    await moving.message('Check-in is at 4pm').evaluate((el) => parseFloat(getComputedStyle(el).transitionDuration)),
+  ).toBeGreaterThan(0.05);
+  await moving.context.close();
+});
