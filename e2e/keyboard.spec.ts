@@ -104,7 +104,8 @@ test('open a chat, send, react, reply and edit with the keyboard only', async ({
   await expect(guest.message('Can we bring our dog?').getByTestId('reaction')).toHaveAttribute('data-emoji', '❤️');
 
   // The skip link is the first tab stop of a thread's page and lands in the composer.
-  await page.reload();
+  // (Loaded afresh without the list's ?compose=1, which focuses the composer on open.)
+  await page.goto(`/inbox/${chatId}`);
   await expect(owner.message('Yes, one dog is welcome.')).toBeVisible();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to message composer' });
