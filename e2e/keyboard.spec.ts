@@ -131,3 +131,23 @@ test('open a chat, send, react, reply and edit with the keyboard only', async ({
   await guest.context.close();
   await owner.context.close();
 });
+
+test('on a phone, the keyboard goes from the list into a chat and back to the same chat', async ({ browser }) => {
+  const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password, {
+    viewport: { width: 390, height: 844 },
+  });
+  const { guest, chatId } = await InboxPage.newGuestWithChat(browser, owner, 'Pia Phone');
+  await guest.sendOverRest(chatId, 'Hello from a phone');
+  const { page } = owner;
+  await expect(owner.chatItem(chatId)).toContainText('Hello from a phone');
+  await tabTo(page, owner.chatItem(chatId));
+  await page.keyboard.press('Enter');
+  await expect(owner.composer).toBeFocused();
+  await expect(owner.chatItem(chatId)).toBeHidden();
+  await tabTo(page, page.getByRole('link', { name: 'Back to conversations' }), { backwards: true });
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/inbox(\?|$)/);
+  await expect(owner.chatItem(chatId)).toBeFocused();
+  await guest.context.close();
+  await owner.context.close();
+});

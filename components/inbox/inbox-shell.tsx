@@ -1,9 +1,11 @@
 'use client';
 // The inbox frame: header, connection banner, chat list and thread side by side on wide
 // screens; on a phone either the list (/inbox) or the thread (/inbox/:id). With a thread open, the
-// first tab stop is a skip link to its composer (past the header and the chat list).
+// first tab stop is a skip link to its composer (past the header and the chat list); leaving it
+// (the phone's back link) puts the focus back on its chat in the list.
 import Link from 'next/link';
 import { useSelectedLayoutSegment } from 'next/navigation';
+import { useEffect, useRef } from 'react';
 import { SignOutButton } from '@/components/auth/sign-out-button';
 import { BrandLink } from '@/components/brand-link';
 import { ChatList } from './chat-list';
@@ -14,6 +16,14 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
   const { user } = useRealtime();
   const chatId = useSelectedLayoutSegment();
   const chatOpen = chatId !== null;
+  const previousChatId = useRef(chatId);
+  useEffect(() => {
+    const left = previousChatId.current;
+    previousChatId.current = chatId;
+    // Only when the focus went nowhere (it was in the thread that is gone).
+    if (left && !chatId && (document.activeElement === document.body || !document.activeElement))
+      document.querySelector<HTMLElement>(`[data-testid="chat-item"][data-chat-id="${left}"]`)?.focus();
+  }, [chatId]);
   return (
     <div className="flex h-dvh flex-col">
       {chatOpen && (
