@@ -5,6 +5,7 @@
 // accessibility tree names (unread counts with their chat, ticks, the connection banner, the
 // property link).
 import { expect, test, type Page } from '@playwright/test';
+import { CATCH_UP_OVERLAP_MS } from '../lib/client/queries';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
 
 const announcer = (page: Page) => page.getByTestId('new-message-announcer');
@@ -16,14 +17,18 @@ test('opening with unread messages, scrolling back, and messages arriving meanwh
   // 70 of the owner's own messages (more than one page of 50), then three unread from the guest,
   // a moment apart: one group.
   for (let start = 0; start < 70; start += 10) {
-    await Promise.all(
+    const sent = await Promise.all(
       Array.from({ length: 10 }, (_, i) => start + i).map((n) =>
         owner.page.request.post(`/api/chats/${chatId}/messages`, {
-          data: { content: `history ${n}`, clientMessageId: `history-${n}` },
+          data: { content: `history ${n}`, clientMessageId: `history-${chatId}-${n}` },
         }),
       ),
     );
+    expect(sent.map((r) => r.status())).toEqual(Array(10).fill(201));
   }
+  // A client catches up from CATCH_UP_OVERLAP_MS before its newest message when it connects: the
+  // history must be older than that to stay out of the first load (an older page, on scroll).
+  await owner.page.waitForTimeout(CATCH_UP_OVERLAP_MS + 1_000);
   for (const text of ['unread one', 'unread two', 'unread three']) await guest.sendOverRest(chatId, text);
 
   // In the list, the unread count is part of the chat's accessible name.
