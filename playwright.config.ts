@@ -13,6 +13,10 @@ const PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
  * the one address the servers may fetch attachments named by URL from besides public ones.
  */
 export const E2E_IMAGE_PORT = Number(process.env.E2E_IMAGE_PORT ?? 3102);
+/** The run's mail catcher (scripts/dev.ts starts maildev when SMTP_URL is unset): its web API. */
+const MAIL_SMTP_PORT = Number(process.env.E2E_MAIL_SMTP_PORT ?? 3103);
+const MAIL_WEB_PORT = Number(process.env.E2E_MAIL_WEB_PORT ?? 3104);
+export const E2E_MAIL_URL = `http://127.0.0.1:${MAIL_WEB_PORT}`;
 export const E2E_BASE_URL = `http://localhost:${WEB_PORT}`;
 export const E2E_REALTIME_URL = `http://localhost:${REALTIME_PORT}`;
 /** The run's embedded database (scripts/dev.ts: lib/db/local-database.ts), for checks a page cannot see. */
@@ -89,6 +93,11 @@ export default defineConfig({
       // The image host of the URL attachments flow, on this machine: a test allowance, accepted
       // by a production build only on the local stack (scripts/dev.ts sets STAYEASY_LOCAL_STACK).
       ATTACHMENT_FETCH_ALLOW: `127.0.0.1:${E2E_IMAGE_PORT}`,
+      // Emails for unread messages go to the run's mail catcher, a few seconds after the message.
+      SMTP_URL: '',
+      DEV_MAIL_SMTP_PORT: String(MAIL_SMTP_PORT),
+      DEV_MAIL_WEB_PORT: String(MAIL_WEB_PORT),
+      UNREAD_EMAIL_DELAY: '3s',
     },
   },
 });

@@ -4,11 +4,21 @@
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS } from './rate-limits';
 import { DEFAULT_UNCLAIMED_UPLOAD_DAYS } from './retention/options';
-import { parseSchedule } from './retention/schedule-spec';
+import { parseDuration, parseSchedule } from './retention/schedule-spec';
 
 export const DEMO_SECRET = 'stayeasy-demo-secret-change-me-in-production';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A duration as `30s`, `2m`, `1h30m` (lib/retention/schedule-spec.ts), in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === null) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 2m or 1h30m' });
+      return ms ?? 0;
+    });
 // A host (name, IPv4, or IPv6 in brackets) and a port, as in a URL.
 const HOST_PORT = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+):(\d{1,5})$/;
 const isHostPort = (entry: string) => {
@@ -93,6 +103,17 @@ const EnvSchema = z
     // ATTACHMENT_FETCH_ALLOW.
     STAYEASY_LOCAL_STACK: z.enum(['0', '1']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // Email for unread messages (lib/notifications). SMTP_URL unset: no emails are sent (npm run
+    // dev starts a local mail catcher and sets it). MAIL_FROM is the sender shown.
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('StayEasy <no-reply@stayeasy.localhost>'),
+    // A message left unread this long is emailed (if its recipient has no inbox open and visible);
+    // the next email for the same conversation waits at least UNREAD_EMAIL_MIN_INTERVAL.
+    UNREAD_EMAIL_DELAY: duration('2m'),
+    UNREAD_EMAIL_MIN_INTERVAL: duration('15m'),
     // Retention (npm run archive, lib/retention): messages older than ARCHIVE_AFTER_DAYS move to
     // archived_messages; chats with no message at all and no activity for EMPTY_CHAT_DAYS are
     // deleted. ARCHIVE_SCHEDULE unset: the job runs only when started by hand.

@@ -33,6 +33,8 @@ export interface SocketData {
   sessionId: string;
   name: string;
   role: 'GUEST' | 'OWNER';
+  /** The client's inbox is open and visible (its `set_visibility`): no email for unread messages then. */
+  visible?: boolean;
 }
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

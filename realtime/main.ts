@@ -15,11 +15,15 @@ const { createRealtimeServer } = await import('./server');
 const { createRealtimeMetrics } = await import('./metrics');
 const { connectRedis } = await import('./connections');
 const { listenForChatEvents } = await import('./chat-events');
+const { smtpSender } = await import('../lib/notifications/mailer');
 const logger: Logger = (await import('../lib/logger')).logger.child({ component: 'realtime' });
 
 async function main() {
   const metrics = createRealtimeMetrics({ defaultMetrics: true });
   const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL, { logger, metrics }) : undefined;
+  // Emails for unread messages need an SMTP server (npm run dev starts a local one).
+  const sendEmail = env.SMTP_URL ? smtpSender(env.SMTP_URL, env.MAIL_FROM) : undefined;
+  if (!sendEmail) logger.info('SMTP_URL is not set: no emails for unread messages');
   const server = await createRealtimeServer({
     db,
     metrics,
@@ -32,6 +36,13 @@ async function main() {
     rateLimits: rateLimitOptionsFrom(env),
     maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     metricsToken: env.METRICS_TOKEN,
+    unreadEmails: sendEmail && {
+      sendEmail,
+      delayMs: env.UNREAD_EMAIL_DELAY,
+      minIntervalMs: env.UNREAD_EMAIL_MIN_INTERVAL,
+      appUrl: env.FRONTEND_URL,
+      secret: env.NEXTAUTH_SECRET,
+    },
   });
   logger.info(
     { port: server.port, redis: Boolean(env.REDIS_URL), cors: env.FRONTEND_URL },
@@ -48,6 +59,7 @@ async function main() {
     logger.info({ signal, inFlight: server.inFlightCount() }, 'shutting down: finishing in-flight sends');
     server
       .close()
+      .then(() => sendEmail?.close())
       .then(() => redis?.close().catch(() => {}))
       .then(() => db.$disconnect())
       .then(() => {

@@ -78,6 +78,12 @@ export function createRealtimeMetrics(options: { defaultMetrics?: boolean } = {}
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    unreadEmails: new Counter({
+      name: 'stayeasy_realtime_unread_emails_total',
+      help: 'Unread-message emails by outcome: sent, cancelled (read, unsent, off, inbox open), retried, failed (given up)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     chatEventsReceived: new Counter({
       name: 'stayeasy_realtime_chat_events_total',
       help: 'Chat events received from PostgreSQL NOTIFY (REST sends and reads), by type',

@@ -28,9 +28,11 @@ import { createMessageHandlers } from './handlers/messages';
 import { createReceiptHandlers } from './handlers/receipts';
 import { createRoomHandlers } from './handlers/rooms';
 import { createTypingHandlers } from './handlers/typing';
+import { createVisibilityHandlers } from './handlers/visibility';
 import type { RealtimeMetrics } from './metrics';
 import { createPresence } from './presence';
 import { SCHEDULED_SWEEP_INTERVAL_MS, startScheduledSender, type ScheduledSender } from './scheduled-sender';
+import { startUnreadEmailSender, type UnreadEmailSettings } from './unread-email-sender';
 import { TYPING_THROTTLE_MS, TYPING_TTL_MS } from '../lib/chat/schemas';
 import { sendMessages } from '../lib/chat/send-messages';
 import { createSendQueue } from '../lib/chat/send-queue';
@@ -62,6 +64,8 @@ export interface RealtimeServerOptions {
   deliveryReceiptIntervalMs?: number;
   /** How often scheduled messages are looked for (default SCHEDULED_SWEEP_INTERVAL_MS). */
   scheduledSweepIntervalMs?: number;
+  /** Set (SMTP_URL): this node emails unread messages (realtime/unread-email-sender.ts). */
+  unreadEmails?: UnreadEmailSettings;
   /** Attachment bytes (an unsend deletes them); the UPLOAD_DIR disk by default. */
   storage?: AttachmentStorage;
   /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
@@ -145,6 +149,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
   const attachMessages = createMessageHandlers(deps);
   const attachReceipts = createReceiptHandlers(deps);
   const attachMessageChanges = createMessageChangeHandlers(deps);
+  const attachVisibility = createVisibilityHandlers(deps);
 
   io.on('connection', (socket) => {
     metrics.connectedSockets.inc();
@@ -154,6 +159,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     attachMessages(socket, { sent: (chatId) => typing.stop(chatId) });
     attachReceipts(socket);
     attachMessageChanges(socket);
+    attachVisibility(socket);
     logger.debug({ userId: socket.data.userId, socketId: socket.id, recovered: socket.recovered }, 'socket connected');
     void presence.connected(socket);
     socket.on('disconnect', (reason) => {
@@ -236,6 +242,9 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     logger,
     metrics,
   });
+  const unreadEmails = options.unreadEmails
+    ? startUnreadEmailSender({ db, io, settings: options.unreadEmails, logger, metrics })
+    : null;
 
   let closing: Promise<void> | null = null;
   return {
@@ -256,6 +265,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
         // 3. Delivery receipts noted so far are written (and told); a scheduled sweep under way commits.
         await deps.deliveries.close();
         await scheduled.close();
+        await unreadEmails?.close();
         // 4. Then everything goes.
         await listener.close();
         await io.close();

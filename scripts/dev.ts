@@ -7,6 +7,8 @@
 // `--built` serves the production build instead of `next dev` (`npm run build` first; needs
 // JWT_SECRET and NEXTAUTH_SECRET): what the browser tests run against. Both are marked as the
 // local stack (STAYEASY_LOCAL_STACK=1), which lets them take ATTACHMENT_FETCH_ALLOW.
+// Without SMTP_URL, emails (unread messages) go to a local mail catcher, maildev, whose web page
+// shows them (DEV_MAIL_SMTP_PORT, default 1025; DEV_MAIL_WEB_PORT, default 1080).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,6 +53,9 @@ try {
   log(`       or ${DEMO_ACCOUNTS.owner.email} / ${DEMO_ACCOUNTS.owner.password} (owner)`);
 
   const frontendUrl = env.FRONTEND_URL;
+  const mailCatcher = env.SMTP_URL
+    ? null
+    : { smtp: Number(process.env.DEV_MAIL_SMTP_PORT || 1025), web: Number(process.env.DEV_MAIL_WEB_PORT || 1080) };
   const shared = {
     DATABASE_URL: database.url,
     FRONTEND_URL: frontendUrl,
@@ -60,8 +65,26 @@ try {
     // What these processes are (lib/env.ts): the local stack, never a deployment, so a production
     // build started here may take ATTACHMENT_FETCH_ALLOW (the browser tests' file server).
     STAYEASY_LOCAL_STACK: '1',
+    ...(mailCatcher ? { SMTP_URL: `smtp://127.0.0.1:${mailCatcher.smtp}` } : {}),
     ...(flags.built ? { NODE_ENV: 'production' } : {}),
   };
+  if (mailCatcher) {
+    group.run({
+      name: 'mail',
+      command: 'node_modules/.bin/maildev',
+      args: [
+        '--smtp',
+        String(mailCatcher.smtp),
+        '--web',
+        String(mailCatcher.web),
+        '--ip',
+        '127.0.0.1',
+        '--web-ip',
+        '127.0.0.1',
+      ],
+      env: {},
+    });
+  }
   await mkdir(path.dirname(REALTIME_PID_FILE), { recursive: true });
   group.run({
     name: 'web',
@@ -78,6 +101,8 @@ try {
     restartDelayMs: REALTIME_RESTART_DELAY_MS,
     pidFile: REALTIME_PID_FILE,
   });
+  if (mailCatcher)
+    log(`emails: http://localhost:${mailCatcher.web} (a local mail catcher; set SMTP_URL to send for real)`);
   log(`inbox: ${frontendUrl}   realtime: http://localhost:${env.REALTIME_PORT}   (Ctrl-C stops)`);
 } catch (error) {
   log(`failed: ${(error as Error).message}`);

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
-const COLORS = { db: 35, migrate: 33, web: 36, realtime: 32, dev: 37 } as const;
+const COLORS = { db: 35, migrate: 33, web: 36, realtime: 32, mail: 34, dev: 37 } as const;
 export type LogName = keyof typeof COLORS;
 
 export function logger(name: LogName) {
@@ -22,7 +22,7 @@ export interface ProcessGroupOptions {
 }
 
 export interface ChildSpec {
-  name: 'web' | 'realtime';
+  name: 'web' | 'realtime' | 'mail';
   command: string;
   args: string[];
   env: Record<string, string>;

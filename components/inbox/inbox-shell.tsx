@@ -50,6 +50,9 @@ export function InboxShell({ children }: { children: React.ReactNode }) {
               Quick replies
             </Link>
           )}
+          <Link href="/settings/notifications" className="font-medium text-brand-700 underline dark:text-brand-100">
+            Emails
+          </Link>
           <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
             <bdi>{user.name}</bdi> · {user.role === 'OWNER' ? 'Host' : 'Guest'}
           </span>

@@ -243,3 +243,6 @@ export const scheduledChangeSchema = z
   });
 export type ScheduledChangeInput = z.infer<typeof scheduledChangeSchema>;
 export const scheduledIdParamsSchema = z.object({ scheduledId: id });
+
+/** A client's inbox is open and visible, or not (a hidden tab): no email for unread messages while it is. */
+export const setVisibilitySchema = z.object({ visible: z.boolean() });

@@ -374,6 +374,12 @@ export class ChatClient {
 
   private stopFollowingNetwork: (() => void) | undefined;
 
+  /** Tells the server whether this page is visible (a socket's state: every connect says it again). */
+  private reportVisibility() {
+    if (typeof document === 'undefined' || !this.socket?.connected) return;
+    void this.request('set_visibility', { visible: document.visibilityState === 'visible' }).catch(() => {});
+  }
+
   /**
    * In a browser, follow the network the page sees: a socket kept open across "offline" can
    * swallow emits that never arrive, so drop it and let sends wait in the outbox; reconnect
@@ -388,11 +394,15 @@ export class ChatClient {
     const online = () => {
       if (!socket.connected) socket.connect();
     };
+    // Whether the inbox is in sight: a recipient looking at it gets no email for unread messages.
+    const visibility = () => this.reportVisibility();
     window.addEventListener('offline', offline);
     window.addEventListener('online', online);
+    document.addEventListener('visibilitychange', visibility);
     this.stopFollowingNetwork = () => {
       window.removeEventListener('offline', offline);
       window.removeEventListener('online', online);
+      document.removeEventListener('visibilitychange', visibility);
     };
     if (navigator.onLine === false) offline();
   }
@@ -405,6 +415,7 @@ export class ChatClient {
         for (const chatId of this.joined) void this.request('join_chat', { chatId }).catch(() => {});
       }
       this.emit('connection', { status: 'connected', recovered: socket.recovered, initial });
+      this.reportVisibility();
       void this.flushOutbox();
     });
     socket.on('disconnect', (reason) => {
@@ -510,7 +521,7 @@ export class ChatClient {
   }
 
   /** An event whose payload and ack types come from the contract (lib/contract/chat-events.ts). */
-  private async request<E extends 'join_chat' | 'leave_chat' | 'mark_read' | 'mark_delivered'>(
+  private async request<E extends 'join_chat' | 'leave_chat' | 'mark_read' | 'mark_delivered' | 'set_visibility'>(
     event: E,
     payload: ClientEventPayload<E>,
   ): Promise<ClientEventAck<E>> {

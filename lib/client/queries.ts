@@ -16,6 +16,7 @@ import type { ScheduledMessageDto } from '../chat/scheduled-messages';
 import type { ChatSummary } from '../chat/chats';
 import type { MessagePage } from '../chat/messages';
 import type { SearchResults } from '../chat/search';
+import type { EmailNotificationSetting } from '../notifications/schemas';
 import { encodeCursor } from '../chat/cursor';
 import { HISTORY_PAGE_DEFAULT } from '../chat/schemas';
 import type { MessageDto } from '../chat/message-dto';
@@ -75,6 +76,15 @@ export const searchQueries = {
       getNextPageParam: (last) => last.nextCursor,
       // New messages arrive all the time; a result list a little old is still useful.
       staleTime: 10_000,
+    }),
+};
+
+/** The user's own settings: emails about unread messages (lib/notifications). */
+export const accountQueries = {
+  emailNotifications: () =>
+    queryOptions({
+      queryKey: ['account', 'email-notifications'] as const,
+      queryFn: () => apiFetch<{ emailNotifications: EmailNotificationSetting }>('/api/account/notifications'),
     }),
 };
 

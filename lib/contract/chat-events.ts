@@ -15,6 +15,7 @@ import {
   markReadSchema,
   reactSchema,
   sendMessageSchema,
+  setVisibilitySchema,
   typingSchema,
   unsendMessageSchema,
 } from '../chat/schemas';
@@ -79,6 +80,12 @@ export const CLIENT_EVENTS = {
   edit_message: { input: editMessageSchema, what: 'edit', budget: 'send', ack: ackOf<MessageChangeResult>() },
   unsend_message: { input: unsendMessageSchema, what: 'unsend', budget: 'send', ack: ackOf<MessageChangeResult>() },
   react: { input: reactSchema, what: 'reaction', budget: 'event', ack: ackOf<MessageChangeResult>() },
+  set_visibility: {
+    input: setVisibilitySchema,
+    what: 'set_visibility payload',
+    budget: 'event',
+    ack: ackOf<{ visible: boolean }>(),
+  },
 } as const satisfies Record<string, { input: z.ZodType; what: string; budget: Budget; ack: unknown }>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;

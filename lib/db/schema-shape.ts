@@ -24,6 +24,8 @@ export const SQL_ONLY_INDEXES = [
   'messages idx_messages_search INDEX ((ARRAY[sender_id, recipient_id]), search_key(content))',
   'archived_messages idx_archived_messages_search INDEX ((ARRAY[sender_id, recipient_id]), search_key(content))',
   "scheduled_messages idx_scheduled_messages_due (send_at) WHERE (status = 'pending'::scheduled_message_status)",
+  // Unread-message emails (lib/notifications/unread-emails.ts): the due scan reads only bursts waiting.
+  'unread_email_state idx_unread_email_pending (pending_since) WHERE (pending_since IS NOT NULL)',
 ];
 
 /**
