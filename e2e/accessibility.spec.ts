@@ -1,8 +1,8 @@
 // WCAG 2.2 AA checks with axe-core on every page a user meets (signed out, the inbox, a thread
-// with replies, reactions, an edited and an unsent message, search results, the quick replies
-// settings, the stays), in light and dark and at phone and desktop widths: any serious or
-// critical violation fails, listed with its rule, elements and summary. Screenshots of the thread
-// in the four looks go to test-results/screens/ for a person to review.
+// with replies, reactions, an edited and an unsent message, search results, the quick replies and
+// email settings, the unsubscribe page, the stays), in light and dark and at phone and desktop
+// widths: any serious or critical violation fails, listed with its rule, elements and summary.
+// Screenshots of the thread in the four looks go to test-results/screens/ for a person to review.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
@@ -83,6 +83,9 @@ for (const look of LOOKS) {
     await anonymous.goto('/signup');
     await expect(anonymous.getByLabel('Password', { exact: true })).toBeVisible();
     found.push(...(await seriousViolations(anonymous, '/signup')));
+    await anonymous.goto('/unsubscribe?token=not-a-token');
+    await expect(anonymous.getByRole('heading', { level: 1 })).toBeVisible();
+    found.push(...(await seriousViolations(anonymous, '/unsubscribe (an invalid link)')));
     await signedOut.close();
 
     const owner = await InboxPage.signIn(browser, DEMO_OWNER.email, DEMO_OWNER.password, options);
@@ -108,6 +111,10 @@ for (const look of LOOKS) {
     await page.goto('/settings/replies');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     found.push(...(await seriousViolations(page, '/settings/replies')));
+
+    await page.goto('/settings/notifications');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    found.push(...(await seriousViolations(page, '/settings/notifications')));
 
     await page.goto('/properties');
     await expect(page.getByTestId('listing').first()).toBeVisible();
@@ -148,6 +155,7 @@ test('at 200% zoom of a desktop window (640 CSS pixels wide) no page scrolls sid
     [`/inbox/${fixture.chatId}`, () => expect(owner.message('Check-in is at 4pm')).toBeVisible()],
     ['/inbox?q=cabin', () => expect(owner.page.getByTestId('search-message').first()).toBeVisible()],
     ['/settings/replies', () => expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()],
+    ['/settings/notifications', () => expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()],
     ['/properties', () => expect(owner.page.getByTestId('listing').first()).toBeVisible()],
     [`/properties/${fixture.propertyId}`, () => expect(owner.page.getByRole('heading', { level: 1 })).toBeVisible()],
   ];
