@@ -16,7 +16,7 @@ export default async function PropertiesPage() {
       <ListingsHeader />
       <main className="mx-auto max-w-3xl p-4 sm:p-6">
         <h1 className="mb-4 text-2xl font-semibold tracking-tight">Stays</h1>
-        {listings.length === 0 && <p className="text-slate-500">No stays yet.</p>}
+        {listings.length === 0 && <p className="text-slate-500 dark:text-slate-400">No stays yet.</p>}
         <ul className="grid gap-3 sm:grid-cols-2" aria-label="Stays">
           {listings.map((listing) => (
             <li
@@ -36,7 +36,7 @@ export default async function PropertiesPage() {
                 </p>
               </div>
               {listing.ownedByYou ? (
-                <p className="text-sm text-slate-500">Your property</p>
+                <p className="text-sm text-slate-500 dark:text-slate-400">Your property</p>
               ) : (
                 <MessageHostButton
                   propertyId={listing.id}

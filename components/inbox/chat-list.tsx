@@ -2,10 +2,13 @@
 // The list of conversations: other party, property, last message, time, unread badge and star;
 // above it the filters (All, Unread, Starred, Archived, with counts; a host's properties), kept in
 // the URL (chat-filters.ts); above those the search (inbox-search.tsx), whose results take the
-// list's place while it holds text.
+// list's place while it holds text. The list is one tab stop (a roving tabindex): Up/Down,
+// Home/End move between chats, Enter opens one with the composer focused.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams, useSelectedLayoutSegment } from 'next/navigation';
+import { useState, type KeyboardEvent } from 'react';
+import { COMPOSE_PARAM } from './composer';
 import { chatQueries } from '@/lib/client/queries';
 import { useInboxStore } from '@/lib/client/store';
 import { CHAT_FILTER_LABELS, CHAT_FILTERS, chatFilterOf, filterChats, filterCounts } from './chat-filters';
@@ -22,6 +25,7 @@ export function ChatList() {
   const pathname = usePathname();
   const router = useRouter();
   const [searchText, setSearchText] = useSearchText();
+  const [focusedId, setFocusedId] = useState<string | null>(null);
   const filter = chatFilterOf(searchParams.get('filter'));
   const propertyId = searchParams.get('property');
   const hrefWith = (changes: Record<string, string | null>) => {
@@ -34,7 +38,7 @@ export function ChatList() {
     return query ? `${pathname}?${query}` : pathname;
   };
 
-  if (isPending) return <p className="p-4 text-sm text-slate-500">Loading conversations…</p>;
+  if (isPending) return <p className="p-4 text-sm text-slate-500 dark:text-slate-400">Loading conversations…</p>;
   if (isError)
     return (
       <div className="p-4 text-sm">
@@ -63,6 +67,26 @@ export function ChatList() {
   const query = new URLSearchParams(
     [...searchParams].filter(([key]) => key === 'filter' || key === 'property'),
   ).toString();
+  const chatHref = (chatId: string) => `/inbox/${chatId}${query ? `?${query}` : ''}`;
+  // The one chat Tab stops at: the last one focused, else the open one, else the first.
+  const tabStop = [focusedId, selected].find((id) => id && shown.some((c) => c.id === id)) ?? shown[0]?.id;
+  const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
+    const items = [...e.currentTarget.querySelectorAll<HTMLAnchorElement>('[data-testid="chat-item"]')];
+    const at = items.indexOf(document.activeElement as HTMLAnchorElement);
+    if (at < 0) return;
+    if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey) {
+      // Opened from the keyboard: ready to write (a click keeps the ordinary link behaviour).
+      e.preventDefault();
+      const params = new URLSearchParams(query);
+      params.set(COMPOSE_PARAM, '1');
+      router.push(`/inbox/${items[at]!.dataset.chatId}?${params}`);
+      return;
+    }
+    const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    items[Math.max(0, Math.min(items.length - 1, next))]?.focus();
+  };
   return (
     <>
       <SearchBox value={searchText} onChange={setSearchText} />
@@ -84,7 +108,9 @@ export function ChatList() {
                       : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
                   }`}
                 >
-                  {CHAT_FILTER_LABELS[f]} <span aria-label={`(${counts[f]})`}>{counts[f]}</span>
+                  {CHAT_FILTER_LABELS[f]} <span className="sr-only">(</span>
+                  {counts[f]}
+                  <span className="sr-only">)</span>
                 </Link>
               ))}
             </nav>
@@ -109,7 +135,7 @@ export function ChatList() {
               No {filter === 'all' ? '' : `${CHAT_FILTER_LABELS[filter].toLowerCase()} `}conversations here.
             </p>
           )}
-          <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="chat-list">
+          <ul className="min-h-0 flex-1 overflow-y-auto" data-testid="chat-list" onKeyDown={onListKey}>
             {shown.map((chat) => {
               const last = chat.lastMessage;
               const online = presence[chat.otherParty.id]?.online;
@@ -117,8 +143,10 @@ export function ChatList() {
               return (
                 <li key={chat.id}>
                   <Link
-                    href={`/inbox/${chat.id}${query ? `?${query}` : ''}`}
+                    href={chatHref(chat.id)}
                     aria-current={active ? 'page' : undefined}
+                    tabIndex={chat.id === tabStop ? 0 : -1}
+                    onFocus={() => setFocusedId(chat.id)}
                     data-testid="chat-item"
                     data-chat-id={chat.id}
                     className={`flex gap-3 border-b border-slate-100 px-4 py-3 outline-none focus-visible:bg-brand-50 dark:border-slate-800/70 dark:focus-visible:bg-slate-800 ${
@@ -134,6 +162,7 @@ export function ChatList() {
                         <span className="absolute right-0 bottom-0 size-3 rounded-full border-2 border-white bg-emerald-500 dark:border-slate-950" />
                       )}
                     </span>
+                    {online && <span className="sr-only">Online. </span>}
                     <span className="min-w-0 flex-1">
                       <span className="flex items-baseline justify-between gap-2">
                         <span dir="auto" className="truncate font-medium" data-testid="chat-other-party">
@@ -146,7 +175,7 @@ export function ChatList() {
                         </span>
                         {last && (
                           <time
-                            className="shrink-0 text-xs text-slate-500 dark:text-slate-400"
+                            className="shrink-0 text-xs text-slate-600 dark:text-slate-400"
                             dateTime={last.createdAt}
                           >
                             {shortTime(last.createdAt)}
@@ -158,7 +187,7 @@ export function ChatList() {
                       </span>
                       <span className="flex items-center justify-between gap-2">
                         <span
-                          className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
+                          className={`truncate text-sm ${chat.unreadCount ? 'font-medium text-slate-900 dark:text-white' : 'text-slate-600 dark:text-slate-400'}`}
                           data-testid="chat-last-message"
                         >
                           {last ? (
@@ -175,13 +204,19 @@ export function ChatList() {
                           )}
                         </span>
                         {chat.unreadCount > 0 && (
-                          <span
-                            className="grid h-5 min-w-5 place-items-center rounded-full bg-brand-600 px-1.5 text-xs font-semibold text-white"
-                            data-testid="unread-badge"
-                            aria-label={`${chat.unreadCount} unread`}
-                          >
-                            {chat.unreadCount}
-                          </span>
+                          <>
+                            <span
+                              className="grid h-5 min-w-5 place-items-center rounded-full bg-brand-600 px-1.5 text-xs font-semibold text-white"
+                              data-testid="unread-badge"
+                              aria-hidden
+                            >
+                              {chat.unreadCount}
+                            </span>
+                            {/* Read with the chat's name: the link's accessible name includes it. */}
+                            <span className="sr-only" data-testid="unread-count-text">
+                              , {chat.unreadCount} unread {chat.unreadCount === 1 ? 'message' : 'messages'}
+                            </span>
+                          </>
                         )}
                       </span>
                     </span>

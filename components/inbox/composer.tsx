@@ -1,6 +1,6 @@
 'use client';
 // Writing a message: the draft (kept per chat across reloads), the message it replies to (Escape
-// drops it), typing notices, attachments with preview and upload progress, Enter to send
+// drops it, and closes the quick replies), typing notices, attachments with preview and upload progress, Enter to send
 // (Shift+Enter for a new line), or "Send later" (send-later.tsx) to schedule the text.
 import { useSearchParams } from 'next/navigation';
 import { useRef, useState } from 'react';
@@ -46,6 +46,11 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
   const textarea = useRef<HTMLTextAreaElement>(null);
   const chooseQuickReply = (reply: (typeof quick.replies)[number]) => {
     setDraft(chatId, quick.fill(reply));
+    textarea.current?.focus();
+  };
+  // The list shows while the draft is a "/filter": dropping that closes it.
+  const closeQuickReplies = () => {
+    setDraft(chatId, '');
     textarea.current?.focus();
   };
   const [uploads, setUploads] = useState<PendingUpload[]>([]);
@@ -131,7 +136,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
               <button
                 type="button"
                 aria-label={`Remove ${u.name}`}
-                className="absolute top-1 right-1.5 text-slate-400 hover:text-slate-700"
+                className="absolute top-1 right-1.5 text-slate-500 hover:text-slate-700 dark:text-slate-400 dark:hover:text-slate-200"
                 onClick={() => {
                   if (u.previewUrl) URL.revokeObjectURL(u.previewUrl);
                   if (u.file) deleteUnsentUpload(u.file.id);
@@ -159,14 +164,16 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
           <button
             type="button"
             aria-label="Cancel reply"
-            className="text-slate-500 hover:text-slate-800 dark:hover:text-slate-200"
+            className="text-slate-500 dark:text-slate-400 hover:text-slate-800 dark:hover:text-slate-200"
             onClick={() => setReplyingTo(chatId, null)}
           >
             ×
           </button>
         </div>
       )}
-      {quickFilter !== null && <QuickReplyList matches={quickMatches} onChoose={chooseQuickReply} />}
+      {quickFilter !== null && (
+        <QuickReplyList matches={quickMatches} onChoose={chooseQuickReply} onClose={closeQuickReplies} />
+      )}
       {error && (
         <p role="alert" className="mb-2 text-sm text-red-600">
           {error}
@@ -188,7 +195,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
         <button
           type="button"
           onClick={() => fileInput.current?.click()}
-          className="grid size-10 shrink-0 place-items-center rounded-full text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:hover:bg-slate-800"
+          className="grid size-10 shrink-0 place-items-center rounded-full text-slate-500 dark:text-slate-400 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:hover:bg-slate-800"
           aria-label="Attach a photo or PDF"
         >
           <PaperclipIcon />
@@ -200,7 +207,7 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
               setDraft(chatId, '/');
               textarea.current?.focus();
             }}
-            className="grid h-10 shrink-0 place-items-center rounded-full px-2 text-sm text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:hover:bg-slate-800"
+            className="grid h-10 shrink-0 place-items-center rounded-full px-2 text-sm text-slate-500 dark:text-slate-400 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none dark:hover:bg-slate-800"
             aria-label="Quick replies"
           >
             ⚡
@@ -230,7 +237,8 @@ export function Composer({ chatId, onSend }: { chatId: string; onSend?: () => vo
               if (quickMatches[0]) chooseQuickReply(quickMatches[0]);
               else send();
             }
-            if (e.key === 'Escape' && replyingTo) setReplyingTo(chatId, null);
+            if (e.key === 'Escape' && quickFilter !== null) closeQuickReplies();
+            else if (e.key === 'Escape' && replyingTo) setReplyingTo(chatId, null);
           }}
         />
         <SendLater

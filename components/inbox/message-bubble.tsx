@@ -3,8 +3,10 @@
 // messages have a menu to edit (within EDIT_WINDOW_MINUTES) or unsend (within
 // UNSEND_WINDOW_HOURS); every stored message takes reactions and replies (a reply shows a quote of
 // its original, which brings the original into view). Changes go through the outbox like sends,
-// so they are shown at once and wait offline.
-import { useState } from 'react';
+// so they are shown at once and wait offline. Messages grouped with their neighbours (one sender,
+// a few minutes apart) sit closer together and show their time once, on the group's last one
+// (screen readers still get each message's time).
+import { useRef, useState } from 'react';
 import { quoteOf, type Quote } from '@/lib/chat/message-dto';
 import { EDIT_WINDOW_MINUTES, REACTIONS, UNSEND_WINDOW_HOURS, type Reaction } from '@/lib/chat/schemas';
 import type { ThreadMessage } from '@/lib/client/merge';
@@ -20,11 +22,17 @@ export function MessageBubble({
   own,
   highlighted = false,
   delivered = false,
+  groupFirst = true,
+  groupLast = true,
   matchText,
   onShowMessage,
 }: {
   message: ThreadMessage;
   own: boolean;
+  /** Starts a group of one sender's consecutive messages (the spacing above it). */
+  groupFirst?: boolean;
+  /** Ends such a group (it shows the time). */
+  groupLast?: boolean;
   /** The other member's client has it (their delivery marker is at or past it). */
   delivered?: boolean;
   /** Just brought into view from a reply's quote. */
@@ -48,18 +56,27 @@ export function MessageBubble({
             : 'sent';
   const [editing, setEditing] = useState(false);
   const [reporting, setReporting] = useState(false);
-  if (message.unsentAt) return <UnsentBubble message={message} own={own} highlighted={highlighted} />;
+  const item = useRef<HTMLLIElement>(null);
+  // The edit form goes away: the keyboard goes back to the message's menu, not to the page's start.
+  const endEditing = () => {
+    setEditing(false);
+    requestAnimationFrame(() => item.current?.querySelector<HTMLElement>('[data-testid="message-actions"]')?.focus());
+  };
+  const spacing = groupFirst ? 'mt-2 first:mt-0' : 'mt-0.5';
+  if (message.unsentAt) return <UnsentBubble message={message} own={own} highlighted={highlighted} spacing={spacing} />;
   const replyToThis = () => {
     setReplyingTo(message.chatId, quoteOf(message.id, { ...message, fileCount: message.files.length }));
     document.getElementById(`composer-${message.chatId}`)?.focus();
   };
   return (
     <li
-      className={`group flex items-start gap-1 rounded-2xl transition-colors ${own ? 'justify-end' : 'justify-start'} ${highlighted ? HIGHLIGHT : ''}`}
+      ref={item}
+      className={`group flex items-start gap-1 rounded-2xl transition-colors ${spacing} ${own ? 'justify-end' : 'justify-start'} ${highlighted ? HIGHLIGHT : ''}`}
       data-testid="message"
       data-message-id={message.id}
       data-state={own ? state : 'received'}
       data-highlighted={highlighted || undefined}
+      data-group={groupFirst && groupLast ? 'single' : groupFirst ? 'first' : groupLast ? 'last' : 'middle'}
     >
       {own && !editing && state !== 'failed' && !message.archived && (
         <MessageMenu message={message} own onEdit={() => setEditing(true)} />
@@ -80,7 +97,7 @@ export function MessageBubble({
           </div>
         )}
         {editing ? (
-          <EditForm message={message} onDone={() => setEditing(false)} />
+          <EditForm message={message} onDone={endEditing} />
         ) : (
           message.content && (
             <p dir="auto" className="break-words whitespace-pre-wrap" data-testid="message-content">
@@ -93,7 +110,7 @@ export function MessageBubble({
           )
         )}
         <p
-          className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${own && state !== 'failed' ? 'text-white/80' : 'text-slate-500 dark:text-slate-400'}`}
+          className={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${own && state !== 'failed' ? 'text-white' : 'text-slate-600 dark:text-slate-300'}`}
         >
           {!message.status && (
             <button
@@ -101,7 +118,7 @@ export function MessageBubble({
               onClick={replyToThis}
               aria-label="Reply"
               title="Reply"
-              className="mr-auto rounded px-1 opacity-60 group-hover:opacity-100 hover:underline focus:opacity-100"
+              className="mr-auto rounded px-1 hover:underline"
               data-testid="reply"
             >
               ↩ Reply
@@ -109,7 +126,9 @@ export function MessageBubble({
           )}
           {message.change?.status === 'sending' && <span data-testid="change-pending">saving…</span>}
           {message.editedAt && !message.change && <span data-testid="edited">edited</span>}
-          <time dateTime={message.createdAt}>{time}</time>
+          <time dateTime={message.createdAt} className={groupLast ? undefined : 'sr-only'}>
+            {time}
+          </time>
           {own && <Tick state={state} />}
         </p>
         {(message.reactions.length > 0 || (!message.status && !message.archived)) && <Reactions message={message} />}
@@ -197,6 +216,11 @@ function Attachment({ file }: { file: ThreadMessage['files'][number] }) {
 function Reactions({ message }: { message: ThreadMessage }) {
   const { client, user } = useRealtime();
   const [picking, setPicking] = useState(false);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const closePicker = () => {
+    setPicking(false);
+    trigger.current?.focus();
+  };
   const readOnly = Boolean(message.archived || message.status);
   const toggle = (emoji: Reaction, on: boolean) => void client.react(message.chatId, message.id, emoji, on);
   return (
@@ -222,14 +246,23 @@ function Reactions({ message }: { message: ThreadMessage }) {
         );
       })}
       {!readOnly && (
-        <span className="relative">
+        <span
+          className="relative"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && picking) {
+              e.stopPropagation();
+              closePicker();
+            }
+          }}
+        >
           <button
+            ref={trigger}
             type="button"
             aria-label="Add a reaction"
+            aria-haspopup="menu"
             aria-expanded={picking}
             onClick={() => setPicking(!picking)}
-            onKeyDown={(e) => e.key === 'Escape' && setPicking(false)}
-            className="rounded-full px-1.5 text-xs opacity-60 ring-1 ring-slate-300 hover:opacity-100 focus:opacity-100"
+            className="rounded-full px-1.5 text-xs ring-1 ring-slate-300"
             data-testid="add-reaction"
           >
             ☺+
@@ -239,15 +272,17 @@ function Reactions({ message }: { message: ThreadMessage }) {
               role="menu"
               className="absolute bottom-6 left-0 z-10 flex gap-1 rounded-full bg-white p-1 shadow-lg ring-1 ring-slate-200"
             >
-              {REACTIONS.map((emoji) => (
+              {REACTIONS.map((emoji, i) => (
                 <button
                   key={emoji}
                   type="button"
                   role="menuitem"
                   aria-label={`React ${emoji}`}
+                  // Opened from the keyboard, the first choice is where the keys are.
+                  autoFocus={i === 0}
                   className="rounded-full px-1 hover:bg-slate-100"
                   onClick={() => {
-                    setPicking(false);
+                    closePicker();
                     toggle(
                       emoji,
                       !message.reactions.some((r) => r.emoji === emoji && r.users.some((u) => u.id === user.id)),
@@ -289,10 +324,20 @@ function QuotedOriginal({ quote, onShow }: { quote: Quote; onShow?: (messageId: 
   );
 }
 
-function UnsentBubble({ message, own, highlighted }: { message: ThreadMessage; own: boolean; highlighted: boolean }) {
+function UnsentBubble({
+  message,
+  own,
+  highlighted,
+  spacing,
+}: {
+  message: ThreadMessage;
+  own: boolean;
+  highlighted: boolean;
+  spacing: string;
+}) {
   return (
     <li
-      className={`flex rounded-2xl ${own ? 'justify-end' : 'justify-start'} ${highlighted ? HIGHLIGHT : ''}`}
+      className={`flex rounded-2xl ${spacing} ${own ? 'justify-end' : 'justify-start'} ${highlighted ? HIGHLIGHT : ''}`}
       data-testid="message"
       data-message-id={message.id}
       data-state="unsent"
@@ -323,21 +368,29 @@ function MessageMenu({
   const [openedAt, setOpenedAt] = useState<number | null>(null);
   const open = openedAt !== null;
   const setOpen = (next: boolean) => setOpenedAt(next ? Date.now() : null);
+  const trigger = useRef<HTMLButtonElement>(null);
   const age = (openedAt ?? 0) - new Date(message.createdAt).getTime();
   const canEdit = own && age < EDIT_WINDOW_MINUTES * 60_000;
   const canUnsend = own && age < UNSEND_WINDOW_HOURS * 3_600_000;
   return (
     <div
       className="relative self-center"
-      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          e.stopPropagation();
+          setOpen(false);
+          trigger.current?.focus();
+        }
+      }}
       onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}
     >
       <button
+        ref={trigger}
         type="button"
         aria-label="Message actions"
         aria-haspopup="menu"
         aria-expanded={open}
-        className="rounded-full px-2 py-1 text-slate-500 opacity-60 group-hover:opacity-100 hover:bg-slate-200 focus:opacity-100 dark:hover:bg-slate-700"
+        className="rounded-full px-2 py-1 text-slate-600 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-700"
         onClick={() => setOpen(!open)}
         data-testid="message-actions"
       >
@@ -352,6 +405,7 @@ function MessageMenu({
             <button
               type="button"
               role="menuitem"
+              autoFocus
               className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
               onClick={() => {
                 setOpen(false);
@@ -362,12 +416,13 @@ function MessageMenu({
             </button>
           )}
           {own && !canEdit && !canUnsend && (
-            <p className="px-3 py-1.5 text-slate-500">Too late to change this message</p>
+            <p className="px-3 py-1.5 text-slate-500 dark:text-slate-400">Too late to change this message</p>
           )}
           {!own && (
             <button
               type="button"
               role="menuitem"
+              autoFocus
               className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
               onClick={() => {
                 setOpen(false);
@@ -382,6 +437,7 @@ function MessageMenu({
             <button
               type="button"
               role="menuitem"
+              autoFocus={!canEdit}
               className="block w-full px-3 py-1.5 text-left text-red-700 hover:bg-slate-100 dark:text-red-300 dark:hover:bg-slate-700"
               onClick={() => {
                 setOpen(false);
@@ -449,7 +505,7 @@ function Tick({ state }: { state: 'sending' | 'sent' | 'delivered' | 'read' | 'f
       aria-label={label}
       title={label}
       data-testid="tick"
-      className={state === 'read' ? 'font-semibold text-sky-200' : ''}
+      className={state === 'read' ? 'font-semibold text-sky-100' : ''}
     >
       {glyph}
     </span>

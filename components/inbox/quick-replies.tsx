@@ -35,17 +35,23 @@ export function useQuickReplies(chatId: string, enabled: boolean) {
 export function QuickReplyList({
   matches,
   onChoose,
+  onClose,
 }: {
   matches: readonly SavedReply[];
   onChoose: (reply: SavedReply) => void;
+  /** Escape, from the list itself (the composer handles it in the text). */
+  onClose: () => void;
 }) {
   return (
     <div
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
       className="mb-2 max-h-48 overflow-y-auto rounded-lg border border-slate-200 bg-white p-1 text-sm shadow-sm dark:border-slate-700 dark:bg-slate-900"
       data-testid="quick-replies"
     >
       {matches.length === 0 ? (
-        <p className="px-2 py-1 text-slate-500">
+        <p className="px-2 py-1 text-slate-500 dark:text-slate-400">
           No quick reply matches.{' '}
           <Link href="/settings/replies" className="underline">
             Manage quick replies
@@ -61,8 +67,8 @@ export function QuickReplyList({
                 className="block w-full rounded px-2 py-1 text-left hover:bg-slate-100 focus-visible:bg-slate-100 focus-visible:outline-none dark:hover:bg-slate-800"
               >
                 <span className="font-medium">{reply.title}</span>
-                {i === 0 && <span className="ml-2 text-xs text-slate-500">Enter</span>}
-                <span className="block truncate text-xs text-slate-500">{reply.body}</span>
+                {i === 0 && <span className="ml-2 text-xs text-slate-600 dark:text-slate-400">Enter</span>}
+                <span className="block truncate text-xs text-slate-600 dark:text-slate-400">{reply.body}</span>
               </button>
             </li>
           ))}

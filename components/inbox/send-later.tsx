@@ -4,7 +4,7 @@
 // it on the server (POST /api/chats/:chatId/scheduled) and empties the composer; the thread then
 // lists it for its sender. The server's field errors show at the field.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { ScheduledMessageDto } from '@/lib/chat/scheduled-messages';
 import { postJson } from '@/lib/client/api';
 import { scheduledQueries } from '@/lib/client/queries';
@@ -26,6 +26,7 @@ export function SendLater({
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [when, setWhen] = useState('');
+  const trigger = useRef<HTMLButtonElement>(null);
   const schedule = useMutation({
     mutationFn: () =>
       postJson<ScheduledMessageDto>(`/api/chats/${chatId}/scheduled`, {
@@ -42,8 +43,19 @@ export function SendLater({
   const errors = schedule.error ? fieldErrors(schedule.error) : {};
 
   return (
-    <div className="relative">
+    <div
+      className="relative"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          // Closes the popover only, not the reply the composer may also hold.
+          e.stopPropagation();
+          setOpen(false);
+          trigger.current?.focus();
+        }
+      }}
+    >
       <button
+        ref={trigger}
         type="button"
         aria-label="Send later"
         aria-expanded={open}
@@ -53,7 +65,7 @@ export function SendLater({
           schedule.reset();
           setOpen(!open);
         }}
-        className="grid size-10 shrink-0 place-items-center rounded-full text-slate-500 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none disabled:opacity-40 dark:hover:bg-slate-800"
+        className="grid size-10 shrink-0 place-items-center rounded-full text-slate-500 dark:text-slate-400 hover:bg-slate-100 focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:outline-none disabled:opacity-40 dark:hover:bg-slate-800"
       >
         <span aria-hidden>🕓</span>
       </button>
@@ -67,12 +79,13 @@ export function SendLater({
             Send at
             <input
               type="datetime-local"
+              autoFocus
               value={when}
               onChange={(e) => setWhen(e.target.value)}
               className="mt-1 block w-full rounded-lg border border-slate-300 px-2 py-1 dark:border-slate-700 dark:bg-slate-950"
             />
           </label>
-          <p className="mt-1 text-xs text-slate-500">Time zone: {timeZoneName()}</p>
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Time zone: {timeZoneName()}</p>
           {errors.sendAt && (
             <p role="alert" className="mt-1 text-xs text-red-600">
               {errors.sendAt}

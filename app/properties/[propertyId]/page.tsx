@@ -28,7 +28,9 @@ export default async function PropertyPage({ params }: { params: Promise<{ prope
           {listing.city ? `${listing.city} · ` : ''}Hosted by <bdi data-testid="host-name">{listing.owner.name}</bdi>
         </p>
         {listing.ownedByYou ? (
-          <p className="text-sm text-slate-500">This is your property: guests write to you from here.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">
+            This is your property: guests write to you from here.
+          </p>
         ) : (
           <div>
             <MessageHostButton propertyId={listing.id} />

@@ -1,7 +1,7 @@
 'use client';
 // The thread's header: back link (narrow screens), the other party's name and presence, the
-// property; the user's own star and archive for the chat (the other party does not see them);
-// blocking the other party (or unblocking) and reporting them.
+// property (a link to its page); the user's own star and archive for the chat (the other party
+// does not see them); blocking the other party (or unblocking) and reporting them.
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -20,7 +20,11 @@ export function ThreadHeader({ chat }: { chat: ChatSummary | undefined }) {
   const hidden = !!chat?.blockedUserIds.length;
   return (
     <header className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
-      <Link href="/inbox" className="rounded p-1 text-slate-500 md:hidden" aria-label="Back to conversations">
+      <Link
+        href="/inbox"
+        className="rounded p-1 text-slate-600 md:hidden dark:text-slate-300"
+        aria-label="Back to conversations"
+      >
         ←
       </Link>
       <div className="min-w-0">
@@ -34,7 +38,14 @@ export function ThreadHeader({ chat }: { chat: ChatSummary | undefined }) {
           {chat && (
             <>
               {' '}
-              · <bdi>{chat.property.name}</bdi>
+              ·{' '}
+              <Link
+                href={`/properties/${chat.property.id}`}
+                className="text-brand-700 underline-offset-2 hover:underline dark:text-brand-100"
+                data-testid="thread-property"
+              >
+                <bdi>{chat.property.name}</bdi>
+              </Link>
             </>
           )}
         </p>

@@ -1,11 +1,17 @@
 // The thread view's pure decisions: optimistic messages, which message to mark read, scroll
-// anchoring, typing-notice expiry, day separators.
+// anchoring, typing-notice expiry, day separators, grouping, the unread divider and arrivals.
 import { describe, expect, it } from 'vitest';
 import type { ThreadMessage } from '@/lib/client/merge';
 import type { OutboxItem } from '@/lib/client/outbox';
 import {
+  announcementOf,
   anchoredScrollTop,
+  continuesGroup,
+  firstUnreadIdFor,
+  GROUP_WINDOW_MINUTES,
+  groupPositions,
   isNearBottom,
+  messagesAfter,
   newestUnreadIdFor,
   pendingMessages,
   startsNewDay,
@@ -182,5 +188,68 @@ describe('withPendingChanges', () => {
     const elsewhere = { ...edit, chatId: 'chat-2' };
     expect(withPendingChanges([mine], [elsewhere, item({})], 'chat-1', me)).toEqual([mine]);
     expect(pendingMessages([edit, unsend], 'chat-1', me, other)).toEqual([]);
+  });
+});
+
+describe('grouping', () => {
+  const at = (minutes: number, senderId = other.id, over: Partial<ThreadMessage> = {}) =>
+    stored({ senderId, createdAt: new Date(Date.UTC(2026, 0, 1, 10, minutes)).toISOString(), ...over });
+
+  it('continues a group for one sender within the window, not past it nor across senders', () => {
+    expect(continuesGroup(undefined, at(0))).toBe(false);
+    expect(continuesGroup(at(0), at(GROUP_WINDOW_MINUTES))).toBe(true);
+    expect(continuesGroup(at(0), at(GROUP_WINDOW_MINUTES + 1))).toBe(false);
+    expect(continuesGroup(at(0), at(1, me.id))).toBe(false);
+    expect(continuesGroup(at(0, other.id, { unsentAt: '2026-01-01T10:00:30.000Z' }), at(1))).toBe(false);
+  });
+
+  it('does not group across midnight, local time', () => {
+    const a = stored({ createdAt: new Date(2026, 0, 1, 23, 59).toISOString() });
+    const b = stored({ createdAt: new Date(2026, 0, 2, 0, 1).toISOString() });
+    expect(continuesGroup(a, b)).toBe(false);
+  });
+
+  it('marks where each group starts and ends', () => {
+    const messages = [at(0), at(1), at(2), at(3, me.id), at(30, me.id)];
+    expect(groupPositions(messages)).toEqual([
+      { first: true, last: false },
+      { first: false, last: false },
+      { first: false, last: true },
+      { first: true, last: true },
+      { first: true, last: true },
+    ]);
+  });
+});
+
+describe('firstUnreadIdFor', () => {
+  it('is the oldest stored message to the user not read yet', () => {
+    const messages = [
+      stored({ id: 'a', readAt: '2026-01-01T10:01:00.000Z' }),
+      stored({ id: 'b', senderId: me.id, recipientId: other.id }),
+      stored({ id: 'c' }),
+      stored({ id: 'd' }),
+    ];
+    expect(firstUnreadIdFor(messages, me.id)).toBe('c');
+    expect(firstUnreadIdFor(messages.slice(0, 2), me.id)).toBeUndefined();
+    expect(firstUnreadIdFor([stored({ id: 'u', unsentAt: '2026-01-01T10:00:00.000Z' })], me.id)).toBeUndefined();
+  });
+});
+
+describe('messagesAfter', () => {
+  const list = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+  it('is what came after the given message, nothing when it is unknown or gone', () => {
+    expect(messagesAfter(list, 'a').map((m) => m.id)).toEqual(['b', 'c']);
+    expect(messagesAfter(list, 'c')).toEqual([]);
+    expect(messagesAfter(list, undefined)).toEqual([]);
+    expect(messagesAfter(list, 'zz')).toEqual([]);
+  });
+});
+
+describe('announcementOf', () => {
+  it('names the sender and says the text, or what was attached', () => {
+    expect(announcementOf(stored({ content: 'See you at 5' }))).toBe('Other: See you at 5');
+    const file = { id: 'f' } as ThreadMessage['files'][number];
+    expect(announcementOf(stored({ content: '', files: [file] }))).toBe('Other: an attachment');
+    expect(announcementOf(stored({ content: '', files: [file, file] }))).toBe('Other: 2 attachments');
   });
 });

@@ -124,3 +124,56 @@ export function typingExpiryDelay(until: number, now: number): number {
 export function startsNewDay(previous: { createdAt: string } | undefined, message: { createdAt: string }): boolean {
   return !previous || new Date(previous.createdAt).toDateString() !== new Date(message.createdAt).toDateString();
 }
+
+/**
+ * How far apart two messages of one sender may be and still read as one group (tighter spacing,
+ * the time shown once, on the group's last message).
+ */
+export const GROUP_WINDOW_MINUTES = 5;
+
+type Groupable = Pick<ThreadMessage, 'senderId' | 'createdAt' | 'unsentAt'>;
+
+/** Whether `message` continues the group of `previous`: same sender, same day, within the window. */
+export function continuesGroup(previous: Groupable | undefined, message: Groupable): boolean {
+  if (!previous || previous.senderId !== message.senderId) return false;
+  // An unsent placeholder stands on its own: it has no time of its own to share.
+  if (previous.unsentAt || message.unsentAt) return false;
+  if (startsNewDay(previous, message)) return false;
+  const gap = new Date(message.createdAt).getTime() - new Date(previous.createdAt).getTime();
+  return gap >= 0 && gap <= GROUP_WINDOW_MINUTES * 60_000;
+}
+
+/** Where each message sits in its group: whether one starts it and whether one ends it. */
+export function groupPositions(messages: readonly Groupable[]): Array<{ first: boolean; last: boolean }> {
+  return messages.map((message, i) => ({
+    first: !continuesGroup(messages[i - 1], message),
+    last: !messages[i + 1] || !continuesGroup(message, messages[i + 1]!),
+  }));
+}
+
+/**
+ * The oldest stored message sent to `userId` and not read yet: the "New messages" divider goes
+ * before it. Taken when the thread opens (opening marks them read).
+ */
+export function firstUnreadIdFor(messages: readonly ThreadMessage[], userId: string): string | undefined {
+  return messages.find((m) => m.recipientId === userId && !m.readAt && !m.status && !m.unsentAt)?.id;
+}
+
+/**
+ * The messages after `sinceId` (the newest one the reader had seen): what "Jump to latest" counts
+ * and what the live region announces. None when `sinceId` is unknown or no longer in the thread
+ * (the first load, another page of history): those are not arrivals.
+ */
+export function messagesAfter<T extends { id: string }>(messages: readonly T[], sinceId: string | undefined): T[] {
+  if (!sinceId) return [];
+  const at = messages.findIndex((m) => m.id === sinceId);
+  return at < 0 ? [] : messages.slice(at + 1);
+}
+
+/** What the live region says of a newly arrived message. */
+export function announcementOf(message: Pick<ThreadMessage, 'sender' | 'content' | 'files'>): string {
+  const files = message.files.length;
+  const text =
+    message.content || (files === 1 ? 'an attachment' : files > 1 ? `${files} attachments` : 'an empty message');
+  return `${message.sender.name}: ${text}`;
+}

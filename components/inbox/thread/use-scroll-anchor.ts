@@ -2,8 +2,9 @@
 // near the bottom, and the thread shows the present: not while `detached` far back in history,
 // where newer pages are added below as the reader scrolls), and stays still when older messages
 // are added above (holdPosition() before loading them; the position is restored once the oldest
-// message changes).
-import { useCallback, useLayoutEffect, useRef, type UIEvent } from 'react';
+// message changes). `atBottom` is also state, for what the view shows while the reader is up in
+// the history (the "Jump to latest" count).
+import { useCallback, useLayoutEffect, useRef, useState, type UIEvent } from 'react';
 import { anchoredScrollTop, isNearBottom, type ScrollAnchor } from './thread-logic';
 
 export function useScrollAnchor(
@@ -15,6 +16,7 @@ export function useScrollAnchor(
   const scrollerRef = useRef<HTMLDivElement>(null);
   const anchor = useRef<ScrollAnchor | null>(null);
   const atBottom = useRef(true);
+  const [atBottomShown, setAtBottomShown] = useState(true);
 
   useLayoutEffect(() => {
     const el = scrollerRef.current;
@@ -31,6 +33,7 @@ export function useScrollAnchor(
 
   const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
     atBottom.current = isNearBottom(e.currentTarget);
+    setAtBottomShown(atBottom.current);
   }, []);
   const holdPosition = useCallback(() => {
     const el = scrollerRef.current;
@@ -45,7 +48,8 @@ export function useScrollAnchor(
   /** Sticks to the bottom again (the newest messages are on their way). */
   const stickToBottom = useCallback(() => {
     atBottom.current = true;
+    setAtBottomShown(true);
   }, []);
 
-  return { scrollerRef, onScroll, holdPosition, stickToBottom, releaseBottom };
+  return { scrollerRef, onScroll, holdPosition, stickToBottom, releaseBottom, atBottom: atBottomShown };
 }
