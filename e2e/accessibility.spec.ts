@@ -3,11 +3,10 @@
 // email settings, the unsubscribe page, the stays), in light and dark and at phone and desktop
 // widths: any serious or critical violation fails, listed with its rule, elements and summary.
 // Screenshots of the thread in the four looks go to test-results/screens/ for a person to review.
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const LOOKS = [
   { theme: 'light', width: 'phone', viewport: { width: 390, height: 844 } },
   { theme: 'light', width: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -51,17 +50,6 @@ async function makeThread(browser: Browser): Promise<Fixture> {
   await guest.context.close();
   await owner.context.close();
   return { chatId, propertyId, guestEmail: email, guestPassword: password };
-}
-
-async function seriousViolations(page: Page, where: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${where}: ${v.id} (${v.impact}) ${v.help}\n` +
-        v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n'),
-    );
 }
 
 test.beforeAll(async ({ browser }) => {
