@@ -4,15 +4,8 @@
 // widths: any serious or critical violation fails, listed with its rule, elements and summary.
 // Screenshots of the thread in the four looks go to test-results/screens/ for a person to review.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { seriousViolations } from './axe';
+import { LOOKS, seriousViolations } from './axe';
 import { DEMO_OWNER, InboxPage } from './inbox-page';
-
-const LOOKS = [
-  { theme: 'light', width: 'phone', viewport: { width: 390, height: 844 } },
-  { theme: 'light', width: 'desktop', viewport: { width: 1280, height: 800 } },
-  { theme: 'dark', width: 'phone', viewport: { width: 390, height: 844 } },
-  { theme: 'dark', width: 'desktop', viewport: { width: 1280, height: 800 } },
-] as const;
 
 interface Fixture {
   chatId: string;

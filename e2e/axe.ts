@@ -3,6 +3,14 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 
+/** Every page is checked in each of these: light and dark, phone and desktop. */
+export const LOOKS = [
+  { theme: 'light', width: 'phone', viewport: { width: 390, height: 844 } },
+  { theme: 'light', width: 'desktop', viewport: { width: 1280, height: 800 } },
+  { theme: 'dark', width: 'phone', viewport: { width: 390, height: 844 } },
+  { theme: 'dark', width: 'desktop', viewport: { width: 1280, height: 800 } },
+] as const;
+
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 export async function seriousViolations(page: Page, where: string): Promise<string[]> {

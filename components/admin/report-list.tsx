@@ -63,7 +63,7 @@ function ReportItem({ report, onResolved }: { report: ReportDto; onResolved: () 
         >
           {report.contentSnapshot || <em>(no text)</em>}
           {report.messageSentAt && (
-            <footer className="text-xs text-slate-500">
+            <footer className="text-xs text-slate-500 dark:text-slate-400">
               sent <time dateTime={report.messageSentAt}>{new Date(report.messageSentAt).toLocaleString()}</time>
             </footer>
           )}
