@@ -57,7 +57,9 @@ export async function searchScenario(ctx: BenchContext): Promise<SearchResult> {
   try {
     await client.query(WORD_FUNCTION);
     // Message i goes to the host's chats when even (half of all), to the others' when odd; its
-    // words' ranks are log-uniform (floor(exp(random × ln V)) - 1): Zipf's law, roughly.
+    // words' ranks are log-uniform (floor(exp(random × ln V)) - 1): Zipf's law, roughly. Every
+    // message of the host is older than every other one (a host whose chats went quiet while the
+    // platform stayed busy): a search must not pay for everyone else's newer messages.
     await client.query(
       `INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, created_at, read_at)
        SELECT 'bsm' || lpad(i::text, 9, '0'), c.id,
@@ -66,8 +68,8 @@ export async function searchScenario(ctx: BenchContext): Promise<SearchResult> {
               c.property_id,
               (SELECT string_agg(bench_word(floor(exp(random() * ln($3::int)))::int - 1), ' ')
                FROM generate_series(1, 4 + i % 16) w WHERE i > 0),
-              timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second',
-              timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second'
+              timestamptz '2026-01-01 00:00:00+00' + (i / 2 + CASE WHEN i % 2 = 0 THEN 0 ELSE $1::int / 2 END) * interval '1 second',
+              timestamptz '2026-01-01 00:00:00+00' + (i / 2 + CASE WHEN i % 2 = 0 THEN 0 ELSE $1::int / 2 END) * interval '1 second'
        FROM generate_series(1, $1::int) i
        JOIN chats c ON c.id = ($2::text[])[1 + CASE WHEN i % 2 = 0 THEN (i / 2) % ${HOST_CHATS}
                                                  ELSE ${HOST_CHATS} + (i / 2) % ${OTHER_CHATS} END]`,

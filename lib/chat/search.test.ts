@@ -150,6 +150,51 @@ describe('search', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('across several chats, one far busier, gives exactly the newest matches, page after page', async () => {
+    const busy = await createChat(db);
+    const owner = busy.owner;
+    const others = await Promise.all(
+      [0, 1].map(async () => {
+        const guest = await createUser(db);
+        return db.chat.create({ data: { guestId: guest.id, ownerId: owner.id, propertyId: busy.property.id } });
+      }),
+    );
+    // The busy chat: RECENT_WINDOW + 200 messages, one a second, every tenth holding 'lantern'.
+    const total = RECENT_WINDOW + 200;
+    await db.$executeRaw`
+      INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, created_at)
+      SELECT 'scb' || lpad(i::text, 6, '0') || ${busy.chat.id}, ${busy.chat.id}, ${busy.guest.id}, ${owner.id},
+             ${busy.property.id}, CASE WHEN i % 10 = 0 THEN 'a lantern ' || i ELSE 'filler ' || i END,
+             now() - (${total}::int - i) * interval '1 second'
+      FROM generate_series(1, ${total}::int) i`;
+    // The quiet chats: a few old lanterns, older than most of the busy chat.
+    for (const [n, chat] of others.entries()) {
+      await db.$executeRaw`
+        INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, created_at)
+        SELECT 'scq' || ${n} || lpad(i::text, 3, '0') || ${chat.id}, ${chat.id}, ${chat.guestId}, ${owner.id},
+               ${chat.propertyId}, 'quiet lantern ' || i, now() - (${total}::int - i * 700 + ${n}) * interval '1 second'
+        FROM generate_series(1, 7) i`;
+    }
+    const expected = (
+      await db.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM messages WHERE recipient_id = ${owner.id} AND content LIKE '%lantern%'
+        ORDER BY created_at DESC, id DESC`
+    ).map((r) => r.id);
+    expect(expected.length).toBe(total / 10 + 14);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const result = await search(owner.id, 'LANTERN', { limit: '50', ...(cursor ? { cursor } : {}) });
+      seen.push(...result.messages.map((m) => m.id));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    expect(seen).toEqual(expected);
+    // A quiet chat's oldest lantern is found by its own words.
+    expect(await foundIds(owner.id, 'quiet lantern 1')).toHaveLength(2);
+  });
+
   it('matches LIKE characters and SQL as plain text, and refuses bad queries with VALIDATION', async () => {
     const { guest, owner, chat } = await createChat(db);
     const percent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'We got 100% of the deposit' });
