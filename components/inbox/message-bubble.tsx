@@ -369,6 +369,11 @@ function MessageMenu({
   const open = openedAt !== null;
   const setOpen = (next: boolean) => setOpenedAt(next ? Date.now() : null);
   const trigger = useRef<HTMLButtonElement>(null);
+  // A choice closes the menu, then acts.
+  const choose = (action?: () => void) => {
+    setOpen(false);
+    action?.();
+  };
   const age = (openedAt ?? 0) - new Date(message.createdAt).getTime();
   const canEdit = own && age < EDIT_WINDOW_MINUTES * 60_000;
   const canUnsend = own && age < UNSEND_WINDOW_HOURS * 3_600_000;
@@ -402,50 +407,26 @@ function MessageMenu({
           className="absolute right-0 z-10 mt-1 w-44 rounded-lg bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
         >
           {canEdit && (
-            <button
-              type="button"
-              role="menuitem"
-              autoFocus
-              className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
-              onClick={() => {
-                setOpen(false);
-                onEdit?.();
-              }}
-            >
+            <MenuItem autoFocus onChoose={() => choose(onEdit)}>
               Edit
-            </button>
+            </MenuItem>
           )}
           {own && !canEdit && !canUnsend && (
             <p className="px-3 py-1.5 text-slate-500 dark:text-slate-400">Too late to change this message</p>
           )}
           {!own && (
-            <button
-              type="button"
-              role="menuitem"
-              autoFocus
-              className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700"
-              onClick={() => {
-                setOpen(false);
-                onReport?.();
-              }}
-              data-testid="report-message"
-            >
+            <MenuItem autoFocus onChoose={() => choose(onReport)} testId="report-message">
               Report message
-            </button>
+            </MenuItem>
           )}
           {canUnsend && (
-            <button
-              type="button"
-              role="menuitem"
+            <MenuItem
               autoFocus={!canEdit}
-              className="block w-full px-3 py-1.5 text-left text-red-700 hover:bg-slate-100 dark:text-red-300 dark:hover:bg-slate-700"
-              onClick={() => {
-                setOpen(false);
-                void client.unsendMessage(message.chatId, message.id);
-              }}
+              danger
+              onChoose={() => choose(() => void client.unsendMessage(message.chatId, message.id))}
             >
               Unsend for everyone
-            </button>
+            </MenuItem>
           )}
         </div>
       )}
@@ -509,5 +490,35 @@ function Tick({ state }: { state: 'sending' | 'sent' | 'delivered' | 'read' | 'f
     >
       {glyph}
     </span>
+  );
+}
+
+/** One choice of a message's actions menu. */
+function MenuItem({
+  onChoose,
+  autoFocus,
+  danger = false,
+  testId,
+  children,
+}: {
+  onChoose: () => void;
+  autoFocus?: boolean;
+  danger?: boolean;
+  testId?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      autoFocus={autoFocus}
+      className={`block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-700 ${
+        danger ? 'text-red-700 dark:text-red-300' : ''
+      }`}
+      onClick={onChoose}
+      data-testid={testId}
+    >
+      {children}
+    </button>
   );
 }

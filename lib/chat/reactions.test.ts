@@ -4,14 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
 import { listenToChatEvents } from '../../test/chat-events';
-import { createChat, createUser } from '../../test/fixtures';
-import { archiveMessages } from '../retention/archive-messages';
+import { archiveAsOld, createChat, createUser } from '../../test/fixtures';
 import { setReaction, unsendMessage } from './message-changes';
 import { listMessages } from './messages';
 import { reactSchema } from './schemas';
 import { sendMessage } from './send-messages';
 import { storage } from '../attachments/storage';
-import pg from 'pg';
 
 async function chatState(chatId: string) {
   return db.chat.findUniqueOrThrow({
@@ -102,19 +100,7 @@ describe('setReaction', () => {
     const { guest, owner, chat } = await createChat(db);
     const sent = await sendMessage(db, guest.id, { chatId: chat.id, content: 'old news' });
     await setReaction(db, owner.id, { chatId: chat.id, messageId: sent.message.id, emoji: '🙏', on: true });
-    await db.$executeRaw`UPDATE messages SET created_at = now() - interval '400 days' WHERE id = ${sent.message.id}`;
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      const moved = await archiveMessages(client, {
-        cutoff: new Date(Date.now() - 365 * 86_400_000),
-        expected: 1,
-        batchSize: 10,
-      });
-      expect(moved.messages).toBeGreaterThanOrEqual(1);
-    } finally {
-      await client.end();
-    }
+    expect(await archiveAsOld(db, [sent.message.id])).toBeGreaterThanOrEqual(1);
     const page = await listMessages(db, guest.id, chat.id, { limit: 10 });
     expect(page.messages[0]).toMatchObject({ archived: true, reactions: [{ emoji: '🙏', users: [{ id: owner.id }] }] });
     await expect(

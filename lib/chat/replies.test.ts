@@ -1,12 +1,10 @@
 // Quoted replies on the real database: a reply names an earlier message of its chat and carries a
 // quote of it (sender, first line; unsent; gone), live or archived; a reply into another chat is
 // refused with nothing stored; and the history page "around" a message, which a quote opens.
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { db } from '../db';
-import { createChat } from '../../test/fixtures';
+import { archiveAsOld, createChat } from '../../test/fixtures';
 import { storage } from '../attachments/storage';
-import { archiveMessages } from '../retention/archive-messages';
 import { quoteOf, QUOTE_EXCERPT_LENGTH } from './message-dto';
 import { editMessage, unsendMessage } from './message-changes';
 import { listMessages } from './messages';
@@ -102,14 +100,7 @@ describe('quoted replies', () => {
     ];
     await editMessage(db, guest.id, { chatId: chat.id, messageId: edited.message.id, content: 'Arriving at 6' });
     await unsendMessage(db, storage, guest.id, { chatId: chat.id, messageId: unsent.message.id });
-    await db.$executeRaw`UPDATE messages SET created_at = now() - interval '400 days' WHERE id = ${archived.message.id}`;
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      await archiveMessages(client, { cutoff: new Date(Date.now() - 365 * 86_400_000), expected: 1, batchSize: 10 });
-    } finally {
-      await client.end();
-    }
+    await archiveAsOld(db, [archived.message.id]);
     // No path deletes one message today; a reply must still outlive its original.
     await db.$executeRaw`DELETE FROM messages WHERE id = ${gone.message.id}`;
 

@@ -1,13 +1,11 @@
 // Search on the real database: fragments of words, URLs and door codes, case and accents, any
 // script, live and archived messages, edits and unsends reflected at once, names of the other
 // party and the property, only the user's own conversations, paging, and bad input.
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { storage } from '../attachments/storage';
 import { db } from '../db';
-import { archiveMessages } from '../retention/archive-messages';
 import { parseInput } from '../validation';
-import { createChat, createUser } from '../../test/fixtures';
+import { archiveAsOld, createChat, createUser } from '../../test/fixtures';
 import { editMessage, unsendMessage } from './message-changes';
 import { searchQuerySchema } from './schemas';
 import { RECENT_WINDOW, searchInbox } from './search';
@@ -74,14 +72,7 @@ describe('search', () => {
     expect(await foundIds(owner.id, 'train')).toEqual([edited.message.id]);
     expect(await foundIds(owner.id, '7093')).toEqual([]);
 
-    await db.$executeRaw`UPDATE messages SET created_at = now() - interval '400 days' WHERE id = ${old.message.id}`;
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      await archiveMessages(client, { cutoff: new Date(Date.now() - 365 * 86_400_000), expected: 1, batchSize: 10 });
-    } finally {
-      await client.end();
-    }
+    await archiveAsOld(db, [old.message.id]);
     expect(await db.archivedMessage.count({ where: { id: old.message.id } })).toBe(1);
     expect(await foundIds(owner.id, 'sauna')).toEqual([old.message.id]);
   });
