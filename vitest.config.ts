@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': import.meta.dirname } },
   test: {
-    include: ['{lib,realtime,scripts,app,components,test}/**/*.test.{ts,tsx}'],
+    include: ['{lib,realtime,scripts,app,components,test,bench}/**/*.test.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-database.ts'],
     pool: 'forks',

@@ -14,6 +14,12 @@ export function formatReport(r: any): string {
       `(fsync=${r.settings.postgres.fsync}, synchronous_commit=${r.settings.postgres.synchronous_commit}, shared_buffers=${r.settings.postgres.shared_buffers}); ` +
       `mode ${r.mode}, ${r.durationSec} s; server pool ${r.settings.serverPoolSize} connections.`,
   );
+  if (m.commitLatency)
+    out.push(
+      '',
+      `Disk commit latency (one-row INSERT in autocommit, one connection, before the scenarios): ` +
+        `p50 **${ms(m.commitLatency.p50Ms)} ms**, p99 ${ms(m.commitLatency.p99Ms)} ms (n=${m.commitLatency.n}).`,
+    );
   if (r.send) {
     const s = r.send;
     out.push(
@@ -50,6 +56,27 @@ export function formatReport(r: any): string {
       '',
       `Highest sustained rate: **${l.rate} msg/s**, p99 **${ms(l.p99Ms)} ms**; highest sustained rate with p99 ≤ 25 ms: **${l.rateWithP99Within25Ms ?? 'none tried'}${l.rateWithP99Within25Ms ? ' msg/s' : ''}**.`,
     );
+    if (l.attempts[0]?.breakdown) {
+      out.push(
+        '',
+        'Where the time goes (server stages per send, p50 / p99 ms, estimated from the histogram buckets; ' +
+          'the recipient column is the table above; event-loop delay of the realtime process; ' +
+          'CPU over the window in cores: realtime server / PostgreSQL / bench clients):',
+        '',
+        '| target msg/s | admit | queue | store (statement + commit) | ack | deliver | send → recipient | group size mean / p99 | event-loop delay p50 / p99 / max | CPU server / pg / bench |',
+        '| ---: | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      );
+      const pair = (q: { p50Ms: number; p99Ms: number }) => `${ms(q.p50Ms)} / ${ms(q.p99Ms)}`;
+      for (const a of l.attempts) {
+        const b = a.breakdown;
+        out.push(
+          `| ${a.targetRate} | ${pair(b.stages.admit)} | ${pair(b.stages.queue)} | ${pair(b.stages.store)} | ${pair(b.stages.ack)} | ` +
+            `${pair(b.stages.deliver)} | ${pair(a.latency)} | ${b.groupSize.mean} / ${b.groupSize.p99} | ` +
+            `${ms(b.eventLoopDelay.p50Ms)} / ${ms(b.eventLoopDelay.p99Ms)} / ${ms(b.eventLoopDelay.maxMs)} | ` +
+            `${b.cpu.server} / ${b.cpu.postgres} / ${b.cpu.bench} |`,
+        );
+      }
+    }
   }
   if (r.sockets) {
     const k = r.sockets;

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { ensureDatabase, startEmbeddedPostgres } from '../lib/db/embedded';
 import { migrate } from '../lib/db/migrate';
 import { freePort } from '../test/free-port';
-import { ROOT, startNodeServer } from './common';
+import { ROOT, startNodeServer, timeRepeated } from './common';
 import type { BenchContext } from './scenarios/context';
 import { formatReport } from './report';
 
@@ -74,6 +74,7 @@ async function main() {
       quick,
       pool,
       dbUrl,
+      pgDataDir: path.join(folder, 'data'),
       poolSize: POOL_SIZE,
       log,
       async startRealtime() {
@@ -98,6 +99,9 @@ async function main() {
     ];
     const settings: Record<string, string> = {};
     for (const name of settingNames) settings[name] = (await pool.query(`SHOW ${name}`)).rows[0][name];
+
+    const commitLatency = await measureCommitLatency(pool, quick ? 200 : 500);
+    log(`disk: one-row INSERT in autocommit p50 ${commitLatency.p50Ms} ms, p99 ${commitLatency.p99Ms} ms`);
 
     const results: Record<string, unknown> = {};
     const scenarios: Array<[string, () => Promise<unknown>]> = [
@@ -129,6 +133,7 @@ async function main() {
         node: process.version,
         postgres: versionRows[0]!.server_version,
         loadAverageAtEnd: os.loadavg(),
+        commitLatency,
       },
       settings: { postgres: settings, serverPoolSize: POOL_SIZE, host: '127.0.0.1' },
       ...results,
@@ -148,6 +153,24 @@ async function main() {
     }
   } finally {
     await cleanup();
+  }
+}
+
+/**
+ * What one commit costs on this disk: single-row INSERTs in autocommit from one connection, one
+ * WAL flush each, nothing else running (before the scenarios). Sends can only be as quick as it.
+ */
+async function measureCommitLatency(pool: pg.Pool, count: number) {
+  const client = await pool.connect();
+  try {
+    await client.query('CREATE TABLE bench_commit_probe (id serial PRIMARY KEY, note text NOT NULL)');
+    for (let i = 0; i < 20; i++) await client.query("INSERT INTO bench_commit_probe (note) VALUES ('warm-up')");
+    return await timeRepeated(count, 10_000, () =>
+      client.query("INSERT INTO bench_commit_probe (note) VALUES ('probe')"),
+    );
+  } finally {
+    await client.query('DROP TABLE IF EXISTS bench_commit_probe').catch(() => {});
+    client.release();
   }
 }
 

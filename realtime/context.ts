@@ -92,7 +92,8 @@ function toAckError(error: AppError): AckError {
 /**
  * The one way a client event is handled (the registrar): Socket.IO's arguments normalised, a
  * point of the event's budget taken, the payload parsed with the event's contract schema
- * (lib/contract/chat-events.ts), then `handle` (the handler's own rule), whose result or error
+ * (lib/contract/chat-events.ts), then `handle` (the handler's own rule; `receivedAt` is when the
+ * event arrived, performance.now(), for handlers that time their stages), whose result or error
  * becomes the ack. `after` runs once the ack is out (emits to others go after the answer, and
  * only for what was stored).
  */
@@ -100,7 +101,7 @@ export function onClientEvent<E extends ClientEventName>(
   deps: Pick<HandlerDeps, 'metrics' | 'logger' | 'limits'>,
   socket: RealtimeSocket,
   event: E,
-  handle: (input: ClientEventInput<E>) => Promise<ClientEventAck<E>>,
+  handle: (input: ClientEventInput<E>, timing: { receivedAt: number }) => Promise<ClientEventAck<E>>,
   after?: (response: AckResponse<ClientEventAck<E>>, request: { payload: unknown; acked: boolean }) => void,
 ): void {
   const { input, what } = CLIENT_EVENTS[event];
@@ -108,8 +109,8 @@ export function onClientEvent<E extends ClientEventName>(
   const on = socket.on.bind(socket) as (name: string, listener: (...args: unknown[]) => void) => void;
   on(event, async (...args: unknown[]) => {
     const { payload, ack } = eventArgs(args);
-    const response = await runEvent(deps, socket, event, ack, () =>
-      handle(parseInput(input, payload, what) as ClientEventInput<E>),
+    const response = await runEvent(deps, socket, event, ack, (receivedAt) =>
+      handle(parseInput(input, payload, what) as ClientEventInput<E>, { receivedAt }),
     );
     after?.(response, { payload, acked: ack !== null });
   });
@@ -143,7 +144,7 @@ async function runEvent<T>(
   socket: RealtimeSocket,
   event: keyof ClientToServerEvents,
   ack: ((response: unknown) => void) | null,
-  work: () => Promise<T>,
+  work: (receivedAt: number) => Promise<T>,
 ): Promise<AckResponse<T>> {
   const started = performance.now();
   let response: AckResponse<T>;
@@ -151,7 +152,7 @@ async function runEvent<T>(
   try {
     // Every event pays from its budget first, before parsing: a flood of garbage is a flood too.
     await deps.limits.consume(event, socket.data.userId);
-    response = { ok: true, data: await work() };
+    response = { ok: true, data: await work(started) };
   } catch (caught) {
     const error = AppError.from(caught);
     if (!(caught instanceof AppError)) {

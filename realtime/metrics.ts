@@ -3,6 +3,12 @@
 // written against these names.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Seconds; from 0.1 ms to 1 s. */
+export const SEND_STAGE_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.035, 0.05, 0.075, 0.1, 0.25,
+  0.5, 1,
+];
+
 export function createRealtimeMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'stayeasy_realtime_' });
@@ -53,6 +59,21 @@ export function createRealtimeMetrics(options: { defaultMetrics?: boolean } = {}
       help: 'Time from receiving a client event to acknowledging it, by event',
       labelNames: ['event'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    // Where a socket send's time goes (bench scenario 2 reads it; alerts may too): fine buckets,
+    // because the whole path is meant to take a few milliseconds.
+    sendStage: new Histogram({
+      name: 'stayeasy_realtime_send_stage_seconds',
+      help: "Time of each stage of a socket send: admit (budget and parsing), queue (waiting for its group), store (its group's statement and commit), ack (stored → ack written), deliver (ack → delivery written to the recipients' sockets)",
+      labelNames: ['stage'] as const,
+      buckets: SEND_STAGE_BUCKETS,
+      registers: [registry],
+    }),
+    sendGroupSize: new Histogram({
+      name: 'stayeasy_realtime_send_group_size',
+      help: 'Sends stored together by one statement (group commit)',
+      buckets: [1, 2, 3, 5, 8, 13, 21, 34, 55, 100],
       registers: [registry],
     }),
     rateLimited: new Counter({

@@ -129,7 +129,15 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     inFlight,
     writes,
     // Two groups at once: one commits while the next is being built.
-    sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce })),
+    sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce }), {
+      observe({ waitedMs, storeMs }) {
+        metrics.sendGroupSize.observe(waitedMs.length);
+        for (const waited of waitedMs) {
+          metrics.sendStage.observe({ stage: 'queue' }, waited / 1000);
+          metrics.sendStage.observe({ stage: 'store' }, storeMs / 1000);
+        }
+      },
+    }),
     typing: { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, ...definedOnly(options.typing) },
     deliveries: createDeliveryBatcher({
       db,

@@ -6,6 +6,8 @@ export interface BenchContext {
   /** The benchmark's own connections (fixtures, verification, the ceiling). */
   pool: pg.Pool;
   dbUrl: string;
+  /** The bench's PostgreSQL data folder (its postmaster.pid names the server's processes). */
+  pgDataDir: string;
   /** Connections per server process (ours and the seed's alike), and of the ceiling. */
   poolSize: number;
   startRealtime(): Promise<ServerProcess>;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, makeChats, mapLimit, sleep, stats, tokenFor, type Stats } from '../common';
+import { cpuShareBetween, histogramBetween, readCpu, scrapeMetrics, type Scrape } from '../server-metrics';
 import type { BenchContext } from './context';
 
 export interface LatencyAttempt {
@@ -19,6 +20,22 @@ export interface LatencyAttempt {
   sustained: boolean;
   latency: Stats;
   ackLatency: Stats;
+  breakdown: SendBreakdown;
+}
+
+const STAGES = ['admit', 'queue', 'store', 'ack', 'deliver'] as const;
+type Quantiles = { p50Ms: number; p99Ms: number; meanMs: number };
+
+/** Where a step's sends spent their time in the server, and who used the CPU (see server-metrics.ts). */
+export interface SendBreakdown {
+  /** Per send, from the server's stayeasy_realtime_send_stage_seconds histogram (bucket estimates). */
+  stages: Record<(typeof STAGES)[number], Quantiles>;
+  /** Sends per stored group. */
+  groupSize: { mean: number; p50: number; p99: number };
+  /** The server's event-loop delay over the window (monitorEventLoopDelay, via prom-client). */
+  eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** CPU over the window as a share of one core: the realtime server, PostgreSQL, this bench process. */
+  cpu: { server: number; postgres: number; bench: number };
 }
 
 export interface LatencyResult {
@@ -83,6 +100,8 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     const acks: number[] = [];
     let sent = 0;
     let failed = 0;
+    const metricsBefore = await scrapeMetrics(server.url);
+    const cpuBefore = readCpu([server.pid], ctx.pgDataDir);
     const start = performance.now();
     const end = start + durationMs;
     while (performance.now() < end) {
@@ -104,6 +123,8 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
       await sleep(5);
     }
     const deliveredInWindow = delivered;
+    const cpu = cpuShareBetween(cpuBefore, readCpu([server.pid], ctx.pgDataDir));
+    const loopDelay = await scrapeMetrics(server.url);
     // Drain: what is still queued must arrive within 3 s to call the rate sustained.
     const drainUntil = performance.now() + 3_000;
     while (sentAt.size > 0 && performance.now() < drainUntil) await sleep(20);
@@ -111,6 +132,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     // Then let the rest finish (bounded) so the next step starts from an idle server.
     const settleUntil = performance.now() + 30_000;
     while (sentAt.size > 0 && performance.now() < settleUntil) await sleep(50);
+    const breakdown = breakdownOf(metricsBefore, await scrapeMetrics(server.url), loopDelay, cpu);
     const seconds = durationMs / 1000;
     const attempt: LatencyAttempt = {
       targetRate: rate,
@@ -123,6 +145,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
       sustained: deliveredInWindow >= 0.95 * rate * seconds && backlogCleared && failed === 0,
       latency: stats(samples),
       ackLatency: stats(acks),
+      breakdown,
     };
     attempts.push(attempt);
     ctx.log(
@@ -145,5 +168,33 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     maxMs: best.latency.maxMs,
     rateWithP99Within25Ms: withinTarget?.targetRate ?? null,
     attempts,
+  };
+}
+
+// prom-client's eventLoopMonitoringPrecision default, which realtime/metrics.ts keeps.
+const LAG_RESOLUTION_S = 0.01;
+const msOf = (seconds: number) => Math.round(seconds * 1e5) / 100;
+
+function breakdownOf(before: Scrape, after: Scrape, atWindowEnd: Scrape, cpu: SendBreakdown['cpu']): SendBreakdown {
+  const stage = (name: string): Quantiles => {
+    const h = histogramBetween(before, after, 'stayeasy_realtime_send_stage_seconds', `stage="${name}"`);
+    return { p50Ms: msOf(h.p50), p99Ms: msOf(h.p99), meanMs: msOf(h.mean) };
+  };
+  const groups = histogramBetween(before, after, 'stayeasy_realtime_send_group_size');
+  // prom-client resets its event-loop histogram at each scrape: this one covers the window alone.
+  // Its samples are the time between timer ticks (10 ms apart when idle): the delay is the excess.
+  const lag = (q: string) =>
+    msOf(
+      Math.max(0, (atWindowEnd.get(`stayeasy_realtime_nodejs_eventloop_lag_${q}_seconds`) ?? NaN) - LAG_RESOLUTION_S),
+    );
+  return {
+    stages: Object.fromEntries(STAGES.map((name) => [name, stage(name)])) as SendBreakdown['stages'],
+    groupSize: {
+      mean: Math.round(groups.mean * 10) / 10,
+      p50: Math.round(groups.p50 * 10) / 10,
+      p99: Math.round(groups.p99 * 10) / 10,
+    },
+    eventLoopDelay: { p50Ms: lag('p50'), p99Ms: lag('p99'), maxMs: lag('max') },
+    cpu,
   };
 }

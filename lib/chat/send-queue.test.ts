@@ -79,4 +79,25 @@ describe('createSendQueue', () => {
     expect((await Promise.all(all)).map((s) => s.message.content)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(queue.waiting()).toBe(0);
   });
+
+  it('reports each settled group (stored or failed) with one wait per send', async () => {
+    const { groups, store } = manualStore();
+    const seen: Array<{ waits: number; storeMs: number }> = [];
+    const queue = createSendQueue(store, {
+      concurrency: 1,
+      observe: (group) => seen.push({ waits: group.waitedMs.length, storeMs: group.storeMs }),
+    });
+    const first = queue.send(request('a'));
+    const rest = ['b', 'c'].map((c) => queue.send(request(c)).catch((e: unknown) => e));
+    await tick();
+    expect(seen).toEqual([]);
+    groups[0]!.finish();
+    await first;
+    await tick();
+    groups[1]!.fail(new Error('disk full'));
+    await Promise.all(rest);
+    await tick();
+    expect(seen.map((g) => g.waits)).toEqual([1, 2]);
+    expect(seen.every((g) => g.storeMs >= 0)).toBe(true);
+  });
 });

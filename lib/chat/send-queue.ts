@@ -10,20 +10,31 @@ export interface SendQueue {
   waiting(): number;
 }
 
+/** One stored group, for metrics: how long each of its sends waited for it, and how long it took. */
+export interface GroupTiming {
+  waitedMs: number[];
+  storeMs: number;
+}
+
 export function createSendQueue(
   store: (requests: SendRequest[]) => Promise<StoreOutcome[]>,
-  options: { maxGroup?: number; concurrency?: number } = {},
+  options: { maxGroup?: number; concurrency?: number; observe?: (group: GroupTiming) => void } = {},
 ): SendQueue {
   const maxGroup = options.maxGroup ?? 100;
   const concurrency = options.concurrency ?? 2;
-  const queue: Array<{ request: SendRequest; resolve: (sent: SentMessage) => void; reject: (error: unknown) => void }> =
-    [];
+  const queue: Array<{
+    request: SendRequest;
+    queuedAt: number;
+    resolve: (sent: SentMessage) => void;
+    reject: (error: unknown) => void;
+  }> = [];
   let running = 0;
 
   function pump() {
     while (running < concurrency && queue.length) {
       const group = queue.splice(0, maxGroup);
       running++;
+      const startedAt = performance.now();
       store(group.map((g) => g.request))
         .then(
           (outcomes) =>
@@ -35,6 +46,10 @@ export function createSendQueue(
           (error: unknown) => group.forEach((g) => g.reject(error)),
         )
         .finally(() => {
+          options.observe?.({
+            waitedMs: group.map((g) => startedAt - g.queuedAt),
+            storeMs: performance.now() - startedAt,
+          });
           running--;
           pump();
         });
@@ -44,7 +59,7 @@ export function createSendQueue(
   return {
     send(request) {
       return new Promise<SentMessage>((resolve, reject) => {
-        queue.push({ request, resolve, reject });
+        queue.push({ request, queuedAt: performance.now(), resolve, reject });
         pump();
       });
     },

@@ -17,17 +17,18 @@ export function createMessageHandlers(deps: HandlerDeps) {
   return (socket: RealtimeSocket, hooks: { sent(chatId: string): void }) => {
     // The ack carries the message; its delivery also needs what the ack leaves out (recipient,
     // unread counts): kept here, keyed by the ack's data, until the ack is out.
-    const stored = new WeakMap<object, SentMessage>();
+    const stored = new WeakMap<object, SentMessage & { storedAt: number }>();
     const origin = { node: deps.nodeId, socket: socket.id };
     onClientEvent(
       deps,
       socket,
       'send_message',
-      (input) =>
+      (input, { receivedAt }) =>
         deps.inFlight.run(async () => {
+          metrics.sendStage.observe({ stage: 'admit' }, (performance.now() - receivedAt) / 1000);
           const sent = await deps.sends.send({ senderId: socket.data.userId, input, origin });
           const result = { message: sent.message, duplicate: sent.duplicate };
-          stored.set(result, sent);
+          stored.set(result, { ...sent, storedAt: performance.now() });
           return result;
         }),
       (response, { payload, acked }) => {
@@ -51,6 +52,8 @@ export function createMessageHandlers(deps: HandlerDeps) {
         }
         const sent = stored.get(response.data)!;
         const { message } = sent;
+        const ackedAt = performance.now();
+        metrics.sendStage.observe({ stage: 'ack' }, (ackedAt - sent.storedAt) / 1000);
         if (!acked)
           socket.emit('message_sent', {
             messageId: message.id,
@@ -63,6 +66,7 @@ export function createMessageHandlers(deps: HandlerDeps) {
           return;
         }
         deliverNewMessage(deps.io.local.except(socket.id), sent);
+        metrics.sendStage.observe({ stage: 'deliver' }, (performance.now() - ackedAt) / 1000);
         metrics.messagesDelivered.inc({ source: 'socket' });
         hooks.sent(message.chatId);
       },
