@@ -6,7 +6,7 @@
 // Raw SQL because Prisma's schema language cannot declare the view without its preview "views"
 // feature (which would also try to own its migration); the drift test knows it as SQL-only.
 import { Prisma, type Db } from '../db';
-import { preparedStatementMarker } from '../db/client';
+import { poolOf, preparedStatementMarker, preparedStatementName } from '../db/client';
 import type { Position } from './cursor';
 import { toMessageDto, type MessageDto, type MessageRow, type QuotedSource } from './message-dto';
 
@@ -158,7 +158,7 @@ export async function loadMessages(db: Pick<Db, '$queryRaw'>, rows: Array<Pick<P
 /**
  * A keyset page of whole messages in one statement (one snapshot, one round trip): pageQuery's
  * page from `position` (exclusive), `take` rows, newest first unless `forward`, read with its
- * relations. Exported so a test can EXPLAIN exactly what runs.
+ * relations, as one JSON array. Exported so a test can EXPLAIN exactly what runs.
  */
 export function messagePageQuery(
   chatId: string,
@@ -173,22 +173,53 @@ export function messagePageQuery(
   const kind = !position ? 'newest' : position.id === null ? 'time' : 'key';
   const marker = preparedStatementMarker(`history_${forward ? 'after' : 'before'}_${kind}_${take}`);
   const order = forward ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  // One JSON value, not a row per message: the client parses it once, and the timestamps
+  // come as ISO strings that pageMessages turns into the MessageRow's Dates.
   return Prisma.sql`${Prisma.raw(marker)}
-    SELECT ${messageColumns}
-    FROM (${historySlice(Prisma.sql`*`, chatId, position, forward, Prisma.sql`LIMIT ${Prisma.raw(String(take))}`)}) m
-    ORDER BY m.created_at ${order}, m.id ${order}`;
+    SELECT coalesce(json_agg(p ORDER BY p."createdAt" ${order}, p.id ${order}), '[]'::json) AS page
+    FROM (
+      SELECT ${messageColumns}
+      FROM (${historySlice(Prisma.sql`*`, chatId, position, forward, Prisma.sql`LIMIT ${Prisma.raw(String(take))}`)}) m
+    ) p`;
 }
+
+/** A row as json_agg writes it: timestamps as ISO strings, bigints as numbers. */
+type AsJson<T> = {
+  [K in keyof T]: T[K] extends Date
+    ? string
+    : T[K] extends Date | null
+      ? string | null
+      : T[K] extends bigint | null
+        ? number | null
+        : T[K];
+};
 
 /** messagePageQuery's messages, in its order (newest first unless `forward`). */
 export async function pageMessages(
-  db: Pick<Db, '$queryRaw'>,
+  db: Db,
   chatId: string,
   position: Position | null,
   forward: boolean,
   take: number,
 ): Promise<MessageDto[]> {
-  const rows = await db.$queryRaw<MessageRow[]>(messagePageQuery(chatId, position, forward, take));
-  return rows.map(toMessageDto);
+  const query = messagePageQuery(chatId, position, forward, take);
+  // Through pg on the client's own pool (poolOf says why), prepared under the statement's name.
+  const result = await poolOf(db).query<{ page: Array<AsJson<MessageRow>> }>({
+    name: preparedStatementName(query.text),
+    text: query.text,
+    values: query.values,
+  });
+  const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+  return result.rows[0]!.page.map((m) =>
+    toMessageDto({
+      ...m,
+      createdAt: new Date(m.createdAt),
+      readAt: date(m.readAt),
+      editedAt: date(m.editedAt),
+      unsentAt: date(m.unsentAt),
+      changeSeq: m.changeSeq === null ? null : BigInt(m.changeSeq),
+    }),
+  );
 }
 
 /** The messages that replies name, live or archived, with their chat: what a reply quotes. */
