@@ -51,8 +51,9 @@ type PageOfMessages = Omit<MessagePage, 'changeCursor' | 'deliveredUntil'>;
  * A keyset page of a chat's history, live and archived messages alike, in chronological order.
  * The rows come from message-store.ts, through the (chat_id, created_at, id) indexes with a row
  * comparison, so a page costs the same at any depth; a keyset page is one statement, after the
- * one that checks membership and reads both delivery markers. The reader's client has the page's messages
- * once it is answered: their delivery marker moves (delivery-receipts.ts).
+ * one that checks membership and reads both delivery markers. The reader's client has the page's
+ * messages once it is answered: their delivery marker moves (delivery-receipts.ts), with no
+ * statement at all when it already covers them.
  */
 export async function listMessages(
   db: Db,
