@@ -78,6 +78,30 @@ export async function getChatForMember(
     where: { id: chatId, OR: [{ guestId: userId }, { ownerId: userId }] },
     select: { id: true, guestId: true, ownerId: true, propertyId: true, changeSeq: true },
   });
+  return memberView(chat, userId);
+}
+
+/** A chat row of `userId`'s (found by id and either member), as they see it; NOT_FOUND when none. */
+function memberView<T extends Omit<ChatMembership, 'otherUserId'>>(chat: T | null, userId: string) {
   if (!chat) throw notFound('Chat');
   return { ...chat, otherUserId: chat.guestId === userId ? chat.ownerId : chat.guestId };
+}
+
+/**
+ * getChatForMember with both members' delivery markers (delivery-receipts.ts), in one statement:
+ * what a history page needs before it reads its messages.
+ */
+export async function getChatForReader(db: Pick<Db, '$queryRaw'>, userId: string, chatId: string) {
+  const [chat] = await db.$queryRaw<
+    Array<Omit<ChatMembershipNow, 'otherUserId'> & { myDeliveredUntil: Date | null; otherDeliveredUntil: Date | null }>
+  >`
+    SELECT c.id, c.guest_id AS "guestId", c.owner_id AS "ownerId", c.property_id AS "propertyId",
+           c.change_seq AS "changeSeq", me.delivered_until AS "myDeliveredUntil",
+           other.delivered_until AS "otherDeliveredUntil"
+    FROM chats c
+    LEFT JOIN delivery_markers me ON me.chat_id = c.id AND me.user_id = ${userId}
+    LEFT JOIN delivery_markers other ON other.chat_id = c.id
+      AND other.user_id = CASE WHEN c.guest_id = ${userId} THEN c.owner_id ELSE c.guest_id END
+    WHERE c.id = ${chatId} AND (c.guest_id = ${userId} OR c.owner_id = ${userId})`;
+  return memberView(chat ?? null, userId);
 }

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, Prisma } from '../db';
 import { createChat } from '../../test/fixtures';
-import { lastMessages, lastMessagesQuery, pageQuery } from './message-store';
+import { lastMessages, lastMessagesQuery, messagePageQuery, pageQuery } from './message-store';
 
 const SHOW_PLANS = process.env.SHOW_PLANS === '1';
 
@@ -103,6 +103,18 @@ describe('history pages through the view, 10,000 archived and 10,000 live messag
     expectIndexMerge(text, 'Backward ');
     // Each index is read only as far as the page: 101 rows, plus at most one to stop the merge.
     for (const m of text.matchAll(/Index (?:Only )?Scan.*\(actual rows=(\d+)/g))
+      expect(Number(m[1])).toBeLessThanOrEqual(102);
+  });
+
+  it("a keyset page of whole messages (listMessages' one statement): the same merge, reading only the page", async () => {
+    const position = { createdAt: new Date('2026-01-04T11:20:00Z'), id: live(5000) };
+    const text = await plan(messagePageQuery(chatId, position, false, 101), true);
+    // Not expectIndexMerge: the files' and reactions' json_agg(… ORDER BY) sort within each message.
+    expect(text).toMatch(/Merge Append/);
+    expect(text).toMatch(/Index (Only )?Scan Backward using idx_messages_chat_created on messages/);
+    expect(text).toMatch(/Index (Only )?Scan Backward using idx_archived_messages_chat_created on archived_messages/);
+    expect(text).not.toMatch(/Seq Scan on (archived_)?messages/);
+    for (const m of text.matchAll(/Index (?:Only )?Scan Backward.*\(actual rows=(\d+)/g))
       expect(Number(m[1])).toBeLessThanOrEqual(102);
   });
 

@@ -3,13 +3,13 @@
 // that span live and archived messages go through message-store.ts.
 import type { Db } from '../db';
 import { AppError } from '../errors';
-import { getChatForMember, type ChatMembership } from './access';
+import { getChatForMember, getChatForReader, type ChatMembership } from './access';
 import { encodeCursor, parseCursor, type Position } from './cursor';
 import { publishChatEvent, type EventOrigin } from './events';
 import type { MessageDto } from './message-dto';
-import { countMessages, findPosition, loadMessages, pageRows } from './message-store';
+import { countMessages, findPosition, loadMessages, pageMessages, pageRows } from './message-store';
 import type { ListMessagesQuery, MarkReadInput } from './schemas';
-import { otherMemberDeliveredUntil, recordDeliveredPage } from './delivery-receipts';
+import { recordDeliveredPage } from './delivery-receipts';
 import { countUnreadBoth } from './unread';
 
 // ---------------------------------------------------------------------------------------------
@@ -50,8 +50,10 @@ type PageOfMessages = Omit<MessagePage, 'changeCursor' | 'deliveredUntil'>;
 /**
  * A keyset page of a chat's history, live and archived messages alike, in chronological order.
  * The rows come from message-store.ts, through the (chat_id, created_at, id) indexes with a row
- * comparison, so a page costs the same at any depth. The reader's client has the page's messages
- * once it is answered: their delivery marker moves (delivery-receipts.ts).
+ * comparison, so a page costs the same at any depth; a keyset page is one statement, after the
+ * one that checks membership and reads both delivery markers. The reader's client has the page's
+ * messages once it is answered: their delivery marker moves (delivery-receipts.ts), with no
+ * statement at all when it already covers them.
  */
 export async function listMessages(
   db: Db,
@@ -60,13 +62,13 @@ export async function listMessages(
   query: ListMessagesQuery,
 ): Promise<MessagePage> {
   // The change clock before the page: a change made after it is seen by the next catch-up.
-  const chat = await getChatForMember(db, userId, chatId);
+  const chat = await getChatForReader(db, userId, chatId);
   const page = await pageOf(db, chatId, query);
-  await recordDeliveredPage(db, userId, chatId, page.messages);
+  await recordDeliveredPage(db, userId, chatId, page.messages, chat.myDeliveredUntil);
   return {
     ...page,
     changeCursor: String(chat.changeSeq),
-    deliveredUntil: await otherMemberDeliveredUntil(db, chatId, chat.otherUserId),
+    deliveredUntil: chat.otherDeliveredUntil?.toISOString() ?? null,
   };
 }
 
@@ -78,11 +80,10 @@ async function pageOf(db: Db, chatId: string, query: ListMessagesQuery): Promise
     cursor === undefined ? null : await resolvePosition(db, chatId, cursor, forward ? 'after' : 'before');
   if (query.page !== undefined) return listMessagesByPage(db, chatId, query.page, query.limit, position);
 
-  const rows = await pageRows(db, chatId, position, forward, query.limit + 1, 0);
+  const rows = await pageMessages(db, chatId, position, forward, query.limit + 1);
   const hasMore = rows.length > query.limit;
-  const page = rows.slice(0, query.limit);
-  if (!forward) page.reverse();
-  const messages = await loadMessages(db, page);
+  const messages = rows.slice(0, query.limit);
+  if (!forward) messages.reverse();
   const first = messages[0];
   const last = messages.at(-1);
   const older = first ? encodeCursor({ createdAt: new Date(first.createdAt), id: first.id }) : null;

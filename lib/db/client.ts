@@ -1,6 +1,7 @@
 // Builds a Prisma 7 client over the pg driver adapter (no Rust engine at run time).
 // Kept apart from index.ts so scripts can build a client for a URL they computed themselves.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/client';
 
 export type Db = PrismaClient;
@@ -23,12 +24,27 @@ export function preparedStatementName(sql: string): string | undefined {
   return PREPARED.exec(sql)?.[1];
 }
 
+// The pg pool under a client (the adapter runs on it): see poolOf.
+const POOL = Symbol('pg pool');
+
 export function createDb(connectionString: string, max: number): Db {
-  const adapter = new PrismaPg(
-    { connectionString, max },
+  const pool = new pg.Pool({ connectionString, max });
+  const adapter = new PrismaPg(pool, {
     // pg sends a query without a name as an unnamed statement; the adapter's type asks for a
     // string only because it always passes the result on.
-    { statementNameGenerator: (query) => preparedStatementName(query.sql) as string },
-  );
-  return new PrismaClient({ adapter });
+    statementNameGenerator: (query) => preparedStatementName(query.sql) as string,
+    // $disconnect ends the pool, as it did when the adapter made its own.
+    disposeExternalPool: true,
+  });
+  return Object.defineProperty(new PrismaClient({ adapter }), POOL, { value: pool });
+}
+
+/**
+ * The connections under `db`, for the few hot reads whose result Prisma's raw-query path makes
+ * costly (message-store.ts pageMessages: through $queryRaw a history page allocated so much
+ * that each young-generation GC paused 10-20 ms, against under 1 ms through pg, measured).
+ * Same pool, same prepared statements; never for writes, which belong to Prisma's transactions.
+ */
+export function poolOf(db: Db): pg.Pool {
+  return (db as Db & { [POOL]: pg.Pool })[POOL];
 }
