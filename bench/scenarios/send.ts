@@ -272,7 +272,7 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
   ctx.log(`send: transport ceiling (${clients} clients, ${durationMs / 1000} s)`);
   const transportChats = await makeChats(ctx.pool, 'st', clients);
   const transportServer = await ctx.startTransport();
-  const transportCeiling = await runSockets(
+  const transportRow = await runSockets(
     ctx,
     transportChats,
     { server: transportServer, sender: ackSender, verify: false },
@@ -280,6 +280,7 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
     durationMs,
   );
   await transportServer.stop();
+  const transportCeiling = { ...transportRow, connections: 0 }; // it has no database
 
   return {
     ours,
