@@ -120,17 +120,13 @@ export async function growthScenario(ctx: BenchContext): Promise<GrowthResult> {
     await crowded.stop();
   }
 
-  const redisServer = process.env.REDIS_SERVER_PATH || 'redis-server';
   let twoNodes: GrowthSetting;
-  const probe = spawnSync(redisServer, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    const reason = `${redisServer} not found or not runnable (${probe.error?.message ?? `exit ${probe.status}`}); install redis-server (Debian: apt-get install redis-server) or set REDIS_SERVER_PATH`;
-    ctx.log(`growth: two nodes skipped: ${reason}`);
-    twoNodes = { nodes: 2, idleSockets: 0, sends: null, fixedRate: null, skipped: reason };
+  const redis = await startRedis();
+  if (typeof redis === 'string') {
+    ctx.log(`growth: two nodes skipped: ${redis}`);
+    twoNodes = { nodes: 2, idleSockets: 0, sends: null, fixedRate: null, skipped: redis };
   } else {
     ctx.log('growth: two nodes on a redis-server, guests on A, owners on B');
-    const { startRedisServer } = await import('../../test/redis-server');
-    const redis = await startRedisServer();
     const nodes: ServerProcess[] = [];
     try {
       for (let i = 0; i < 2; i++) nodes.push(await ctx.startRealtime({ REDIS_URL: redis.url }));
@@ -141,8 +137,10 @@ export async function growthScenario(ctx: BenchContext): Promise<GrowthResult> {
     }
   }
 
-  const ratio = (x: number | undefined, base: number) =>
-    x === undefined || !Number.isFinite(x) ? null : Math.round((x / base) * 100) / 100;
+  const ratio = (x: number | undefined, base: number) => {
+    const r = x === undefined ? NaN : x / base;
+    return Number.isFinite(r) ? Math.round(r * 100) / 100 : null;
+  };
   return {
     oneNode,
     idleSockets,
@@ -163,4 +161,19 @@ export async function growthScenario(ctx: BenchContext): Promise<GrowthResult> {
       idleSockets: idleCount,
     },
   };
+}
+
+/** The tests' redis-server (free port, no persistence), or why there is none. */
+async function startRedis(): Promise<{ url: string; stop(): void } | string> {
+  const binary = process.env.REDIS_SERVER_PATH || 'redis-server';
+  // Checked first: spawning a missing binary inside startRedisServer would be an uncaught error.
+  const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    return `${binary} not found or not runnable (${probe.error?.message ?? `exit ${probe.status}`}); install redis-server (Debian: apt-get install redis-server) or set REDIS_SERVER_PATH`;
+  const { startRedisServer } = await import('../../test/redis-server');
+  try {
+    return await startRedisServer();
+  } catch (error) {
+    return `${binary} did not start: ${(error as Error).message}`;
+  }
 }
