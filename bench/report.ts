@@ -32,12 +32,21 @@ export function formatReport(r: any): string {
       ['ours (realtime server)', s.ours],
       ['seed design', s.seed],
       ['ceiling (raw pg INSERT, autocommit)', s.ceiling],
+      [`batch ceiling (raw pg ${s.settings.batchRows}-row INSERT, autocommit)`, s.batchCeiling],
+      ['transport ceiling (Socket.IO, no database)', s.transportCeiling],
     ] as const) {
-      out.push(`| ${name} | ${row.msgsPerSec} | ${row.acked} | ${row.verified} | ${row.failed} |`);
+      if (!row) continue; // a report from before the row existed
+      out.push(
+        `| ${name} | ${row.msgsPerSec} | ${row.acked} | ${row.verified ?? 'n/a (stores nothing)'} | ${row.failed} |`,
+      );
     }
+    const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(0)}%`);
     out.push(
       '',
-      `ours / seed = **${s.ratios.oursOverSeed}×**, ours / ceiling = **${(s.ratios.oursOverCeiling * 100).toFixed(0)}%**`,
+      `ours / seed = **${s.ratios.oursOverSeed}×**, ours / ceiling = **${pct(s.ratios.oursOverCeiling)}**` +
+        (s.batchCeiling
+          ? `, ours / batch ceiling = **${pct(s.ratios.oursOverBatchCeiling)}**, ours / transport ceiling = **${pct(s.ratios.oursOverTransportCeiling)}**`
+          : ''),
     );
   }
   if (r.latency) {
@@ -158,6 +167,37 @@ export function formatReport(r: any): string {
       '',
       `Acked sends with / without the search index (${x.sends.clients} clients, ${x.sends.phaseSec} s phases alternating: ${x.sends.phases.map((p: any) => `${p.index ? 'with' : 'without'} ${p.msgsPerSec}`).join(', ')}): ` +
         `**${x.sends.withIndex} / ${x.sends.withoutIndex} msg/s (${x.sends.ratio}×)**.`,
+    );
+  }
+  if (r.growth) {
+    const g = r.growth;
+    const st = g.settings;
+    out.push(
+      '',
+      `**8. Growth** (closed-loop sends: ${st.clients} clients, ${st.durationSec} s after ${st.warmupSec} s warm-up; latency at ${st.fixedRate} msg/s for ${st.fixedRateSec} s over ${st.fixedRateClients} clients; min / p50 / p99 / max ms)`,
+      '',
+      '| setting | acked msgs/s | verified / acked | failed | latency at fixed rate | delivered/s | sustained |',
+      '| --- | ---: | ---: | ---: | --- | ---: | --- |',
+    );
+    for (const [name, x] of [
+      ['one node', g.oneNode],
+      [`one node, ${g.idleSockets.idleSockets.toLocaleString('en')} idle sockets`, g.idleSockets],
+      ['two nodes + redis-server, every message crossing', g.twoNodes],
+    ] as const) {
+      if (x.skipped) {
+        out.push(`| ${name} | skipped: ${x.skipped} | | | | | |`);
+        continue;
+      }
+      const f = x.fixedRate;
+      out.push(
+        `| ${name} | ${x.sends.msgsPerSec} | ${x.sends.verified} / ${x.sends.acked} | ${x.sends.failed + f.failed} | ${lat(f.latency)} | ${f.deliveredRate} | ${f.sustained ? 'yes' : 'no'} |`,
+      );
+    }
+    const times = (x: number | null) => (x === null ? '–' : `${x}×`);
+    out.push(
+      '',
+      `Over one node: ${st.idleSockets.toLocaleString('en')} idle sockets **${times(g.ratios.idleSocketsSends)}** sends, **${times(g.ratios.idleSocketsP99)}** p99; ` +
+        `two nodes **${times(g.ratios.twoNodesSends)}** sends, **${times(g.ratios.twoNodesP99)}** p99.`,
     );
   }
   return out.join('\n');

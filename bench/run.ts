@@ -77,13 +77,17 @@ async function main() {
       pgDataDir: path.join(folder, 'data'),
       poolSize: POOL_SIZE,
       log,
-      async startRealtime() {
+      async startRealtime(env = {}) {
         const port = await freePort();
-        return startNodeServer('realtime/main.ts', serverEnv(port), port);
+        return startNodeServer('realtime/main.ts', { ...serverEnv(port), ...env }, port);
       },
       async startSeed() {
         const port = await freePort();
         return startNodeServer('bench/seed-design.ts', serverEnv(port), port);
+      },
+      async startTransport() {
+        const port = await freePort();
+        return startNodeServer('bench/transport-server.ts', serverEnv(port), port);
       },
     };
 
@@ -112,6 +116,7 @@ async function main() {
       ['unread', async () => (await import('./scenarios/unread')).unreadScenario(ctx)],
       ['receipts', async () => (await import('./scenarios/receipts')).receiptsScenario(ctx)],
       ['search', async () => (await import('./scenarios/search')).searchScenario(ctx)],
+      ['growth', async () => (await import('./scenarios/growth')).growthScenario(ctx)],
     ];
     for (const [name, run] of scenarios) {
       if (!wanted(name)) continue;

@@ -10,7 +10,10 @@ export interface BenchContext {
   pgDataDir: string;
   /** Connections per server process (ours and the seed's alike), and of the ceiling. */
   poolSize: number;
-  startRealtime(): Promise<ServerProcess>;
+  /** `env`: more of the server's environment (REDIS_URL for a node among several). */
+  startRealtime(env?: Record<string, string>): Promise<ServerProcess>;
   startSeed(): Promise<ServerProcess>;
+  /** bench/transport-server.ts: Socket.IO without a database, for the transport ceiling. */
+  startTransport(): Promise<ServerProcess>;
   log(line: string): void;
 }

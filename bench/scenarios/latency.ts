@@ -5,7 +5,17 @@
 // 3 s after it), and on until a sustained rate also has p99 ≤ 25 ms. Sends use our client's ack, but latency is taken at the recipient.
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
-import { connectSocket, makeChats, mapLimit, sleep, stats, tokenFor, type Stats } from '../common';
+import {
+  connectSocket,
+  makeChats,
+  mapLimit,
+  sleep,
+  stats,
+  tokenFor,
+  type BenchChat,
+  type ServerProcess,
+  type Stats,
+} from '../common';
 import { cpuShareBetween, histogramBetween, readCpu, scrapeMetrics, type Scrape } from '../server-metrics';
 import type { BenchContext } from './context';
 
@@ -20,7 +30,8 @@ export interface LatencyAttempt {
   sustained: boolean;
   latency: Stats;
   ackLatency: Stats;
-  breakdown: SendBreakdown;
+  /** Null where the step ran without one server to read it from (the growth scenario). */
+  breakdown: SendBreakdown | null;
 }
 
 const STAGES = ['admit', 'queue', 'store', 'ack', 'deliver'] as const;
@@ -60,93 +71,13 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
   const chats = await makeChats(ctx.pool, 'la', chatsN);
   const server = await ctx.startRealtime();
   ctx.log(`latency: connecting ${chatsN * 2} clients`);
-  const members = (
-    await mapLimit(chats, 20, async (chat) => {
-      const pair: Array<{ socket: Socket; chatId: string; userId: string }> = [];
-      for (const [userId, sessionId] of [
-        [chat.guestId, chat.guestSessionId],
-        [chat.ownerId, chat.ownerSessionId],
-      ] as const) {
-        const socket = await connectSocket(server.url, await tokenFor(userId, sessionId));
-        const joined = await socket.timeout(15_000).emitWithAck('join_chat', { chatId: chat.chatId });
-        if (!joined.ok) throw new Error(`join_chat: ${joined.error.code}`);
-        pair.push({ socket, chatId: chat.chatId, userId });
-      }
-      return pair;
-    })
-  ).flat();
-
-  const sentAt = new Map<string, number>();
-  let samples: number[] = [];
-  let delivered = 0;
-  for (const m of members) {
-    m.socket.on('new_message', (msg: { clientMessageId: string | null; senderId: string }) => {
-      if (msg.senderId === m.userId || !msg.clientMessageId) return;
-      const t = sentAt.get(msg.clientMessageId);
-      if (t === undefined) return;
-      sentAt.delete(msg.clientMessageId);
-      samples.push(performance.now() - t);
-      delivered++;
-    });
-  }
+  const members = await connectMembers(chats, () => server);
+  const step = rateSteps(ctx, members, server);
 
   const attempts: LatencyAttempt[] = [];
-  let next = 0;
   for (const rate of rates) {
     ctx.log(`latency: ${rate} msg/s for ${durationMs / 1000} s`);
-    samples = [];
-    delivered = 0;
-    sentAt.clear();
-    const acks: number[] = [];
-    let sent = 0;
-    let failed = 0;
-    const metricsBefore = await scrapeMetrics(server.url);
-    const cpuBefore = readCpu([server.pid], ctx.pgDataDir);
-    const start = performance.now();
-    const end = start + durationMs;
-    while (performance.now() < end) {
-      const due = Math.floor(((performance.now() - start) * rate) / 1000);
-      while (sent < due) {
-        const m = members[next++ % members.length]!;
-        const clientMessageId = `l${randomBytes(8).toString('hex')}`;
-        const t = performance.now();
-        sentAt.set(clientMessageId, t);
-        sent++;
-        m.socket
-          .timeout(30_000)
-          .emitWithAck('send_message', { chatId: m.chatId, content: `latency ${sent}`, clientMessageId })
-          .then(
-            (r: { ok: boolean }) => (r.ok ? acks.push(performance.now() - t) : failed++),
-            () => failed++,
-          );
-      }
-      await sleep(5);
-    }
-    const deliveredInWindow = delivered;
-    const cpu = cpuShareBetween(cpuBefore, readCpu([server.pid], ctx.pgDataDir));
-    const loopDelay = await scrapeMetrics(server.url);
-    // Drain: what is still queued must arrive within 3 s to call the rate sustained.
-    const drainUntil = performance.now() + 3_000;
-    while (sentAt.size > 0 && performance.now() < drainUntil) await sleep(20);
-    const backlogCleared = sentAt.size === 0;
-    // Then let the rest finish (bounded) so the next step starts from an idle server.
-    const settleUntil = performance.now() + 30_000;
-    while (sentAt.size > 0 && performance.now() < settleUntil) await sleep(50);
-    const breakdown = breakdownOf(metricsBefore, await scrapeMetrics(server.url), loopDelay, cpu);
-    const seconds = durationMs / 1000;
-    const attempt: LatencyAttempt = {
-      targetRate: rate,
-      sentRate: Math.round(sent / seconds),
-      deliveredRate: Math.round(deliveredInWindow / seconds),
-      durationSec: seconds,
-      sent,
-      delivered,
-      failed,
-      sustained: deliveredInWindow >= 0.95 * rate * seconds && backlogCleared && failed === 0,
-      latency: stats(samples),
-      ackLatency: stats(acks),
-      breakdown,
-    };
+    const attempt = await step(rate, durationMs);
     attempts.push(attempt);
     ctx.log(
       `latency: ${rate} msg/s → delivered ${attempt.deliveredRate}/s, p99 ${attempt.latency.p99Ms} ms, sustained: ${attempt.sustained}`,
@@ -168,6 +99,115 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     maxMs: best.latency.maxMs,
     rateWithP99Within25Ms: withinTarget?.targetRate ?? null,
     attempts,
+  };
+}
+
+export interface Member {
+  socket: Socket;
+  chatId: string;
+  userId: string;
+}
+
+/**
+ * Both members of every chat connected (to `serverOf(role)`: one node, or guests and owners on
+ * different nodes), each with the chat open.
+ */
+export async function connectMembers(
+  chats: BenchChat[],
+  serverOf: (role: 'guest' | 'owner') => ServerProcess,
+): Promise<Member[]> {
+  const pairs = await mapLimit(chats, 20, async (chat) => {
+    const pair: Member[] = [];
+    for (const [role, userId, sessionId] of [
+      ['guest', chat.guestId, chat.guestSessionId],
+      ['owner', chat.ownerId, chat.ownerSessionId],
+    ] as const) {
+      const socket = await connectSocket(serverOf(role).url, await tokenFor(userId, sessionId));
+      const joined = await socket.timeout(15_000).emitWithAck('join_chat', { chatId: chat.chatId });
+      if (!joined.ok) throw new Error(`join_chat: ${joined.error.code}`);
+      pair.push({ socket, chatId: chat.chatId, userId });
+    }
+    return pair;
+  });
+  return pairs.flat();
+}
+
+/**
+ * Listens for every member's new_message and returns one step of the scenario: `rate` sends a
+ * second for `durationMs`, round-robin over the members (continuing where the last step stopped),
+ * then the drain and the verdict. With `server` (the one node all members are on), the step also
+ * has its breakdown from that server's metrics; without, `breakdown` is null.
+ */
+export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerProcess) {
+  const sentAt = new Map<string, number>();
+  let samples: number[] = [];
+  let delivered = 0;
+  for (const m of members) {
+    m.socket.on('new_message', (msg: { clientMessageId: string | null; senderId: string }) => {
+      if (msg.senderId === m.userId || !msg.clientMessageId) return;
+      const t = sentAt.get(msg.clientMessageId);
+      if (t === undefined) return;
+      sentAt.delete(msg.clientMessageId);
+      samples.push(performance.now() - t);
+      delivered++;
+    });
+  }
+
+  let next = 0;
+  return async (rate: number, durationMs: number): Promise<LatencyAttempt> => {
+    samples = [];
+    delivered = 0;
+    sentAt.clear();
+    const acks: number[] = [];
+    let sent = 0;
+    let failed = 0;
+    const metricsBefore = server && (await scrapeMetrics(server.url));
+    const cpuBefore = server && readCpu([server.pid], ctx.pgDataDir);
+    const start = performance.now();
+    const end = start + durationMs;
+    while (performance.now() < end) {
+      const due = Math.floor(((performance.now() - start) * rate) / 1000);
+      while (sent < due) {
+        const m = members[next++ % members.length]!;
+        const clientMessageId = `l${randomBytes(8).toString('hex')}`;
+        const t = performance.now();
+        sentAt.set(clientMessageId, t);
+        sent++;
+        m.socket
+          .timeout(30_000)
+          .emitWithAck('send_message', { chatId: m.chatId, content: `latency ${sent}`, clientMessageId })
+          .then(
+            (r: { ok: boolean }) => (r.ok ? acks.push(performance.now() - t) : failed++),
+            () => failed++,
+          );
+      }
+      await sleep(5);
+    }
+    const deliveredInWindow = delivered;
+    const cpu = server && cpuShareBetween(cpuBefore!, readCpu([server.pid], ctx.pgDataDir));
+    const loopDelay = server && (await scrapeMetrics(server.url));
+    // Drain: what is still queued must arrive within 3 s to call the rate sustained.
+    const drainUntil = performance.now() + 3_000;
+    while (sentAt.size > 0 && performance.now() < drainUntil) await sleep(20);
+    const backlogCleared = sentAt.size === 0;
+    // Then let the rest finish (bounded) so the next step starts from an idle server.
+    const settleUntil = performance.now() + 30_000;
+    while (sentAt.size > 0 && performance.now() < settleUntil) await sleep(50);
+    const breakdown = server ? breakdownOf(metricsBefore!, await scrapeMetrics(server.url), loopDelay!, cpu!) : null;
+    const seconds = durationMs / 1000;
+    return {
+      targetRate: rate,
+      sentRate: Math.round(sent / seconds),
+      deliveredRate: Math.round(deliveredInWindow / seconds),
+      durationSec: seconds,
+      sent,
+      delivered,
+      failed,
+      sustained: deliveredInWindow >= 0.95 * rate * seconds && backlogCleared && failed === 0,
+      latency: stats(samples),
+      ackLatency: stats(acks),
+      breakdown,
+    };
   };
 }
 

@@ -1,10 +1,12 @@
 // Scenario 1: send throughput at equal durability (fsync on, synchronous_commit on, every ack
-// after the commit). Same chats, same client count and the same fixed duration for three rows:
-// ours (the realtime server), the seed's design (bench/seed-design.ts) and the ceiling (raw
-// single-row INSERTs with pg, autocommit, as many connections as the servers' pools). Every
-// acknowledged message is looked up in the database at the end. The two references run without
-// our triggers on messages (unread counters, last_message_at): that bookkeeping is ours, so only
-// our row pays for it.
+// after the commit). Same chats, same client count and the same fixed duration for five rows:
+// ours (the realtime server), the seed's design (bench/seed-design.ts), and three ceilings: the
+// single-row one (raw single-row INSERTs with pg, autocommit, as many connections as the servers'
+// pools), the batch one (the same with 50 rows per INSERT) and the transport one (the same
+// clients against bench/transport-server.ts, which acks and delivers without a database). Every
+// acknowledged message of a row that writes is looked up in the database at the end. The
+// references that write run without our triggers on messages (unread counters,
+// last_message_at): that bookkeeping is ours, so only our row pays for it.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
@@ -14,7 +16,8 @@ import type { BenchContext } from './context';
 export interface SendRow {
   msgsPerSec: number;
   acked: number;
-  verified: number;
+  /** Acked messages found in the database; null for the transport ceiling, which stores nothing. */
+  verified: number | null;
   failed: number;
   durationSec: number;
   clients: number;
@@ -24,10 +27,20 @@ export interface SendRow {
 export interface SendResult {
   ours: SendRow;
   seed: SendRow;
+  /** Single-row INSERTs in autocommit (the key predates the other two ceilings). */
   ceiling: SendRow;
-  ratios: { oursOverSeed: number; oursOverCeiling: number };
-  settings: { clients: number; durationSec: number; warmupSec: number; poolSize: number };
+  batchCeiling: SendRow;
+  transportCeiling: SendRow;
+  ratios: {
+    oursOverSeed: number;
+    oursOverCeiling: number;
+    oursOverBatchCeiling: number;
+    oursOverTransportCeiling: number;
+  };
+  settings: { clients: number; durationSec: number; warmupSec: number; poolSize: number; batchRows: number };
 }
+
+const BATCH_ROWS = 50;
 
 type Sender = (socket: Socket, chat: BenchChat, n: number) => Promise<string>;
 
@@ -60,52 +73,61 @@ const seedSender: Sender = (socket, chat, n) =>
     socket.once('message_error', onError);
   });
 
+interface SocketRun {
+  /** Where the guests (the senders) connect. */
+  server: ServerProcess;
+  /** Where the owners (the recipients) connect, when not on the guests' server (two nodes). */
+  ownerServer?: ServerProcess;
+  sender: Sender;
+  joinAsSeed?: boolean;
+  /** False for a server that stores nothing (the transport ceiling). */
+  verify?: boolean;
+}
+
 async function runSockets(
   ctx: BenchContext,
-  server: ServerProcess,
   chats: BenchChat[],
-  sender: Sender,
-  joinAsSeed: boolean,
+  run: SocketRun,
   warmupMs: number,
   durationMs: number,
 ): Promise<SendRow> {
+  const ownerServer = run.ownerServer ?? run.server;
   const pairs = await mapLimit(chats, 16, async (chat) => {
-    const guest = await connectSocket(server.url, await tokenFor(chat.guestId, chat.guestSessionId));
-    const owner = await connectSocket(server.url, await tokenFor(chat.ownerId, chat.ownerSessionId));
+    const guest = await connectSocket(run.server.url, await tokenFor(chat.guestId, chat.guestSessionId));
+    const owner = await connectSocket(ownerServer.url, await tokenFor(chat.ownerId, chat.ownerSessionId));
     // The recipient has the chat open, so every send is delivered as new_message + notification.
-    if (joinAsSeed) await owner.timeout(10_000).emitWithAck('join_chat', chat.chatId);
+    if (run.joinAsSeed) await owner.timeout(10_000).emitWithAck('join_chat', chat.chatId);
     else await owner.timeout(10_000).emitWithAck('join_chat', { chatId: chat.chatId });
     return { chat, guest, owner };
   });
   let n = 0;
-  const run = await timedSends(
+  const row = await timedSends(
     ctx,
-    pairs.map(
-      ({ chat, guest }) =>
-        () =>
-          sender(guest, chat, n++),
-    ),
+    pairs.map(({ chat, guest }) => async () => [await run.sender(guest, chat, n++)]),
     warmupMs,
     durationMs,
+    run.verify ?? true,
   );
   for (const { guest, owner } of pairs) {
     guest.close();
     owner.close();
   }
-  return run;
+  return row;
 }
 
 /**
  * Calls every worker (one client or connection each) in a loop, each as soon as its previous call
- * returned, for the warm-up and then the measured duration; a call resolves to the id of one
- * stored (acknowledged) message. Counts the calls that finish inside the measured window, and
- * checks every acknowledged id in the database.
+ * returned, for the warm-up and then the measured duration; a call resolves to the ids of the
+ * messages it stored (acknowledged): one for a client, a batch for the batch ceiling. Counts the
+ * messages of the calls that finish inside the measured window, and checks every acknowledged id
+ * in the database when `verify`.
  */
 async function timedSends(
   ctx: BenchContext,
-  workers: Array<() => Promise<string>>,
+  workers: Array<() => Promise<string[]>>,
   warmupMs: number,
   durationMs: number,
+  verify = true,
 ): Promise<SendRow> {
   const ids: string[] = [];
   let failed = 0;
@@ -121,8 +143,9 @@ async function timedSends(
     workers.map(async (step) => {
       while (performance.now() < end) {
         try {
-          ids.push(await step());
-          if (counting && performance.now() <= end) counted++;
+          const stored = await step();
+          ids.push(...stored);
+          if (counting && performance.now() <= end) counted += stored.length;
         } catch (error) {
           if (failed++ === 0) ctx.log(`first failed send: ${(error as Error).message}`);
           await sleep(10);
@@ -136,7 +159,7 @@ async function timedSends(
     acked: ids.length,
     failed,
     durationSec: round(measured),
-    verified: await countStored(ctx.pool, ids),
+    verified: verify ? await countStored(ctx.pool, ids) : null,
     clients: workers.length,
     connections: ctx.poolSize,
   };
@@ -167,30 +190,45 @@ async function withoutMessageTriggers<T>(pool: pg.Pool, chats: BenchChat[], run:
   }
 }
 
-async function runCeiling(
+/**
+ * The database ceilings: `rowsPerInsert` rows per INSERT statement in autocommit (INSERT; COMMIT,
+ * one WAL flush per statement, one round trip), over as many connections as the servers' pools,
+ * each sending its next statement when the previous one returned. 1: the single-row ceiling;
+ * 50: the batch ceiling, what group commit could reach at best. msgs/s counts rows.
+ */
+async function runInsertCeiling(
   ctx: BenchContext,
   chats: BenchChat[],
+  rowsPerInsert: number,
   warmupMs: number,
   durationMs: number,
 ): Promise<SendRow> {
   const pool = new pg.Pool({ connectionString: ctx.dbUrl, max: ctx.poolSize });
   const clients = await Promise.all(Array.from({ length: ctx.poolSize }, () => pool.connect()));
+  const columns = 7;
+  const sql =
+    'INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id) VALUES ' +
+    Array.from(
+      { length: rowsPerInsert },
+      (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`,
+    ).join(', ');
   let k = 0;
-  const insertOne = (client: pg.PoolClient) => async () => {
-    const chat = chats[k++ % chats.length]!;
-    const id = `bx${randomBytes(10).toString('hex')}`;
-    // One statement in autocommit: INSERT; COMMIT (one WAL flush), one round trip.
-    await client.query(
-      `INSERT INTO messages (id, chat_id, sender_id, recipient_id, property_id, content, client_message_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, chat.chatId, chat.guestId, chat.ownerId, chat.propertyId, `bench message ${k}`, `c${id}`],
-    );
-    return id;
+  const insert = (client: pg.PoolClient) => async () => {
+    const ids: string[] = [];
+    const values: string[] = [];
+    for (let r = 0; r < rowsPerInsert; r++) {
+      const chat = chats[k++ % chats.length]!;
+      const id = `bx${randomBytes(10).toString('hex')}`;
+      ids.push(id);
+      values.push(id, chat.chatId, chat.guestId, chat.ownerId, chat.propertyId, `bench message ${k}`, `c${id}`);
+    }
+    await client.query(sql, values);
+    return ids;
   };
   try {
     return await timedSends(
       ctx,
-      clients.map((client) => insertOne(client)),
+      clients.map((client) => insert(client)),
       warmupMs,
       durationMs,
     );
@@ -207,45 +245,78 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
 
   ctx.log(`send: ours (${clients} clients, ${durationMs / 1000} s)`);
   const oursChats = await makeChats(ctx.pool, 'so', clients);
-  let server = await ctx.startRealtime();
-  const ours = await runSockets(ctx, server, oursChats, ackSender, false, warmupMs, durationMs);
-  await server.stop();
+  const oursServer = await ctx.startRealtime();
+  const ours = await measureOurSends(ctx, oursServer, oursChats, warmupMs, durationMs);
+  await oursServer.stop();
 
   ctx.log(`send: seed design (${clients} clients, ${durationMs / 1000} s)`);
   const seedChats = await makeChats(ctx.pool, 'ss', clients);
-  server = await ctx.startSeed();
+  const seedServer = await ctx.startSeed();
   const seed = await withoutMessageTriggers(ctx.pool, seedChats, () =>
-    runSockets(ctx, server, seedChats, seedSender, true, warmupMs, durationMs),
+    runSockets(ctx, seedChats, { server: seedServer, sender: seedSender, joinAsSeed: true }, warmupMs, durationMs),
   );
-  await server.stop();
+  await seedServer.stop();
 
-  ctx.log(`send: ceiling (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
+  ctx.log(`send: ceiling, single-row INSERT (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
   const ceilingChats = await makeChats(ctx.pool, 'sc', clients);
   const ceiling = await withoutMessageTriggers(ctx.pool, ceilingChats, () =>
-    runCeiling(ctx, ceilingChats, warmupMs, durationMs),
+    runInsertCeiling(ctx, ceilingChats, 1, warmupMs, durationMs),
   );
+
+  ctx.log(`send: batch ceiling, ${BATCH_ROWS}-row INSERT (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
+  const batchChats = await makeChats(ctx.pool, 'sb', clients);
+  const batchCeiling = await withoutMessageTriggers(ctx.pool, batchChats, () =>
+    runInsertCeiling(ctx, batchChats, BATCH_ROWS, warmupMs, durationMs),
+  );
+
+  ctx.log(`send: transport ceiling (${clients} clients, ${durationMs / 1000} s)`);
+  const transportChats = await makeChats(ctx.pool, 'st', clients);
+  const transportServer = await ctx.startTransport();
+  const transportRow = await runSockets(
+    ctx,
+    transportChats,
+    { server: transportServer, sender: ackSender, verify: false },
+    warmupMs,
+    durationMs,
+  );
+  await transportServer.stop();
+  const transportCeiling = { ...transportRow, connections: 0 }; // it has no database
 
   return {
     ours,
     seed,
     ceiling,
+    batchCeiling,
+    transportCeiling,
     ratios: {
       oursOverSeed: round(ours.msgsPerSec / seed.msgsPerSec),
       oursOverCeiling: round(ours.msgsPerSec / ceiling.msgsPerSec),
+      oursOverBatchCeiling: round(ours.msgsPerSec / batchCeiling.msgsPerSec),
+      oursOverTransportCeiling: round(ours.msgsPerSec / transportCeiling.msgsPerSec),
     },
-    settings: { clients, durationSec: durationMs / 1000, warmupSec: warmupMs / 1000, poolSize: ctx.poolSize },
+    settings: {
+      clients,
+      durationSec: durationMs / 1000,
+      warmupSec: warmupMs / 1000,
+      poolSize: ctx.poolSize,
+      batchRows: BATCH_ROWS,
+    },
   };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** Acked sends of our realtime server over `chats` (one guest client each), as the `ours` row measures them. */
+/**
+ * Acked sends of our realtime server over `chats` (one guest client each), as the `ours` row
+ * measures them; with `ownerServer`, the owners connect there instead (every message crosses nodes).
+ */
 export function measureOurSends(
   ctx: BenchContext,
   server: ServerProcess,
   chats: BenchChat[],
   warmupMs: number,
   durationMs: number,
+  ownerServer?: ServerProcess,
 ): Promise<SendRow> {
-  return runSockets(ctx, server, chats, ackSender, false, warmupMs, durationMs);
+  return runSockets(ctx, chats, { server, ownerServer, sender: ackSender }, warmupMs, durationMs);
 }
