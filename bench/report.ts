@@ -27,7 +27,10 @@ export function formatReport(r: any): string {
       `**1. Send throughput** (${s.settings.clients} clients, ${s.settings.durationSec} s after ${s.settings.warmupSec} s warm-up; every ack after COMMIT, fsync on)`,
       '',
     );
-    out.push('| row | msgs/s | acked | verified in DB | failed |', '| --- | ---: | ---: | ---: | ---: |');
+    out.push(
+      '| row | msgs/s | acked | verified in DB | failed | CPU cores: server / pg / bench | core-ms per 1,000 msgs: server / pg / bench |',
+      '| --- | ---: | ---: | ---: | ---: | --- | --- |',
+    );
     for (const [name, row] of [
       ['ours (realtime server)', s.ours],
       ['seed design', s.seed],
@@ -36,8 +39,12 @@ export function formatReport(r: any): string {
       ['transport ceiling (Socket.IO, no database)', s.transportCeiling],
     ] as const) {
       if (!row) continue; // a report from before the row existed
+      const cpu = row.cpu
+        ? `${row.cpu.cores.server} / ${row.cpu.cores.postgres} / ${row.cpu.cores.bench} | ` +
+          `${row.cpu.msPerThousand.server} / ${row.cpu.msPerThousand.postgres} / ${row.cpu.msPerThousand.bench}`
+        : '– | –';
       out.push(
-        `| ${name} | ${row.msgsPerSec} | ${row.acked} | ${row.verified ?? 'n/a (stores nothing)'} | ${row.failed} |`,
+        `| ${name} | ${row.msgsPerSec} | ${row.acked} | ${row.verified ?? 'n/a (stores nothing)'} | ${row.failed} | ${cpu} |`,
       );
     }
     const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(0)}%`);

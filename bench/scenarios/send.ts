@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { connectSocket, makeChats, mapLimit, sleep, tokenFor, type BenchChat, type ServerProcess } from '../common';
+import { cpuShareBetween, readCpu, type CpuReading } from '../server-metrics';
 import type { BenchContext } from './context';
 
 export interface SendRow {
@@ -22,7 +23,15 @@ export interface SendRow {
   durationSec: number;
   clients: number;
   connections: number;
+  /**
+   * CPU during the measured window: cores busy (1 = one core all the time) and core-ms per 1,000
+   * messages, for the server process(es), PostgreSQL and this bench process (the clients). On 2
+   * shared cores it says which process a row's throughput is paid by.
+   */
+  cpu: { cores: CpuShare; msPerThousand: CpuShare };
 }
+
+type CpuShare = ReturnType<typeof cpuShareBetween>;
 
 export interface SendResult {
   ours: SendRow;
@@ -107,6 +116,7 @@ async function runSockets(
     warmupMs,
     durationMs,
     run.verify ?? true,
+    [...new Set([run.server.pid, ownerServer.pid])],
   );
   for (const { guest, owner } of pairs) {
     guest.close();
@@ -128,6 +138,7 @@ async function timedSends(
   warmupMs: number,
   durationMs: number,
   verify = true,
+  serverPids: number[] = [],
 ): Promise<SendRow> {
   const ids: string[] = [];
   let failed = 0;
@@ -135,9 +146,11 @@ async function timedSends(
   let counting = false;
   let measureStart = 0;
   const end = performance.now() + warmupMs + durationMs;
+  let cpuBefore: CpuReading | null = null;
   setTimeout(() => {
     counting = true;
     measureStart = performance.now();
+    cpuBefore = readCpu(serverPids, ctx.pgDataDir);
   }, warmupMs);
   await Promise.all(
     workers.map(async (step) => {
@@ -154,6 +167,8 @@ async function timedSends(
     }),
   );
   const measured = (Math.min(performance.now(), end) - measureStart) / 1000;
+  const cores = cpuShareBetween(cpuBefore!, readCpu(serverPids, ctx.pgDataDir));
+  const perThousand = (share: number) => (counted ? Math.round(((share * measured) / counted) * 1e6) / 1000 : NaN);
   return {
     msgsPerSec: round(counted / measured),
     acked: ids.length,
@@ -162,6 +177,14 @@ async function timedSends(
     verified: verify ? await countStored(ctx.pool, ids) : null,
     clients: workers.length,
     connections: ctx.poolSize,
+    cpu: {
+      cores,
+      msPerThousand: {
+        server: perThousand(cores.server),
+        postgres: perThousand(cores.postgres),
+        bench: perThousand(cores.bench),
+      },
+    },
   };
 }
 
