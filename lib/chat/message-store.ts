@@ -6,7 +6,7 @@
 // Raw SQL because Prisma's schema language cannot declare the view without its preview "views"
 // feature (which would also try to own its migration); the drift test knows it as SQL-only.
 import { Prisma, type Db } from '../db';
-import { poolOf, preparedStatementMarker, preparedStatementName } from '../db/client';
+import { preparedStatementMarker, queryThroughPool } from '../db/client';
 import type { Position } from './cursor';
 import { toMessageDto, type MessageDto, type MessageRow, type QuotedSource } from './message-dto';
 
@@ -203,14 +203,9 @@ export async function pageMessages(
   take: number,
 ): Promise<MessageDto[]> {
   const query = messagePageQuery(chatId, position, forward, take);
-  // Through pg on the client's own pool (poolOf says why), prepared under the statement's name.
-  const result = await poolOf(db).query<{ page: Array<AsJson<MessageRow>> }>({
-    name: preparedStatementName(query.text),
-    text: query.text,
-    values: query.values,
-  });
+  const [row] = await queryThroughPool<{ page: Array<AsJson<MessageRow>> }>(db, query);
   const date = (iso: string | null) => (iso === null ? null : new Date(iso));
-  return result.rows[0]!.page.map((m) =>
+  return row!.page.map((m) =>
     toMessageDto({
       ...m,
       createdAt: new Date(m.createdAt),

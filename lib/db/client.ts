@@ -43,8 +43,26 @@ export function createDb(connectionString: string, max: number): Db {
  * The connections under `db`, for the few hot reads whose result Prisma's raw-query path makes
  * costly (message-store.ts pageMessages: through $queryRaw a history page allocated so much
  * that each young-generation GC paused 10-20 ms, against under 1 ms through pg, measured).
- * Same pool, same prepared statements; never for writes, which belong to Prisma's transactions.
+ * Same pool, same prepared statements; a write only when it is one autocommit statement (the send
+ * group's): anything in a transaction belongs to Prisma's.
  */
 export function poolOf(db: Db): pg.Pool {
   return (db as Db & { [POOL]: pg.Pool })[POOL];
+}
+
+/**
+ * Runs `query` (a Prisma.sql statement) through pg on `db`'s own pool (poolOf says why), prepared
+ * under its marker's name when it has one; its rows as pg returns them (text, numbers of int4,
+ * Dates of timestamps, parsed json). Only for a read, or a write that is one autocommit statement.
+ */
+export async function queryThroughPool<T extends pg.QueryResultRow>(
+  db: Db,
+  query: { text: string; values: unknown[] },
+): Promise<T[]> {
+  const result = await poolOf(db).query<T>({
+    name: preparedStatementName(query.text),
+    text: query.text,
+    values: query.values,
+  });
+  return result.rows;
 }
