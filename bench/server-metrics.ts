@@ -106,7 +106,8 @@ function postgresPids(dataDir: string): number[] {
 export interface CpuReading {
   at: number;
   server: number;
-  postgres: number;
+  /** Per PostgreSQL process: a backend that ended in between must not count as negative time. */
+  postgres: Map<number, number>;
   bench: number;
 }
 
@@ -115,19 +116,25 @@ export function readCpu(serverPids: number[], pgDataDir: string): CpuReading {
   return {
     at: performance.now(),
     server: serverPids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
-    // Backends come and go; those that ended in between are missed (the pools here keep theirs).
-    postgres: postgresPids(pgDataDir).reduce((sum, pid) => sum + cpuSecondsOf(pid), 0),
+    postgres: new Map(postgresPids(pgDataDir).map((pid) => [pid, cpuSecondsOf(pid)])),
     bench: (usage.user + usage.system) / 1e6,
   };
 }
 
 /** CPU used between two readings, as a share of one core (1.0 = one core busy all the time). */
-export function cpuShareBetween(before: CpuReading, after: CpuReading): Omit<CpuReading, 'at'> {
+export function cpuShareBetween(
+  before: CpuReading,
+  after: CpuReading,
+): { server: number; postgres: number; bench: number } {
   const wall = (after.at - before.at) / 1000;
   const share = (x: number) => Math.round((x / wall) * 100) / 100;
+  // Backends that started in between count from 0; those that ended in between are missed (the
+  // pools here keep theirs for the whole window).
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
   return {
     server: share(after.server - before.server),
-    postgres: share(after.postgres - before.postgres),
+    postgres: share(postgres),
     bench: share(after.bench - before.bench),
   };
 }
