@@ -125,8 +125,6 @@ const searchKeyOfContent = Prisma.sql`CASE WHEN octet_length(content) = char_len
 const olderThanOrAll = (position: Position | null) =>
   Prisma.sql`(m.created_at, m.id) < (coalesce(${position?.createdAt ?? null}::timestamptz, 'infinity'), coalesce(${position?.id ?? null}::text, ''))`;
 const RECENT_MATCHES_MARKER = preparedStatementMarker('search_recent_matches');
-const olderThan = (position: Position | null) =>
-  position ? Prisma.sql`AND (m.created_at, m.id) < (${position.createdAt}, ${position.id})` : Prisma.empty;
 
 /**
  * The user's newest `take` messages matching `pattern` older than `before`, in two steps, because
@@ -188,7 +186,7 @@ async function findMessages(
     WITH matched AS MATERIALIZED (
       SELECT m.id, m.chat_id, m.sender_id, m.content, m.created_at FROM chat_messages m
       WHERE ${mine(userId)} AND public.search_key(m.content) LIKE ${pattern} ESCAPE '\\'
-        AND m.unsent_at IS NULL ${olderThan(edge)}
+        AND m.unsent_at IS NULL AND ${olderThanOrAll(edge)}
     )
     SELECT id, chat_id AS "chatId", sender_id AS "senderId", content, created_at AS "createdAt" FROM matched
     ORDER BY created_at DESC, id DESC LIMIT ${take - hits.length}`;
