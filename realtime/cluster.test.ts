@@ -3,9 +3,11 @@
 // receipts, presence (including "last seen" written by one node and read by the other) and
 // REST-sent messages each reach every socket exactly once; the per-user rate limit is one budget
 // across both nodes.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../lib/chat';
-import { db } from '../lib/db';
+import { createDb, db } from '../lib/db';
+import { poolOf } from '../lib/db/client';
 import { seeEachOther, startTwoNodes } from '../test/two-nodes';
 import { createChat } from '../test/fixtures';
 import type { RealtimeServer } from './server';
@@ -144,23 +146,20 @@ describe('delivery that survives the node that stored the change', () => {
     let died!: () => void;
     const dying = new Promise<void>((resolve) => (died = resolve));
     let release = () => {};
-    const dyingDb = new Proxy(db, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (property !== '$queryRaw') return value;
-        const queryRaw = value as (...args: unknown[]) => Promise<unknown>;
-        return async (...args: unknown[]) => {
-          const result = await queryRaw(...args);
-          const statement = (args[0] as { sql?: unknown }).sql;
-          if (armed && typeof statement === 'string' && statement.includes('prepared:store_group')) {
-            armed = false;
-            died();
-            return new Promise((_, reject) => (release = () => reject(new Error('the node died'))));
-          }
-          return result;
-        };
-      },
-    });
+    // Node C has a client of its own whose pool is hooked: the send group's statement goes to
+    // the pool whether through Prisma (in a transaction) or straight through pg (autocommit).
+    const dyingDb = createDb(process.env.DATABASE_URL!, 4);
+    const pool = poolOf(dyingDb);
+    const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+    pool.query = (async (config: pg.QueryConfig) => {
+      const result = await query(config);
+      if (armed && config.name?.startsWith('store_group')) {
+        armed = false;
+        died();
+        return new Promise((_, reject) => (release = () => reject(new Error('the node died'))));
+      }
+      return result;
+    }) as typeof pool.query;
     const nodeC = await startServer({ db: dyingDb, redisUrl });
     try {
       await seeEachOther([nodeA, nodeB, nodeC]);
@@ -193,6 +192,7 @@ describe('delivery that survives the node that stored the change', () => {
     } finally {
       release();
       await nodeC.close();
+      await dyingDb.$disconnect();
     }
   });
 

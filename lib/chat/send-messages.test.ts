@@ -129,6 +129,30 @@ describe('sendMessages (one transaction for a group)', () => {
     expect(await db.message.count({ where: { chatId: chat.id } })).toBe(1);
   });
 
+  it("through the process's db, a send with attachments is one transaction: its claimed file stays locked until it commits", async () => {
+    // The process's `db` is a lazy proxy; sendMessages must see it as a client and open a
+    // transaction (before the proxy answered `in`, each step ran in autocommit).
+    expect('$transaction' in db).toBe(true);
+    const { guest, chat } = await createChat(db);
+    const f = await createUpload(db, guest.id);
+    const locker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM chats WHERE id = $1 FOR UPDATE', [chat.id]);
+    const send = sendMessage(db, guest.id, { chatId: chat.id, content: 'with file', attachments: [f.id] });
+    await waitForLockWaiters(1); // it claimed the file, then waits for the chat row
+    const probe = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await probe.connect();
+    const claim = await probe.query('SELECT id FROM files WHERE id = $1 FOR UPDATE NOWAIT', [f.id]).then(
+      () => 'free',
+      (error: { code?: string }) => error.code,
+    );
+    await locker.query('COMMIT');
+    await Promise.all([locker.end(), probe.end()]);
+    expect(claim).toBe('55P03'); // lock_not_available: the send in flight holds it
+    expect((await send).message.files.map((file) => file.id)).toEqual([f.id]);
+  });
+
   it('concurrent groups over the same chats in opposite orders neither deadlock nor lose a message', async () => {
     const a = await createChat(db);
     const b = await createChat(db);

@@ -33,4 +33,10 @@ export const db: Db = new Proxy({} as Db, {
     if (!bound) boundMethods.set(property, (bound = value.bind(client)));
     return bound;
   },
+  // `'$transaction' in db` must answer as the client would: sendMessages tells a client (it opens
+  // its own transaction) from a transaction it was given by it. Without this trap the empty target
+  // answered, and sends with attachments ran their steps in autocommit.
+  has(_target, property) {
+    return Reflect.has(database(), property);
+  },
 });
