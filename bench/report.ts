@@ -1,5 +1,6 @@
 // The printed table (also what goes into BENCHMARKS.md): markdown, one section per scenario run.
 /* eslint-disable @typescript-eslint/no-explicit-any -- the report is plain JSON */
+import type { PostgresWaits } from './postgres-waits';
 type Lat = { n: number; minMs: number; p50Ms: number; p99Ms: number; maxMs: number };
 const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
 const lat = (s: Lat | undefined) =>
@@ -77,19 +78,24 @@ export function formatReport(r: any): string {
         '',
         'Where the time goes (server stages per send, p50 / p99 ms, estimated from the histogram buckets; ' +
           'the recipient column is the table above; event-loop delay of the realtime process; ' +
-          'CPU over the window in cores: realtime server / PostgreSQL / bench clients):',
+          'CPU over the window in cores: realtime server / PostgreSQL / bench clients; ' +
+          'inside PostgreSQL, the send statements active at a poll of pg_stat_activity (mean) and the share of them ' +
+          'on a CPU / in a WAL fsync / waiting for the WAL write lock / for a row lock / other):',
         '',
-        '| target msg/s | admit | queue | store (statement + commit) | ack | deliver | send → recipient | group size mean / p99 | event-loop delay p50 / p99 / max | CPU server / pg / bench |',
-        '| ---: | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| target msg/s | admit | queue | store (statement + commit) | ack | deliver | send → recipient | group size mean / p99 | event-loop delay p50 / p99 / max | CPU server / pg / bench | store in PostgreSQL: active, CPU / WAL sync / WAL write / row lock / other |',
+        '| ---: | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       );
       const pair = (q: { p50Ms: number; p99Ms: number }) => `${ms(q.p50Ms)} / ${ms(q.p99Ms)}`;
+      const percent = (share: number) => `${Math.round(share * 100)}%`;
+      const waitShares = ({ activeMean, shares: w }: PostgresWaits) =>
+        `${activeMean}, ${[w.cpu, w.walSync, w.walWrite, w.rowLock, w.other].map(percent).join(' / ')}`;
       for (const a of l.attempts) {
         const b = a.breakdown;
         out.push(
           `| ${a.targetRate} | ${pair(b.stages.admit)} | ${pair(b.stages.queue)} | ${pair(b.stages.store)} | ${pair(b.stages.ack)} | ` +
             `${pair(b.stages.deliver)} | ${pair(a.latency)} | ${b.groupSize.mean} / ${b.groupSize.p99} | ` +
             `${ms(b.eventLoopDelay.p50Ms)} / ${ms(b.eventLoopDelay.p99Ms)} / ${ms(b.eventLoopDelay.maxMs)} | ` +
-            `${b.cpu.server} / ${b.cpu.postgres} / ${b.cpu.bench} |`,
+            `${b.cpu.server} / ${b.cpu.postgres} / ${b.cpu.bench} | ${waitShares(b.postgresWaits)} |`,
         );
       }
     }

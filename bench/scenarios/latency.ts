@@ -16,6 +16,7 @@ import {
   type ServerProcess,
   type Stats,
 } from '../common';
+import { sampleSendWaits, type PostgresWaits } from '../postgres-waits';
 import { cpuShareBetween, histogramBetween, readCpu, scrapeMetrics, type Scrape } from '../server-metrics';
 import type { BenchContext } from './context';
 
@@ -47,6 +48,8 @@ export interface SendBreakdown {
   eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
   /** CPU over the window as a share of one core: the realtime server, PostgreSQL, this bench process. */
   cpu: { server: number; postgres: number; bench: number };
+  /** What the send statements did inside PostgreSQL over the window (sampled, postgres-waits.ts). */
+  postgresWaits: PostgresWaits;
 }
 
 export interface LatencyResult {
@@ -110,7 +113,7 @@ export interface Member {
 
 /**
  * Both members of every chat connected (to `serverOf(role)`: one node, or guests and owners on
- * different nodes), each with the chat open.
+ * different nodes), each with the chat open; guests first, then owners, in the same chat order.
  */
 export async function connectMembers(
   chats: BenchChat[],
@@ -129,7 +132,10 @@ export async function connectMembers(
     }
     return pair;
   });
-  return pairs.flat();
+  // Every guest, then every owner: round-robin sends then reach a chat twice per pass over the
+  // members, not twice in a row (a guest and its host answering each other within a millisecond,
+  // which real conversations never do, made one send wait for the other's lock on the chat row).
+  return [...pairs.map(([guest]) => guest!), ...pairs.map(([, owner]) => owner!)];
 }
 
 /**
@@ -163,6 +169,7 @@ export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerP
     let failed = 0;
     const metricsBefore = server && (await scrapeMetrics(server.url));
     const cpuBefore = server && readCpu([server.pid], ctx.pgDataDir);
+    const waits = server && (await sampleSendWaits(ctx.pool));
     const start = performance.now();
     const end = start + durationMs;
     while (performance.now() < end) {
@@ -185,6 +192,7 @@ export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerP
     }
     const deliveredInWindow = delivered;
     const cpu = server && cpuShareBetween(cpuBefore!, readCpu([server.pid], ctx.pgDataDir));
+    const postgresWaits = server && (await waits!.stop());
     const loopDelay = server && (await scrapeMetrics(server.url));
     // Drain: what is still queued must arrive within 3 s to call the rate sustained.
     const drainUntil = performance.now() + 3_000;
@@ -193,7 +201,9 @@ export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerP
     // Then let the rest finish (bounded) so the next step starts from an idle server.
     const settleUntil = performance.now() + 30_000;
     while (sentAt.size > 0 && performance.now() < settleUntil) await sleep(50);
-    const breakdown = server ? breakdownOf(metricsBefore!, await scrapeMetrics(server.url), loopDelay!, cpu!) : null;
+    const breakdown = server
+      ? breakdownOf(metricsBefore!, await scrapeMetrics(server.url), loopDelay!, cpu!, postgresWaits!)
+      : null;
     const seconds = durationMs / 1000;
     return {
       targetRate: rate,
@@ -215,7 +225,13 @@ export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerP
 const LAG_RESOLUTION_S = 0.01;
 const msOf = (seconds: number) => Math.round(seconds * 1e5) / 100;
 
-function breakdownOf(before: Scrape, after: Scrape, atWindowEnd: Scrape, cpu: SendBreakdown['cpu']): SendBreakdown {
+function breakdownOf(
+  before: Scrape,
+  after: Scrape,
+  atWindowEnd: Scrape,
+  cpu: SendBreakdown['cpu'],
+  postgresWaits: PostgresWaits,
+): SendBreakdown {
   const stage = (name: string): Quantiles => {
     const h = histogramBetween(before, after, 'stayeasy_realtime_send_stage_seconds', `stage="${name}"`);
     return { p50Ms: msOf(h.p50), p99Ms: msOf(h.p99), meanMs: msOf(h.mean) };
@@ -236,5 +252,6 @@ function breakdownOf(before: Scrape, after: Scrape, atWindowEnd: Scrape, cpu: Se
     },
     eventLoopDelay: { p50Ms: lag('p50'), p99Ms: lag('p99'), maxMs: lag('max') },
     cpu,
+    postgresWaits,
   };
 }
