@@ -1,7 +1,8 @@
 // Emails for unread messages on the real database and a real SMTP server in the test process:
 // one email per burst after the delay, with its content, headers and links; cancelled by reading,
 // unsending, an open visible inbox or the setting; five messages make one email; the interval
-// between two emails; hidden text; escaping; SMTP down then up (sent once, later); unsubscribe.
+// between two emails; hidden text; escaping; SMTP down then up (sent once, later); no send held
+// back by an email going out; a claim left by a dead node; unsubscribe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storage } from '../attachments/storage';
 import { editMessage, markMessagesRead, sendMessage, unsendMessage } from '../chat';
@@ -172,6 +173,54 @@ describe('unread-message emails', () => {
       lastError: null,
       pendingSince: null,
     });
+  });
+
+  it('holds no send back while its email goes out; a message stored meanwhile starts the next burst', async () => {
+    const { chat, send, inbox } = await setup();
+    await send('before the email');
+    let smtpStarted!: () => void;
+    let smtpDone!: () => void;
+    const inSmtp = new Promise<void>((resolve) => (smtpStarted = resolve));
+    const gate = new Promise<void>((resolve) => (smtpDone = resolve));
+    const sweep = due({
+      sendEmail: async (email) => {
+        smtpStarted();
+        await gate;
+        await mailer(email);
+      },
+    });
+    await inSmtp;
+    // A lock held over the SMTP exchange made this send wait for it (here: for ever).
+    const during = await send('while the email goes out');
+    // Exactly once meanwhile: another sweep finds the burst claimed.
+    expect(await due()).toMatchObject({ claimed: 0 });
+    smtpDone();
+    expect(await sweep).toMatchObject({ claimed: 1, sent: 1 });
+    expect(inbox()).toHaveLength(1);
+    expect(inbox()[0]!.text).not.toContain('while the email goes out');
+    const state = await db.unreadEmailState.findFirstOrThrow({ where: { chatId: chat.id } });
+    expect(state.pendingSince?.toISOString()).toBe(during.message.createdAt);
+
+    // The next burst, after the interval, has that message alone.
+    await db.$executeRaw`UPDATE unread_email_state SET last_sent_at = last_sent_at - interval '16 minutes' WHERE chat_id = ${chat.id}`;
+    expect(await due()).toMatchObject({ sent: 1 });
+    expect(inbox()).toHaveLength(2);
+    expect(inbox()[1]!.text).toContain('> while the email goes out');
+    expect(inbox()[1]!.text).not.toContain('before the email');
+  });
+
+  it('mails a burst whose node died with it claimed once the claim runs out, not before', async () => {
+    const { chat, send, inbox } = await setup();
+    await send('the node dies mid-email');
+    let smtpStarted!: () => void;
+    const inSmtp = new Promise<void>((resolve) => (smtpStarted = resolve));
+    // The dying node's sweep never comes back.
+    void due({ sendEmail: () => (smtpStarted(), new Promise<void>(() => {})) });
+    await inSmtp;
+    expect(await due()).toMatchObject({ claimed: 0 });
+    await db.$executeRaw`UPDATE unread_email_state SET next_attempt_at = now() - interval '1 second' WHERE chat_id = ${chat.id}`;
+    expect(await due()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(inbox()).toHaveLength(1);
   });
 
   it('unsubscribes with the signed link, without signing in; a forged link changes nothing', async () => {

@@ -2,8 +2,10 @@
 // recipient and chat (unread_email_state.pending_since, migration …_unread_emails); messages that
 // arrive while one is pending join it. A burst is due UNREAD_EMAIL_DELAY after its first message,
 // and no sooner than UNREAD_EMAIL_MIN_INTERVAL after the last email for that chat. Every realtime
-// node sweeps (realtime/unread-email-sender.ts): due rows are claimed FOR UPDATE SKIP LOCKED and
-// held until each is settled, so two nodes never mail one burst. At its time a burst is
+// node sweeps (realtime/unread-email-sender.ts): due rows are claimed one at a time for
+// UNREAD_EMAIL_CLAIM_MS (next_attempt_at, taken FOR UPDATE SKIP LOCKED), so two nodes never mail
+// one burst and no lock is held over the SMTP exchange; messages stored while a burst is being
+// decided are not in it and start the next one. At its time a burst is
 //   - cancelled when nothing of it is unread any more (read or unsent), the recipient turned the
 //     emails off, or they have the inbox open and visible right now;
 //   - else mailed once (the unread messages as they are now, edits marked; only "a new message"
@@ -11,8 +13,9 @@
 //     unsubscribe link (List-Unsubscribe headers);
 //   - on an SMTP failure retried with backoff, and after MAX_EMAIL_ATTEMPTS given up, logged and
 //     counted (never dropped silently).
-// A node that dies after the SMTP server took a message and before its commit leaves the row to
-// be mailed again: email cannot be exactly once across that gap; everywhere else it is.
+// A node that dies after the SMTP server took a message and before it settled the burst leaves it
+// to be mailed again once the claim runs out: email cannot be exactly once across that gap;
+// everywhere else it is.
 import type { EmailNotifications } from '../db/generated/enums';
 import { Prisma, type Db } from '../db';
 import { AppError } from '../errors';
@@ -63,7 +66,13 @@ export interface UnreadEmailSweep {
 }
 
 type Claimed = { user_id: string; chat_id: string; pending_since: Date; attempts: number };
-type Tx = Prisma.TransactionClient;
+
+/**
+ * How long a claimed burst stays away from other sweeps: longer than one email's SMTP exchange
+ * (mailer.ts bounds it at 10 + 10 + 20 s). A node that dies with a claim leaves the burst to
+ * be taken again after it.
+ */
+export const UNREAD_EMAIL_CLAIM_MS = 2 * 60_000;
 
 export async function sendDueUnreadEmails(db: Db, options: UnreadEmailOptions): Promise<UnreadEmailSweep> {
   const sweep: UnreadEmailSweep = { claimed: 0, sent: 0, cancelled: 0, retried: 0, failed: [] };
@@ -72,67 +81,100 @@ export async function sendDueUnreadEmails(db: Db, options: UnreadEmailOptions): 
     AND pending_since <= now() - ${options.delayMs} * interval '1 millisecond'
     AND (last_sent_at IS NULL OR last_sent_at <= now() - ${options.minIntervalMs} * interval '1 millisecond')
     AND (next_attempt_at IS NULL OR next_attempt_at <= now())`;
-  // Every node asks every few seconds: without a transaction when nothing is due.
+  // Every node asks every few seconds: one cheap read when nothing is due.
   const [due] = await db.$queryRaw<[{ any: boolean }]>`
     SELECT EXISTS (SELECT 1 FROM unread_email_state WHERE ${dueWhere}) AS any`;
   if (!due.any) return sweep;
 
-  await db.$transaction(
-    async (tx) => {
-      const rows = await tx.$queryRaw<Claimed[]>`
-        SELECT user_id, chat_id, pending_since, attempts FROM unread_email_state WHERE ${dueWhere}
-        ORDER BY pending_since LIMIT ${options.limit} FOR UPDATE SKIP LOCKED`;
-      sweep.claimed = rows.length;
-      for (const row of rows) {
-        const outcome = await settle(tx, row, options);
-        if (outcome === 'stop') break; // The SMTP server is failing: the rest waits for the next sweep.
-        if (outcome === 'failed') continue;
-        sweep[outcome]++;
-      }
-      async function settle(tx: Tx, row: Claimed, o: UnreadEmailOptions) {
-        const email = await composeEmail(tx, row, o);
-        if (!email || (await o.hasVisibleInbox(row.user_id))) {
-          await tx.$executeRaw`
-            UPDATE unread_email_state SET pending_since = NULL, attempts = 0, next_attempt_at = NULL
-            WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`;
-          return 'cancelled' as const;
-        }
-        try {
-          await o.sendEmail(email);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          const failures = row.attempts + 1;
-          if (failures >= MAX_EMAIL_ATTEMPTS) {
-            sweep.failed.push({ userId: row.user_id, chatId: row.chat_id, error: message });
-            await tx.$executeRaw`
-              UPDATE unread_email_state SET pending_since = NULL, attempts = 0, next_attempt_at = NULL,
-                     last_error = ${message}
-              WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`;
-            return 'failed' as const;
-          }
-          await tx.$executeRaw`
-            UPDATE unread_email_state SET attempts = ${failures}, last_error = ${message},
-                   next_attempt_at = now() + ${emailRetryDelayMs(failures, o.retryBaseMs)} * interval '1 millisecond'
-            WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`;
-          sweep.retried++;
-          return 'stop' as const;
-        }
-        await tx.$executeRaw`
-          UPDATE unread_email_state SET pending_since = NULL, last_sent_at = now(), attempts = 0,
-                 next_attempt_at = NULL, last_error = NULL
-          WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`;
-        return 'sent' as const;
-      }
-    },
-    // Held while the emails go out (each SMTP exchange is bounded by the mailer's timeouts).
-    { timeout: 120_000, maxWait: 10_000 },
-  );
+  // One burst at a time, claimed by a lease (next_attempt_at) in a statement of its own: no row
+  // lock is held while an email goes out. A lock held over the SMTP exchange made every send to
+  // that recipient in that chat wait for it (the insert trigger's upsert of the row), holding
+  // the chat's row and a slot of the node's send queue meanwhile.
+  while (sweep.claimed < options.limit) {
+    const [row] = await db.$queryRaw<Claimed[]>`
+      UPDATE unread_email_state s SET next_attempt_at = now() + ${UNREAD_EMAIL_CLAIM_MS} * interval '1 millisecond'
+      FROM (SELECT user_id, chat_id FROM unread_email_state WHERE ${dueWhere}
+            ORDER BY pending_since LIMIT 1 FOR UPDATE SKIP LOCKED) d
+      WHERE s.user_id = d.user_id AND s.chat_id = d.chat_id
+      RETURNING s.user_id, s.chat_id, s.pending_since, s.attempts`;
+    if (!row) break;
+    sweep.claimed++;
+    const outcome = await mailOrCancel(db, row, options);
+    if (outcome === 'stop') break; // The SMTP server is failing: the rest waits for the next sweep.
+    if (outcome !== 'failed') sweep[outcome]++;
+  }
   return sweep;
+
+  async function mailOrCancel(db: Db, row: Claimed, o: UnreadEmailOptions) {
+    const { email, covered } = await composeEmail(db, row, o);
+    if (!email || (await o.hasVisibleInbox(row.user_id))) {
+      await settle(db, row, covered, Prisma.sql`attempts = 0, next_attempt_at = NULL`);
+      return 'cancelled' as const;
+    }
+    try {
+      await o.sendEmail(email);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failures = row.attempts + 1;
+      if (failures >= MAX_EMAIL_ATTEMPTS) {
+        sweep.failed.push({ userId: row.user_id, chatId: row.chat_id, error: message });
+        await settle(db, row, covered, Prisma.sql`attempts = 0, next_attempt_at = NULL, last_error = ${message}`);
+        return 'failed' as const;
+      }
+      await db.$executeRaw`
+        UPDATE unread_email_state SET attempts = ${failures}, last_error = ${message},
+               next_attempt_at = now() + ${emailRetryDelayMs(failures, o.retryBaseMs)} * interval '1 millisecond'
+        WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`;
+      sweep.retried++;
+      return 'stop' as const;
+    }
+    await settle(
+      db,
+      row,
+      covered,
+      Prisma.sql`last_sent_at = now(), attempts = 0, next_attempt_at = NULL, last_error = NULL`,
+    );
+    return 'sent' as const;
+  }
 }
 
-/** The email for a claimed burst, or null when there is nothing to send (read, unsent, emails off). */
-async function composeEmail(tx: Tx, row: Claimed, options: UnreadEmailOptions) {
-  const [context] = await tx.$queryRaw<
+/**
+ * Ends a claimed burst (mailed, cancelled or given up), with `changes`. The messages the decision
+ * did not cover (stored while it was made) start the next burst at once. The row is locked
+ * first: a send whose trigger found the burst pending holds that lock until it commits, so the
+ * second statement, with a snapshot of its own, sees that send's message.
+ */
+async function settle(db: Db, row: Claimed, covered: string[], changes: Prisma.Sql) {
+  await db.$transaction([
+    db.$queryRaw`SELECT 1 FROM unread_email_state WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id} FOR UPDATE`,
+    db.$executeRaw`
+      UPDATE unread_email_state SET ${changes}, pending_since = (
+        SELECT min(m.created_at) FROM messages m
+        WHERE m.recipient_id = ${row.user_id} AND m.chat_id = ${row.chat_id} AND m.read_at IS NULL
+          AND m.unsent_at IS NULL AND m.created_at >= ${row.pending_since} AND m.id <> ALL(${covered}::text[]))
+      WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`,
+  ]);
+}
+
+/**
+ * The email for a claimed burst, or null when there is nothing to send (read, unsent, emails off),
+ * and the messages that decision covers (the burst's unread ones as they are now).
+ */
+async function composeEmail(
+  db: Db,
+  row: Claimed,
+  options: UnreadEmailOptions,
+): Promise<{ email: OutgoingEmail | null; covered: string[] }> {
+  // The burst's messages still unread, as they are now (an edit shows its new text).
+  const messages = await db.$queryRaw<Array<{ id: string; content: string; edited: boolean; file_count: number }>>`
+    SELECT m.id, m.content, m.edited_at IS NOT NULL AS edited,
+           (SELECT count(*)::int FROM files f WHERE f.message_id = m.id) AS file_count
+    FROM messages m
+    WHERE m.recipient_id = ${row.user_id} AND m.chat_id = ${row.chat_id} AND m.read_at IS NULL
+      AND m.unsent_at IS NULL AND m.created_at >= ${row.pending_since}
+    ORDER BY m.created_at, m.id`;
+  const covered = messages.map((m) => m.id);
+  const [context] = await db.$queryRaw<
     Array<{
       email: string;
       recipient_name: string;
@@ -147,16 +189,7 @@ async function composeEmail(tx: Tx, row: Claimed, options: UnreadEmailOptions) {
     JOIN users o ON o.id = CASE WHEN c.guest_id = u.id THEN c.owner_id ELSE c.guest_id END
     JOIN properties p ON p.id = c.property_id
     WHERE u.id = ${row.user_id}`;
-  if (!context || context.setting === 'off') return null;
-  // The burst's messages still unread, as they are now (an edit shows its new text).
-  const messages = await tx.$queryRaw<Array<{ content: string; edited: boolean; file_count: number }>>`
-    SELECT m.content, m.edited_at IS NOT NULL AS edited,
-           (SELECT count(*)::int FROM files f WHERE f.message_id = m.id) AS file_count
-    FROM messages m
-    WHERE m.recipient_id = ${row.user_id} AND m.chat_id = ${row.chat_id} AND m.read_at IS NULL
-      AND m.unsent_at IS NULL AND m.created_at >= ${row.pending_since}
-    ORDER BY m.created_at, m.id`;
-  if (!messages.length) return null;
+  if (!context || context.setting === 'off' || !messages.length) return { email: null, covered };
 
   const threadUrl = new URL(`/inbox/${row.chat_id}`, options.appUrl).href;
   const unsubscribeUrl = new URL(
@@ -176,12 +209,13 @@ async function composeEmail(tx: Tx, row: Claimed, options: UnreadEmailOptions) {
     threadUrl,
     unsubscribeUrl,
   });
-  return {
+  const email: OutgoingEmail = {
     to: context.email,
     ...content,
     // RFC 8058 one-click unsubscribe: mail clients POST to the link without a visit.
     headers: { 'List-Unsubscribe': `<${oneClickUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-  } satisfies OutgoingEmail;
+  };
+  return { email, covered };
 }
 
 /** The user's email setting. */
