@@ -128,7 +128,7 @@ export async function createRealtimeServer(options: RealtimeServerOptions): Prom
     presence,
     inFlight,
     writes,
-    // Two groups at once: one commits while the next is being built.
+    // One group at a time (send-queue.ts says why): the next forms while it commits.
     sends: createSendQueue(async (requests) => sendMessages(db, requests, { announce }), {
       observe({ waitedMs, storeMs }) {
         metrics.sendGroupSize.observe(waitedMs.length);

@@ -21,7 +21,10 @@ export function createSendQueue(
   options: { maxGroup?: number; concurrency?: number; observe?: (group: GroupTiming) => void } = {},
 ): SendQueue {
   const maxGroup = options.maxGroup ?? 100;
-  const concurrency = options.concurrency ?? 2;
+  // One group at a time by default: the sends arriving while it commits form the next one. Two
+  // at once contended for the WAL inside PostgreSQL (15% of their time waiting for the WAL write
+  // lock) and cost it 60% more CPU per message (bench, four alternating quick runs).
+  const concurrency = options.concurrency ?? 1;
   const queue: Array<{
     request: SendRequest;
     queuedAt: number;
