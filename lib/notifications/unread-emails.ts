@@ -99,20 +99,20 @@ export async function sendDueUnreadEmails(db: Db, options: UnreadEmailOptions): 
       RETURNING s.user_id, s.chat_id, s.pending_since, s.attempts`;
     if (!row) break;
     sweep.claimed++;
-    const outcome = await mailOrCancel(db, row, options);
+    const outcome = await mailOrCancel(row);
     if (outcome === 'stop') break; // The SMTP server is failing: the rest waits for the next sweep.
     if (outcome !== 'failed') sweep[outcome]++;
   }
   return sweep;
 
-  async function mailOrCancel(db: Db, row: Claimed, o: UnreadEmailOptions) {
-    const { email, covered } = await composeEmail(db, row, o);
-    if (!email || (await o.hasVisibleInbox(row.user_id))) {
+  async function mailOrCancel(row: Claimed) {
+    const { email, covered } = await composeEmail(db, row, options);
+    if (!email || (await options.hasVisibleInbox(row.user_id))) {
       await settle(db, row, covered, Prisma.sql`attempts = 0, next_attempt_at = NULL`);
       return 'cancelled' as const;
     }
     try {
-      await o.sendEmail(email);
+      await options.sendEmail(email);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const failures = row.attempts + 1;
@@ -123,7 +123,7 @@ export async function sendDueUnreadEmails(db: Db, options: UnreadEmailOptions): 
       }
       await db.$executeRaw`
         UPDATE unread_email_state SET attempts = ${failures}, last_error = ${message},
-               next_attempt_at = now() + ${emailRetryDelayMs(failures, o.retryBaseMs)} * interval '1 millisecond'
+               next_attempt_at = now() + ${emailRetryDelayMs(failures, options.retryBaseMs)} * interval '1 millisecond'
         WHERE user_id = ${row.user_id} AND chat_id = ${row.chat_id}`;
       sweep.retried++;
       return 'stop' as const;
