@@ -16,7 +16,7 @@ async function counterDrift() {
     CROSS JOIN LATERAL (
       SELECT count(*) FILTER (WHERE m.recipient_id = c.guest_id)::int AS to_guest,
              count(*) FILTER (WHERE m.recipient_id = c.owner_id)::int AS to_owner
-      FROM messages m WHERE m.chat_id = c.id AND m.read_at IS NULL
+      FROM messages m WHERE m.chat_id = c.id AND m.read_at IS NULL AND m.unsent_at IS NULL
     ) t
     WHERE c.guest_unread_count <> t.to_guest OR c.owner_unread_count <> t.to_owner`;
 }
@@ -126,6 +126,36 @@ describe('the unread counters', () => {
     await db.message.deleteMany({ where: { chatId: b.chat.id } });
     expect(await inChat(b.owner.id, b.chat.id)).toBe(0);
     expect(await counterDrift()).toEqual([]);
+  });
+
+  it('move by the unread rows of a bulk INSERT across chats and members, and last_message_at only forward', async () => {
+    const a = await createChat(db);
+    const b = await createChat(db);
+    const later = new Date(Date.now() + 60_000);
+    await db.chat.update({ where: { id: b.chat.id }, data: { lastMessageAt: later } });
+    // One statement: both directions in a, a read and an unsent row (neither counts), and a row in
+    // b older than b's last message.
+    await db.$executeRaw`
+      INSERT INTO messages (id, chat_id, sender_id, recipient_id, content, created_at, read_at, unsent_at) VALUES
+        (${`${a.chat.id}-1`}, ${a.chat.id}, ${a.guest.id}, ${a.owner.id}, 'to the owner', now(), NULL, NULL),
+        (${`${a.chat.id}-2`}, ${a.chat.id}, ${a.owner.id}, ${a.guest.id}, 'to the guest', now() + interval '1 second', NULL, NULL),
+        (${`${a.chat.id}-3`}, ${a.chat.id}, ${a.guest.id}, ${a.owner.id}, 'already read', now(), now(), NULL),
+        (${`${a.chat.id}-4`}, ${a.chat.id}, ${a.guest.id}, ${a.owner.id}, '', now(), NULL, now()),
+        (${`${b.chat.id}-1`}, ${b.chat.id}, ${b.guest.id}, ${b.owner.id}, 'older than the chat', now(), NULL, NULL)`;
+    const newestInA = await db.message.findFirstOrThrow({
+      where: { chatId: a.chat.id },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(await db.chat.findUniqueOrThrow({ where: { id: a.chat.id } })).toMatchObject({
+      guestUnreadCount: 1,
+      ownerUnreadCount: 1,
+      lastMessageAt: newestInA.createdAt,
+    });
+    expect(await db.chat.findUniqueOrThrow({ where: { id: b.chat.id } })).toMatchObject({
+      guestUnreadCount: 0,
+      ownerUnreadCount: 1,
+      lastMessageAt: later,
+    });
   });
 
   it('count the other member on their own: an UPDATE that reads one member and unreads the other moves both', async () => {
