@@ -81,15 +81,11 @@ export async function sendDueUnreadEmails(db: Db, options: UnreadEmailOptions): 
     AND pending_since <= now() - ${options.delayMs} * interval '1 millisecond'
     AND (last_sent_at IS NULL OR last_sent_at <= now() - ${options.minIntervalMs} * interval '1 millisecond')
     AND (next_attempt_at IS NULL OR next_attempt_at <= now())`;
-  // Every node asks every few seconds: one cheap read when nothing is due.
-  const [due] = await db.$queryRaw<[{ any: boolean }]>`
-    SELECT EXISTS (SELECT 1 FROM unread_email_state WHERE ${dueWhere}) AS any`;
-  if (!due.any) return sweep;
-
   // One burst at a time, claimed by a lease (next_attempt_at) in a statement of its own: no row
   // lock is held while an email goes out. A lock held over the SMTP exchange made every send to
-  // that recipient in that chat wait for it (the insert trigger's upsert of the row), holding
-  // the chat's row and a slot of the node's send queue meanwhile.
+  // that recipient in that chat wait for it (the insert trigger's upsert of the row), holding the
+  // chat's row and a slot of the node's send queue meanwhile. Every node asks every few seconds:
+  // when nothing is due the claim locks nothing and takes no transaction id, so it is a read.
   while (sweep.claimed < options.limit) {
     const [row] = await db.$queryRaw<Claimed[]>`
       UPDATE unread_email_state s SET next_attempt_at = now() + ${UNREAD_EMAIL_CLAIM_MS} * interval '1 millisecond'
