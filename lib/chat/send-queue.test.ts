@@ -37,6 +37,22 @@ describe('createSendQueue', () => {
     expect((await Promise.all(rest)).map((s) => s.message.content)).toEqual(['b', 'c', 'd']);
   });
 
+  it("starts the next group before it answers the finished group's sends", async () => {
+    const { groups, store } = manualStore();
+    const queue = createSendQueue(store, { concurrency: 1 });
+    let groupsWhenAnswered = 0;
+    const first = queue.send(request('a')).then(() => (groupsWhenAnswered = groups.length));
+    const second = queue.send(request('b'));
+    await tick();
+    groups[0]!.finish();
+    await first;
+    // 'b' was already on its way to the database when 'a' was answered.
+    expect(groupsWhenAnswered).toBe(2);
+    expect(groups[1]!.contents).toEqual(['b']);
+    groups[1]!.finish();
+    expect((await second).message.content).toBe('b');
+  });
+
   it('answers each send with its own outcome', async () => {
     const { groups, store } = manualStore();
     const queue = createSendQueue(store, { concurrency: 1 });

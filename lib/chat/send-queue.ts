@@ -1,6 +1,7 @@
 // Group commit for a busy server: sends that arrive while a group is being stored wait, and go
 // together in the next group (one transaction, one disk flush; see send-messages.ts). No timer
-// holds a send back: when nothing is in flight a send is stored at once, alone.
+// holds a send back: when nothing is in flight a send is stored at once, alone. A finished group
+// hands over to the next before its own sends are answered.
 import type { StoreOutcome, SendRequest, SentMessage } from './send-messages';
 
 export interface SendQueue {
@@ -38,24 +39,30 @@ export function createSendQueue(
       const group = queue.splice(0, maxGroup);
       running++;
       const startedAt = performance.now();
-      store(group.map((g) => g.request))
-        .then(
-          (outcomes) =>
-            group.forEach((g, i) =>
-              outcomes[i]?.ok
-                ? g.resolve(outcomes[i].sent)
-                : g.reject(outcomes[i] ? outcomes[i].error : new Error('no outcome')),
-            ),
-          (error: unknown) => group.forEach((g) => g.reject(error)),
-        )
-        .finally(() => {
-          options.observe?.({
-            waitedMs: group.map((g) => startedAt - g.queuedAt),
-            storeMs: performance.now() - startedAt,
-          });
-          running--;
-          pump();
+      // The next group is started before this one's sends are answered: its statement then runs
+      // in PostgreSQL while this process writes the acks and deliveries, instead of after them.
+      const next = () => {
+        options.observe?.({
+          waitedMs: group.map((g) => startedAt - g.queuedAt),
+          storeMs: performance.now() - startedAt,
         });
+        running--;
+        pump();
+      };
+      store(group.map((g) => g.request)).then(
+        (outcomes) => {
+          next();
+          group.forEach((g, i) =>
+            outcomes[i]?.ok
+              ? g.resolve(outcomes[i].sent)
+              : g.reject(outcomes[i] ? outcomes[i].error : new Error('no outcome')),
+          );
+        },
+        (error: unknown) => {
+          next();
+          group.forEach((g) => g.reject(error));
+        },
+      );
     }
   }
 
