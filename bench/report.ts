@@ -77,13 +77,13 @@ export function formatReport(r: any): string {
       out.push(
         '',
         'Where the time goes (server stages per send, p50 / p99 ms, estimated from the histogram buckets; ' +
-          'the recipient column is the table above; event-loop delay of the realtime process; ' +
+          'the recipient column is the table above; event-loop delay of the realtime process and of this bench process (its clients); ' +
           'CPU over the window in cores: realtime server / PostgreSQL / bench clients; ' +
           'inside PostgreSQL, the send statements active at a poll of pg_stat_activity (mean) and the share of them ' +
           'on a CPU / in a WAL fsync / waiting for the WAL write lock / for a row lock / other):',
         '',
-        '| target msg/s | admit | queue | store (statement + commit) | ack | deliver | send → recipient | group size mean / p99 | event-loop delay p50 / p99 / max | CPU server / pg / bench | store in PostgreSQL: active, CPU / WAL sync / WAL write / row lock / other |',
-        '| ---: | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| target msg/s | admit | queue | store (statement + commit) | ack | deliver | send → recipient | group size mean / p99 | event-loop delay p50 / p99 / max | bench event-loop delay p50 / p99 / max | CPU server / pg / bench | store in PostgreSQL: active, CPU / WAL sync / WAL write / row lock / other |',
+        '| ---: | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       );
       const pair = (q: { p50Ms: number; p99Ms: number }) => `${ms(q.p50Ms)} / ${ms(q.p99Ms)}`;
       const percent = (share: number) => `${Math.round(share * 100)}%`;
@@ -95,6 +95,7 @@ export function formatReport(r: any): string {
           `| ${a.targetRate} | ${pair(b.stages.admit)} | ${pair(b.stages.queue)} | ${pair(b.stages.store)} | ${pair(b.stages.ack)} | ` +
             `${pair(b.stages.deliver)} | ${pair(a.latency)} | ${b.groupSize.mean} / ${b.groupSize.p99} | ` +
             `${ms(b.eventLoopDelay.p50Ms)} / ${ms(b.eventLoopDelay.p99Ms)} / ${ms(b.eventLoopDelay.maxMs)} | ` +
+            `${b.benchEventLoopDelay ? `${ms(b.benchEventLoopDelay.p50Ms)} / ${ms(b.benchEventLoopDelay.p99Ms)} / ${ms(b.benchEventLoopDelay.maxMs)}` : 'n/a'} | ` +
             `${b.cpu.server} / ${b.cpu.postgres} / ${b.cpu.bench} | ${waitShares(b.postgresWaits)} |`,
         );
       }
