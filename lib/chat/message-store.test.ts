@@ -116,6 +116,10 @@ describe('history pages through the view, 10,000 archived and 10,000 live messag
     expect(text).not.toMatch(/Seq Scan on (archived_)?messages/);
     for (const m of text.matchAll(/Index (?:Only )?Scan Backward.*\(actual rows=(\d+)/g))
       expect(Number(m[1])).toBeLessThanOrEqual(102);
+    // The relations are read once for the page, not once per message (the quote only for replies).
+    const relationReads = text.split('\n').filter((l) => / on (users|properties|files|message_reactions) /.test(l));
+    expect(relationReads.length).toBeGreaterThanOrEqual(4);
+    for (const line of relationReads) expect(line).toMatch(/loops=1\)|never executed/);
   });
 
   it('a page forwards across the live/archive boundary: the same merge', async () => {
