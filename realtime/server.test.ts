@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markMessagesRead, sendMessage } from '../lib/chat';
-import { db } from '../lib/db';
+import { db, Prisma } from '../lib/db';
 import { bearerToken, createChat, createUpload, createUser } from '../test/fixtures';
 import { connect, eventually, Recorder, startServer, type Client } from './test-support';
 import type { RealtimeServer } from './server';
@@ -298,10 +298,11 @@ describe('messages and receipts sent over REST', () => {
         if (property !== '$queryRaw') return value;
         const queryRaw = value as (...args: unknown[]) => Promise<unknown>;
         return (...args: unknown[]) => {
-          // A tagged template's strings, or a Prisma.Sql's text.
-          const first = args[0] as readonly string[] | { sql: string };
-          const statement = Array.isArray(first) ? first.join('?') : (first as { sql: string }).sql;
-          if (statement.includes('FROM chat_messages m')) return Promise.reject(new Error('the database is failing'));
+          // A tagged template's whole text (its raw and nested parts included), or a Prisma.Sql's.
+          const first = args[0] as TemplateStringsArray | Prisma.Sql;
+          const statement = Array.isArray(first) ? Prisma.sql(first, ...args.slice(1)).sql : (first as Prisma.Sql).sql;
+          // loadMessages' statement, by the name it is prepared under.
+          if (statement.includes('prepared:load_messages')) return Promise.reject(new Error('the database is failing'));
           return queryRaw(...args);
         };
       },
