@@ -95,7 +95,7 @@ export function formatReport(r: any): string {
           `| ${a.targetRate} | ${pair(b.stages.admit)} | ${pair(b.stages.queue)} | ${pair(b.stages.store)} | ${pair(b.stages.ack)} | ` +
             `${pair(b.stages.deliver)} | ${pair(a.latency)} | ${b.groupSize.mean} / ${b.groupSize.p99} | ` +
             `${ms(b.eventLoopDelay.p50Ms)} / ${ms(b.eventLoopDelay.p99Ms)} / ${ms(b.eventLoopDelay.maxMs)} | ` +
-            `${b.benchEventLoopDelay ? `${ms(b.benchEventLoopDelay.p50Ms)} / ${ms(b.benchEventLoopDelay.p99Ms)} / ${ms(b.benchEventLoopDelay.maxMs)}` : 'n/a'} | ` +
+            `${ms(b.benchEventLoopDelay.p50Ms)} / ${ms(b.benchEventLoopDelay.p99Ms)} / ${ms(b.benchEventLoopDelay.maxMs)} | ` +
             `${b.cpu.server} / ${b.cpu.postgres} / ${b.cpu.bench} | ${waitShares(b.postgresWaits)} |`,
         );
       }

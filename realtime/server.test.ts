@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markMessagesRead, sendMessage } from '../lib/chat';
 import { db, Prisma } from '../lib/db';
+import { preparedStatementMarker } from '../lib/db/client';
 import { bearerToken, createChat, createUpload, createUser } from '../test/fixtures';
 import { connect, eventually, Recorder, startServer, type Client } from './test-support';
 import type { RealtimeServer } from './server';
@@ -301,8 +302,9 @@ describe('messages and receipts sent over REST', () => {
           // A tagged template's whole text (its raw and nested parts included), or a Prisma.Sql's.
           const first = args[0] as TemplateStringsArray | Prisma.Sql;
           const statement = Array.isArray(first) ? Prisma.sql(first, ...args.slice(1)).sql : (first as Prisma.Sql).sql;
-          // loadMessages' statement, by the name it is prepared under.
-          if (statement.includes('prepared:load_messages')) return Promise.reject(new Error('the database is failing'));
+          // loadMessages' statement, by the marker of the name it is prepared under.
+          if (statement.includes(preparedStatementMarker('load_messages')))
+            return Promise.reject(new Error('the database is failing'));
           return queryRaw(...args);
         };
       },
