@@ -61,7 +61,7 @@ export function formatReport(r: any): string {
     const l = r.latency;
     out.push(
       '',
-      `**2. Send → recipient new_message latency** (${l.clients} clients in ${l.chats} chats; min / p50 / p99 / max ms)`,
+      `**2. Send → recipient new_message latency** (${l.clients} clients in ${l.chats} chats${l.warmupSec ? `, after an untimed ${l.warmupSec} s at the first rate` : ''}; min / p50 / p99 / max ms)`,
       '',
     );
     out.push('| target msg/s | sent/s | delivered/s | latency | sustained |', '| ---: | ---: | ---: | --- | --- |');

@@ -45,7 +45,7 @@ export interface SendBreakdown {
   stages: Record<(typeof STAGES)[number], Quantiles>;
   /** Sends per stored group. */
   groupSize: { mean: number; p50: number; p99: number };
-  /** The server's event-loop delay over the window (monitorEventLoopDelay, via prom-client). */
+  /** The server's event-loop delay over the window and its drain (monitorEventLoopDelay, via prom-client). */
   eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
   /**
    * This bench process's own event-loop delay over the window: a delivery is timed when this
@@ -68,6 +68,8 @@ export interface LatencyResult {
   maxMs: number;
   /** The highest sustained rate whose p99 was ≤ 25 ms (the issue's target), if any was tried. */
   rateWithP99Within25Ms: number | null;
+  /** The untimed step at the first rate before the timed ones (absent from runs before it existed). */
+  warmupSec?: number;
   attempts: LatencyAttempt[];
 }
 
@@ -85,6 +87,12 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
   ctx.log(`latency: connecting ${chatsN * 2} clients`);
   const members = await connectMembers(chats, () => server);
   const step = rateSteps(ctx, members, server);
+  // Untimed, as in the growth scenario: the new server's first sends (its code not yet compiled
+  // by the JIT, its pool's first statements) took the first 300 ms of the first step to p99 ≈ 80 ms.
+  const warmupMs = ctx.quick ? 1_000 : 2_000;
+  ctx.log(`latency: warming up at ${rates[0]} msg/s for ${warmupMs / 1000} s (untimed)`);
+  await step(rates[0]!, warmupMs);
+  await sleep(1_000);
 
   const attempts: LatencyAttempt[] = [];
   for (const rate of rates) {
@@ -110,6 +118,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
     p99Ms: best.latency.p99Ms,
     maxMs: best.latency.maxMs,
     rateWithP99Within25Ms: withinTarget?.targetRate ?? null,
+    warmupSec: warmupMs / 1000,
     attempts,
   };
 }
@@ -212,19 +221,19 @@ export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerP
     };
     const cpu = server && cpuShareBetween(cpuBefore!, readCpu([server.pid], ctx.pgDataDir));
     const postgresWaits = server && (await waits!.stop());
-    const loopDelay = server && (await scrapeMetrics(server.url));
     // Drain: what is still queued must arrive within 3 s to call the rate sustained.
     const drainUntil = performance.now() + 3_000;
     while (sentAt.size > 0 && performance.now() < drainUntil) await sleep(20);
     const backlogCleared = sentAt.size === 0;
+    // Read the server's metrics only now: rendering them blocks its event loop for ~20 ms, which
+    // at the window's end delayed the last sends still in flight (measured: a cluster of late
+    // deliveries in the last 50 ms of every step). The drain adds little to the histograms.
+    const metricsAfter = server && (await scrapeMetrics(server.url));
     // Then let the rest finish (bounded) so the next step starts from an idle server.
     const settleUntil = performance.now() + 30_000;
     while (sentAt.size > 0 && performance.now() < settleUntil) await sleep(50);
     const breakdown = server
-      ? {
-          ...breakdownOf(metricsBefore!, await scrapeMetrics(server.url), loopDelay!, cpu!, postgresWaits!),
-          benchEventLoopDelay,
-        }
+      ? { ...breakdownOf(metricsBefore!, metricsAfter!, cpu!, postgresWaits!), benchEventLoopDelay }
       : null;
     const seconds = durationMs / 1000;
     return {
@@ -251,7 +260,6 @@ const msOf = (seconds: number) => Math.round(seconds * 1e5) / 100;
 function breakdownOf(
   before: Scrape,
   after: Scrape,
-  atWindowEnd: Scrape,
   cpu: SendBreakdown['cpu'],
   postgresWaits: PostgresWaits,
 ): Omit<SendBreakdown, 'benchEventLoopDelay'> {
@@ -260,12 +268,11 @@ function breakdownOf(
     return { p50Ms: msOf(h.p50), p99Ms: msOf(h.p99), meanMs: msOf(h.mean) };
   };
   const groups = histogramBetween(before, after, 'stayeasy_realtime_send_group_size');
-  // prom-client resets its event-loop histogram at each scrape: this one covers the window alone.
-  // Its samples are the time between timer ticks (10 ms apart when idle): the delay is the excess.
+  // prom-client resets its event-loop histogram at each scrape: this one covers the window and
+  // the drain. Its samples are the time between timer ticks (10 ms apart when idle): the delay is
+  // the excess.
   const lag = (q: string) =>
-    msOf(
-      Math.max(0, (atWindowEnd.get(`stayeasy_realtime_nodejs_eventloop_lag_${q}_seconds`) ?? NaN) - LAG_RESOLUTION_S),
-    );
+    msOf(Math.max(0, (after.get(`stayeasy_realtime_nodejs_eventloop_lag_${q}_seconds`) ?? NaN) - LAG_RESOLUTION_S));
   return {
     stages: Object.fromEntries(STAGES.map((name) => [name, stage(name)])) as SendBreakdown['stages'],
     groupSize: {
