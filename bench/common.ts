@@ -48,6 +48,27 @@ export function rssOf(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/**
+ * The kernel's memory monitor (DAMON), when one runs: the first kdamond's state, sampling
+ * interval and first scheme's action. On this project's VMs it is on (sampling every 500 ms,
+ * paging out cold page cache), and the realtime server's event loop stalled 20-35 ms about every
+ * 0.55 s while it ran (BENCHMARKS.md, "The machine"): a run's tail is read against it.
+ */
+export function readKernelMemoryMonitor(): { state: string; sampleMs: number; action: string | null } | null {
+  const base = '/sys/kernel/mm/damon/admin/kdamonds/0';
+  const read = (file: string) => {
+    try {
+      return readFileSync(path.join(base, file), 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  const state = read('state');
+  if (state === null) return null;
+  const sampleUs = Number(read('contexts/0/monitoring_attrs/intervals/sample_us'));
+  return { state, sampleMs: sampleUs / 1000, action: read('contexts/0/schemes/0/action') };
+}
+
 export interface ServerProcess {
   pid: number;
   url: string;

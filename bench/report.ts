@@ -21,6 +21,13 @@ export function formatReport(r: any): string {
       `Disk commit latency (one-row INSERT in autocommit, one connection, before the scenarios): ` +
         `p50 **${ms(m.commitLatency.p50Ms)} ms**, p99 ${ms(m.commitLatency.p99Ms)} ms (n=${m.commitLatency.n}).`,
     );
+  const damon = m.kernelMemoryMonitor;
+  if (damon)
+    out.push(
+      '',
+      `Kernel memory monitor (DAMON): ${damon.state}, sampling every ${damon.sampleMs} ms, action ${damon.action ?? 'none'} ` +
+        '(see "The machine" in BENCHMARKS.md for what it did to the latency tail).',
+    );
   if (r.send) {
     const s = r.send;
     out.push(

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { ensureDatabase, startEmbeddedPostgres } from '../lib/db/embedded';
 import { migrate } from '../lib/db/migrate';
 import { freePort } from '../test/free-port';
-import { ROOT, startNodeServer, timeRepeated } from './common';
+import { readKernelMemoryMonitor, ROOT, startNodeServer, timeRepeated } from './common';
 import type { BenchContext } from './scenarios/context';
 import { formatReport } from './report';
 
@@ -139,6 +139,7 @@ async function main() {
         postgres: versionRows[0]!.server_version,
         loadAverageAtEnd: os.loadavg(),
         commitLatency,
+        kernelMemoryMonitor: readKernelMemoryMonitor(),
       },
       settings: { postgres: settings, serverPoolSize: POOL_SIZE, host: '127.0.0.1' },
       ...results,
