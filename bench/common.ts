@@ -51,7 +51,7 @@ export function rssOf(pid: number): number {
 /**
  * The kernel's memory monitor (DAMON), when one runs: the first kdamond's state, sampling
  * interval and first scheme's action. On this project's VMs it is on (sampling every 500 ms,
- * paging out cold page cache), and the realtime server's event loop stalled 20-35 ms about every
+ * paging out cold page cache), and the realtime server's event loop stalled 18-37 ms about every
  * 0.55 s while it ran (BENCHMARKS.md, "The machine"): a run's tail is read against it.
  */
 export function readKernelMemoryMonitor(): { state: string; sampleMs: number; action: string | null } | null {

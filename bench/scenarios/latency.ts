@@ -88,7 +88,8 @@ export async function latencyScenario(ctx: BenchContext): Promise<LatencyResult>
   const members = await connectMembers(chats, () => server);
   const step = rateSteps(ctx, members, server);
   // Untimed, as in the growth scenario: the new server's first sends (its code not yet compiled
-  // by the JIT, its pool's first statements) took the first 300 ms of the first step to p99 ≈ 80 ms.
+  // by the JIT) were delivered up to 80 ms late; without its first 300 ms, one run's first step
+  // had p99 32 instead of 48 ms.
   const warmupMs = ctx.quick ? 1_000 : 2_000;
   ctx.log(`latency: warming up at ${rates[0]} msg/s for ${warmupMs / 1000} s (untimed)`);
   await step(rates[0]!, warmupMs);
