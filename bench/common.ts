@@ -54,7 +54,7 @@ export function rssOf(pid: number): number {
  * paging out cold page cache), and the realtime server's event loop stalled 18-37 ms about every
  * 0.55 s while it ran (BENCHMARKS.md, "The machine"): a run's tail is read against it.
  */
-export function readKernelMemoryMonitor(): { state: string; sampleMs: number; action: string | null } | null {
+export function readKernelMemoryMonitor(): { state: string; sampleMs: number | null; action: string | null } | null {
   const base = '/sys/kernel/mm/damon/admin/kdamonds/0';
   const read = (file: string) => {
     try {
@@ -65,8 +65,12 @@ export function readKernelMemoryMonitor(): { state: string; sampleMs: number; ac
   };
   const state = read('state');
   if (state === null) return null;
-  const sampleUs = Number(read('contexts/0/monitoring_attrs/intervals/sample_us'));
-  return { state, sampleMs: sampleUs / 1000, action: read('contexts/0/schemes/0/action') };
+  const sampleUs = read('contexts/0/monitoring_attrs/intervals/sample_us');
+  return {
+    state,
+    sampleMs: sampleUs === null ? null : Number(sampleUs) / 1000,
+    action: read('contexts/0/schemes/0/action'),
+  };
 }
 
 export interface ServerProcess {

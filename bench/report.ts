@@ -25,7 +25,7 @@ export function formatReport(r: any): string {
   if (damon)
     out.push(
       '',
-      `Kernel memory monitor (DAMON): ${damon.state}, sampling every ${damon.sampleMs} ms, action ${damon.action ?? 'none'} ` +
+      `Kernel memory monitor (DAMON): ${damon.state}, sampling every ${damon.sampleMs ?? '?'} ms, action ${damon.action ?? 'none'} ` +
         '(see "The machine" in BENCHMARKS.md for what it did to the latency tail).',
     );
   if (r.send) {

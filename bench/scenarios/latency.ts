@@ -228,13 +228,15 @@ export function rateSteps(ctx: BenchContext, members: Member[], server?: ServerP
     const backlogCleared = sentAt.size === 0;
     // Read the server's metrics only now: rendering them blocks its event loop for ~20 ms, which
     // at the window's end delayed the last sends still in flight (measured: a cluster of late
-    // deliveries in the last 50 ms of every step). The drain adds little to the histograms.
-    const metricsAfter = server && (await scrapeMetrics(server.url));
-    // Then let the rest finish (bounded) so the next step starts from an idle server.
+    // deliveries in the last 50 ms of every step). Its event-loop figure covers window and drain.
+    const atDrainEnd = server && (await scrapeMetrics(server.url));
+    // Then let the rest finish (bounded) so the next step starts from an idle server; the stages
+    // count those late sends too (a second read only when some were still in flight).
     const settleUntil = performance.now() + 30_000;
     while (sentAt.size > 0 && performance.now() < settleUntil) await sleep(50);
+    const settled = server && (backlogCleared ? atDrainEnd : await scrapeMetrics(server.url));
     const breakdown = server
-      ? { ...breakdownOf(metricsBefore!, metricsAfter!, cpu!, postgresWaits!), benchEventLoopDelay }
+      ? { ...breakdownOf(metricsBefore!, settled!, atDrainEnd!, cpu!, postgresWaits!), benchEventLoopDelay }
       : null;
     const seconds = durationMs / 1000;
     return {
@@ -261,6 +263,7 @@ const msOf = (seconds: number) => Math.round(seconds * 1e5) / 100;
 function breakdownOf(
   before: Scrape,
   after: Scrape,
+  atDrainEnd: Scrape,
   cpu: SendBreakdown['cpu'],
   postgresWaits: PostgresWaits,
 ): Omit<SendBreakdown, 'benchEventLoopDelay'> {
@@ -273,7 +276,9 @@ function breakdownOf(
   // the drain. Its samples are the time between timer ticks (10 ms apart when idle): the delay is
   // the excess.
   const lag = (q: string) =>
-    msOf(Math.max(0, (after.get(`stayeasy_realtime_nodejs_eventloop_lag_${q}_seconds`) ?? NaN) - LAG_RESOLUTION_S));
+    msOf(
+      Math.max(0, (atDrainEnd.get(`stayeasy_realtime_nodejs_eventloop_lag_${q}_seconds`) ?? NaN) - LAG_RESOLUTION_S),
+    );
   return {
     stages: Object.fromEntries(STAGES.map((name) => [name, stage(name)])) as SendBreakdown['stages'],
     groupSize: {
