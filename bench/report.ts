@@ -42,7 +42,11 @@ export function formatReport(r: any): string {
     for (const [name, row] of [
       ['ours (realtime server)', s.ours],
       ['seed design', s.seed],
-      ['ceiling (raw pg INSERT, autocommit)', s.ceiling],
+      [
+        s.ceilingAfter ? 'ceiling (raw pg INSERT, autocommit), before ours' : 'ceiling (raw pg INSERT, autocommit)',
+        s.ceiling,
+      ],
+      ['ceiling (raw pg INSERT, autocommit), after ours', s.ceilingAfter],
       [`batch ceiling (raw pg ${s.settings.batchRows}-row INSERT, autocommit)`, s.batchCeiling],
       ['transport ceiling (Socket.IO, no database)', s.transportCeiling],
     ] as const) {
@@ -58,7 +62,7 @@ export function formatReport(r: any): string {
     const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(0)}%`);
     out.push(
       '',
-      `ours / seed = **${s.ratios.oursOverSeed}×**, ours / ceiling = **${pct(s.ratios.oursOverCeiling)}**` +
+      `ours / seed = **${s.ratios.oursOverSeed}×**, ours / ceiling${s.ceilingAfter ? ' (mean of before and after)' : ''} = **${pct(s.ratios.oursOverCeiling)}**` +
         (s.batchCeiling
           ? `, ours / batch ceiling = **${pct(s.ratios.oursOverBatchCeiling)}**, ours / transport ceiling = **${pct(s.ratios.oursOverTransportCeiling)}**`
           : ''),
