@@ -1,13 +1,12 @@
 // Scenario 1: send throughput at equal durability (fsync on, synchronous_commit on, every ack
-// after the commit). Same chats, same client count and the same fixed duration for five rows:
+// after the commit). Same chats, same client count and the same fixed duration for six rows:
 // ours (the realtime server), the seed's design (bench/seed-design.ts), and three ceilings: the
 // single-row one (raw single-row INSERTs with pg, autocommit, as many connections as the servers'
 // pools; measured right before ours and again right after), the batch one (the same with 50 rows
-// per INSERT) and the transport one (the same
-// clients against bench/transport-server.ts, which acks and delivers without a database). Every
-// acknowledged message of a row that writes is looked up in the database at the end. The
-// references that write run without our triggers on messages (unread counters,
-// last_message_at): that bookkeeping is ours, so only our row pays for it.
+// per INSERT) and the transport one (the same clients against bench/transport-server.ts, which
+// acks and delivers without a database). Every acknowledged message of a row that writes is
+// looked up in the database at the end. The references that write run without our triggers on
+// messages (unread counters, last_message_at): that bookkeeping is ours, so only our row pays for it.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
