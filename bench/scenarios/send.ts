@@ -272,14 +272,19 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
   const durationMs = ctx.quick ? 5_000 : 15_000;
   const warmupMs = ctx.quick ? 1_000 : 2_000;
 
+  // The database ceilings on their own chats, our triggers off (see withoutMessageTriggers).
+  const insertCeiling = async (label: string, prefix: string, rowsPerInsert: number) => {
+    ctx.log(`send: ${label} (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
+    const chats = await makeChats(ctx.pool, prefix, clients);
+    return withoutMessageTriggers(ctx.pool, chats, () =>
+      runInsertCeiling(ctx, chats, rowsPerInsert, warmupMs, durationMs),
+    );
+  };
   // The single-row ceiling right before ours and again right after: this machine's disk moved it
   // from 3,400 to 6,300 msg/s within ten minutes (2 December 2026), so ours is set against the
   // mean of the two, measured on both sides of it, not against one reading a minute away.
-  const singleRowCeiling = async (when: string, prefix: string) => {
-    ctx.log(`send: ceiling ${when} ours, single-row INSERT (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
-    const chats = await makeChats(ctx.pool, prefix, clients);
-    return withoutMessageTriggers(ctx.pool, chats, () => runInsertCeiling(ctx, chats, 1, warmupMs, durationMs));
-  };
+  const singleRowCeiling = (when: string, prefix: string) =>
+    insertCeiling(`ceiling ${when} ours, single-row INSERT`, prefix, 1);
   const ceiling = await singleRowCeiling('before', 'sc');
 
   ctx.log(`send: ours (${clients} clients, ${durationMs / 1000} s)`);
@@ -298,11 +303,7 @@ export async function sendScenario(ctx: BenchContext): Promise<SendResult> {
   );
   await seedServer.stop();
 
-  ctx.log(`send: batch ceiling, ${BATCH_ROWS}-row INSERT (${ctx.poolSize} connections, ${durationMs / 1000} s)`);
-  const batchChats = await makeChats(ctx.pool, 'sb', clients);
-  const batchCeiling = await withoutMessageTriggers(ctx.pool, batchChats, () =>
-    runInsertCeiling(ctx, batchChats, BATCH_ROWS, warmupMs, durationMs),
-  );
+  const batchCeiling = await insertCeiling(`batch ceiling, ${BATCH_ROWS}-row INSERT`, 'sb', BATCH_ROWS);
 
   ctx.log(`send: transport ceiling (${clients} clients, ${durationMs / 1000} s)`);
   const transportChats = await makeChats(ctx.pool, 'st', clients);
